@@ -1,0 +1,100 @@
+"""The command line: a contract used by scripts, coordinators, tests and benchmarks.
+
+Every command prints its result on stdout and nothing else; errors are one
+line on stderr with a documented exit code (docs/cli.md); a traceback only
+with ``--debug``. Global options work before or after the command name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from ..core.errors import IntakeError
+from ..core.files import restrict_umask
+from ..core.i18n import _
+from . import case_cmd, vault_cmd
+from .context import Context
+
+Command = Callable[[Context], int]
+
+
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name.
+
+    Subcommand copies default to SUPPRESS so they never overwrite a value
+    given before the command name.
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    default = None if defaults else argparse.SUPPRESS
+    parser.add_argument("--vault", metavar="DIR", default=default, help=_("vault folder"))
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=default,
+        help=_("read the passphrase from FILE"),
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if defaults else argparse.SUPPRESS,
+        help=_("show tracebacks and debug logging (never case content)"),
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _global_options(defaults=False)
+    parser = argparse.ArgumentParser(
+        prog="intake-desktop",
+        description=_("Secure, offline-first field intake: encrypted vault and bundles."),
+        parents=[_global_options(defaults=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"intake-desktop {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    vault_cmd.register(commands, common)
+    case_cmd.register(commands, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    restrict_umask()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    handler: Command | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return 2
+    ctx = Context(args)
+    try:
+        return handler(ctx)
+    except IntakeError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"intake-desktop: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"intake-desktop: {_('cancelled')}", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        # A bug. Its text may quote data, so only its type is shown.
+        if args.debug:
+            traceback.print_exc()
+        print(
+            "intake-desktop: "
+            + _("internal error ({kind}); run again with --debug for details.").format(
+                kind=type(exc).__name__
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        ctx.close()

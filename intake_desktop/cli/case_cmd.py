@@ -1,0 +1,188 @@
+"""``case add | list | show``, ``attach`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.attachments import BlobStore
+from ..core.cases import MAX_DOCUMENT_BYTES, CaseQuery, CaseStore, parse_document
+from ..core.errors import InvalidInput, NotAVault
+from ..core.i18n import N_, _
+from ..core.model import CHILD_KINDS, KINDS, ROUTES, STATUSES, display_name, validate
+from ..core.records import RecordStore
+from ..core.vault import HEADER_NAME, Vault
+from . import secrets_input
+from .context import Context, kdf_target_seconds
+from .text import safe
+
+PAGE = 500
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    case = commands.add_parser("case", parents=[common], help=_("add, list and show cases"))
+    sub = case.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+
+    add = sub.add_parser("add", parents=[common], help=_("add a case from a JSON document"))
+    add.add_argument("--json", dest="source", metavar="FILE", required=True, help=_("FILE or -"))
+    add.set_defaults(handler=add_case)
+
+    listing = sub.add_parser("list", parents=[common], help=_("list cases"))
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--search", default="", metavar="TEXT")
+    listing.add_argument("--status", choices=STATUSES)
+    listing.add_argument("--route", choices=ROUTES)
+    listing.add_argument("--limit", type=int, default=None)
+    listing.set_defaults(handler=list_cases)
+
+    show = sub.add_parser("show", parents=[common], help=_("show one case"))
+    show.add_argument("case_id", metavar="ID")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=show_case)
+
+    attach = commands.add_parser("attach", parents=[common], help=_("add a file to a case"))
+    attach.add_argument("case_id", metavar="CASE_ID")
+    attach.add_argument("file", metavar="FILE")
+    attach.add_argument("--evidence", metavar="ID", help=_("add to this evidence record"))
+    attach.add_argument("--description", default="")
+    attach.set_defaults(handler=attach_file)
+
+    demo = commands.add_parser("demo", parents=[common], help=_("fill a vault with demo cases"))
+    demo.add_argument("--cases", type=int, default=50)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.set_defaults(handler=demo_cmd)
+
+
+def _read_source(source: str) -> bytes:
+    if source == "-":
+        data: bytes = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        return data
+    path = Path(source)
+    if not path.is_file():
+        raise InvalidInput(N_("There is no file {path}."), path=source)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError:
+        raise InvalidInput(N_("The file {path} cannot be read."), path=source) from None
+
+
+def add_case(ctx: Context) -> int:
+    # Parse before unlocking: bad input is refused without touching the vault.
+    document = parse_document(_read_source(ctx.args.source))
+    case_id = CaseStore(ctx.open_vault()).add_case(document)
+    print(case_id, flush=True)
+    return 0
+
+
+def list_cases(ctx: Context) -> int:
+    args = ctx.args
+    store = CaseStore(ctx.open_vault())
+    query = CaseQuery(search=args.search, status=args.status, route=args.route)
+    limit = args.limit if args.limit is not None else store.count(query)
+    rows: list[dict[str, Any]] = []
+    for offset in range(0, max(limit, 0), PAGE):
+        page = store.list(query, offset=offset, limit=min(PAGE, limit - offset))
+        rows.extend(s.as_json() for s in page)
+        if len(page) < PAGE:
+            break
+    if args.json:
+        ctx.print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['id']}  {r['status']:<9}  {r['route']:<19}  {safe(r['title'])}")
+    return 0
+
+
+def show_case(ctx: Context) -> int:
+    doc = CaseStore(ctx.open_vault()).document(ctx.args.case_id)
+    if ctx.args.json:
+        ctx.print_json(doc)
+        return 0
+    print(safe(doc["title"]))
+    print(f"  id {doc['id']}  version {doc['version']}  updated {doc['updated_at']}")
+    print(f"  {doc['route']}  {doc['status']}  {' '.join(doc['priority'])}")
+    for person in doc["people"]:
+        print(f"  {_('person')}: {safe(display_name(person))} ({person['role']})")
+    for kind in CHILD_KINDS[1:]:
+        if doc[kind.plural]:
+            print(f"  {kind.plural}: {len(doc[kind.plural])}")
+    return 0
+
+
+def attach_file(ctx: Context) -> int:
+    args = ctx.args
+    path = Path(args.file)
+    if not path.is_file():
+        raise InvalidInput(N_("There is no file {path}."), path=args.file)
+    vault = ctx.open_vault()
+    records = RecordStore(vault)
+    records.require(args.case_id, "case")
+    evidence = records.require(args.evidence, "evidence") if args.evidence else None
+    try:
+        handle = path.open("rb")
+    except OSError:
+        raise InvalidInput(N_("The file {path} cannot be read."), path=args.file) from None
+    with handle, vault.transaction():
+        blob = BlobStore(vault).put(handle, path.name)
+        item = {
+            "sha256": blob.sha256,
+            "filename": path.name,
+            "media_type": blob.media_type,
+            "size": blob.size,
+        }
+        if evidence is None:
+            kind = "photo" if blob.media_type.startswith("image/") else "document"
+            body = validate(
+                KINDS["evidence"],
+                {
+                    "kind": kind,
+                    "description": args.description,
+                    "attachments": [item],
+                },
+            )
+            record = records.create(args.case_id, KINDS["evidence"], body)
+        else:
+            body = {**evidence.body, "attachments": [*evidence.body["attachments"], item]}
+            record = records.update(evidence.id, validate(KINDS["evidence"], body))
+        vault.audit("attachment.add", "evidence", record.id)
+    print(record.id, flush=True)
+    return 0
+
+
+def demo_cmd(ctx: Context) -> int:
+    from ..demo import fill
+
+    if ctx.args.cases < 0:
+        raise InvalidInput(
+            N_("{path}: must be a whole number from {low} to {high}."),
+            path="--cases",
+            low=0,
+            high=1_000_000,
+        )
+    path = ctx.vault_path
+    if (path / HEADER_NAME).exists():
+        vault = ctx.open_vault()
+    else:
+        if path.exists() and any(path.iterdir()):
+            raise NotAVault(N_("The folder {path} is not a vault."), path=str(path))
+        passphrase = secrets_input.new_passphrase(
+            ctx.args.passphrase_file, secrets_input.PASSPHRASE_ENV
+        )
+        vault, code = Vault.create(
+            path,
+            passphrase,
+            user_name="demo",
+            role="caseworker",
+            name="Demo vault",
+            kdf_target_seconds=kdf_target_seconds(),
+        )
+        ctx.adopt(vault)
+        print(_("Created the vault {name} at {path}.").format(name=vault.name, path=path))
+        print(_("Recovery code (write it down now; it is shown only once):"))
+        print(f"    {code}")
+    ids = fill(vault, ctx.args.cases, seed=ctx.args.seed)
+    print(_("Added {count} demo cases.").format(count=len(ids)))
+    return 0

@@ -1,0 +1,86 @@
+"""Where the command line gets passphrases and recovery codes.
+
+The restic/borg convention: ``--passphrase-file`` (first line), else an
+environment variable, else a prompt without echo on a terminal. A script
+with none of these gets a clear error instead of a hang on stdin.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from ..core.errors import InvalidInput
+from ..core.i18n import N_, _
+
+PASSPHRASE_ENV = "INTAKE_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+NEW_PASSPHRASE_ENV = "INTAKE_NEW_PASSPHRASE"  # noqa: S105
+RECOVERY_ENV = "INTAKE_RECOVERY_CODE"
+MAX_SECRET_FILE = 4096
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _from_file(path: str) -> str:
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_SECRET_FILE + 1)
+    except OSError:
+        raise InvalidInput(N_("The passphrase file {path} cannot be read."), path=path) from None
+    if len(data) > MAX_SECRET_FILE:
+        raise InvalidInput(N_("The passphrase file {path} is too large."), path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(N_("The passphrase file {path} is not UTF-8 text."), path=path) from None
+    return text.split("\n", 1)[0].removesuffix("\r")
+
+
+def _prompt(label: str) -> str:
+    return getpass.getpass(label)
+
+
+def _missing(env: str) -> InvalidInput:
+    return InvalidInput(
+        N_("No passphrase given: set {env}, use --passphrase-file, or run in a terminal."),
+        env=env,
+    )
+
+
+def existing_passphrase(file: str | None) -> str:
+    if file:
+        return _from_file(file)
+    if PASSPHRASE_ENV in os.environ:
+        return os.environ[PASSPHRASE_ENV]
+    if interactive():
+        return _prompt(_("Passphrase: "))
+    raise _missing(PASSPHRASE_ENV)
+
+
+def new_passphrase(file: str | None, env: str) -> str:
+    """A passphrase being set: from a file or env, else typed twice."""
+    if file:
+        return _from_file(file)
+    if env in os.environ:
+        return os.environ[env]
+    if not interactive():
+        raise _missing(env)
+    while True:
+        first = _prompt(_("New passphrase: "))
+        if first == _prompt(_("Repeat the new passphrase: ")):
+            return first
+        print(_("The two passphrases differ; try again."), file=sys.stderr)
+
+
+def recovery_code() -> str:
+    if RECOVERY_ENV in os.environ:
+        return os.environ[RECOVERY_ENV]
+    if interactive():
+        return _prompt(_("Recovery code: "))
+    raise InvalidInput(
+        N_("No recovery code given: set {env} or run in a terminal."), env=RECOVERY_ENV
+    )

@@ -1,0 +1,176 @@
+"""``vault init | check | passwd | user | recovery-code | audit``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..core import audit
+from ..core.check import check_vault
+from ..core.errors import InvalidInput
+from ..core.i18n import N_, _
+from ..core.vault import ROLES, Vault
+from . import secrets_input
+from .context import Context, kdf_target_seconds
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    vault = commands.add_parser("vault", parents=[common], help=_("create, check, change access"))
+    sub = vault.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
+
+    init = sub.add_parser("init", parents=[common], help=_("create a vault"))
+    init.add_argument("--name", help=_("a label for this vault (shown to coordinators)"))
+    init.add_argument("--role", choices=ROLES, default="caseworker")
+    init.add_argument("--user", help=_("your user name in this vault (default: the role)"))
+    init.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    init.set_defaults(handler=init_vault)
+
+    check = sub.add_parser("check", parents=[common], help=_("verify every integrity check"))
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=check_cmd)
+
+    passwd = sub.add_parser("passwd", parents=[common], help=_("change a passphrase"))
+    passwd.add_argument("--new-passphrase-file", metavar="FILE")
+    passwd.add_argument(
+        "--recovery", action="store_true", help=_("unlock with the recovery code instead")
+    )
+    passwd.add_argument("--user", help=_("whose passphrase to reset (with --recovery)"))
+    passwd.set_defaults(handler=passwd_cmd)
+
+    users = sub.add_parser("user", parents=[common], help=_("users who can unlock this vault"))
+    user_sub = users.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_sub.add_parser("add", parents=[common], help=_("add a user with a passphrase"))
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--new-passphrase-file", metavar="FILE")
+    add.set_defaults(handler=user_add)
+    listing = user_sub.add_parser("list", parents=[common])
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=user_list)
+    remove = user_sub.add_parser("remove", parents=[common])
+    remove.add_argument("name")
+    remove.set_defaults(handler=user_remove)
+
+    code = sub.add_parser(
+        "recovery-code", parents=[common], help=_("replace the recovery code (shown once)")
+    )
+    code.set_defaults(handler=recovery_cmd)
+
+    log = sub.add_parser("audit", parents=[common], help=_("show the audit log"))
+    log.add_argument("--limit", type=int, default=50)
+    log.add_argument("--json", action="store_true")
+    log.set_defaults(handler=audit_cmd)
+
+
+def _print_recovery_code(code: str) -> None:
+    print(_("Recovery code (write it down now; it is shown only once):"))
+    print(f"    {code}")
+
+
+def init_vault(ctx: Context) -> int:
+    args = ctx.args
+    passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.PASSPHRASE_ENV)
+    vault, code = Vault.create(
+        ctx.vault_path,
+        passphrase,
+        user_name=args.user or args.role,
+        role=args.role,
+        name=args.name,
+        kdf_target_seconds=kdf_target_seconds(),
+    )
+    ctx.adopt(vault)
+    if args.json:
+        ctx.print_json(
+            {
+                "path": str(vault.path),
+                "vault_id": vault.vault_id,
+                "name": vault.name,
+                "user": vault.user.name,
+                "role": vault.user.role,
+                "recovery_code": code,
+            }
+        )
+    else:
+        print(_("Created the vault {name} at {path}.").format(name=vault.name, path=vault.path))
+        _print_recovery_code(code)
+    return 0
+
+
+def check_cmd(ctx: Context) -> int:
+    results = check_vault(ctx.open_vault())
+    ok = all(r.ok for r in results)
+    if ctx.args.json:
+        ctx.print_json(
+            {
+                "ok": ok,
+                "checks": [{"name": r.name, "ok": r.ok, "detail": r.detail} for r in results],
+            }
+        )
+    else:
+        for r in results:
+            print(f"{'ok    ' if r.ok else 'FAILED'}  {r.name}: {r.detail}")
+    if not ok:
+        print(f"intake-desktop: {_('The vault failed an integrity check.')}", file=sys.stderr)
+    return 0 if ok else 7
+
+
+def passwd_cmd(ctx: Context) -> int:
+    args = ctx.args
+    if args.recovery:
+        vault = Vault.open_with_recovery(ctx.vault_path, secrets_input.recovery_code())
+        ctx.adopt(vault)
+        users = vault.users()
+        if args.user is None and len(users) != 1:
+            raise InvalidInput(N_("Name the user whose passphrase to reset with --user."))
+        target = args.user or users[0].name
+    else:
+        vault = ctx.open_vault()
+        if args.user not in (None, vault.user.name):
+            raise InvalidInput(N_("Only the recovery code can reset another user's passphrase."))
+        target = vault.user.name
+    new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.NEW_PASSPHRASE_ENV)
+    vault.change_passphrase(new, target)
+    print(_("The passphrase of {user} was changed.").format(user=target))
+    return 0
+
+
+def user_add(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    args = ctx.args
+    new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.NEW_PASSPHRASE_ENV)
+    user = vault.add_user(args.name, args.role, new)
+    print(_("Added {user} ({role}).").format(user=user.name, role=user.role))
+    return 0
+
+
+def user_list(ctx: Context) -> int:
+    users = ctx.open_vault().users()
+    if ctx.args.json:
+        ctx.print_json([{"name": u.name, "role": u.role} for u in users])
+    else:
+        for u in users:
+            print(f"{u.name}\t{u.role}")
+    return 0
+
+
+def user_remove(ctx: Context) -> int:
+    ctx.open_vault().remove_user(ctx.args.name)
+    print(_("Removed {user}.").format(user=ctx.args.name))
+    return 0
+
+
+def recovery_cmd(ctx: Context) -> int:
+    _print_recovery_code(ctx.open_vault().new_recovery_code())
+    return 0
+
+
+def audit_cmd(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    entries = audit.events(vault.conn, limit=max(1, ctx.args.limit))
+    if ctx.args.json:
+        ctx.print_json([e.__dict__ for e in entries])
+    else:
+        for e in entries:
+            print(f"{e.seq}\t{e.at}\t{e.user}\t{e.action}\t{e.record_id or ''}")
+    return 0

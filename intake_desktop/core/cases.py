@@ -1,0 +1,206 @@
+"""Cases as documents: the JSON a caseworker's script writes and reads.
+
+A case document holds the case fields plus a list per child kind
+(``people``, ``statements``...). ``add_case`` validates a whole document
+before writing anything, gives every record a fresh id (ids in the input
+only connect references inside the document, so the output of ``case show
+--json`` can be added again) and commits it in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from . import names
+from .errors import InvalidInput, NotFound
+from .fields import is_uuid
+from .i18n import N_
+from .model import BY_PLURAL, CASE, CHILD_KINDS, KINDS, Kind, validate
+from .records import Record, RecordStore
+from .vault import Vault
+
+MAX_DOCUMENT_BYTES = 64 << 20
+# Children are written so every reference points at a record already stored.
+_WRITE_ORDER = ("person", "evidence", "interview")
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: str
+    title: str
+    route: str
+    status: str
+    priority: tuple[str, ...]
+    people: int
+    updated_at: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "route": self.route,
+            "status": self.status,
+            "priority": list(self.priority),
+            "people": self.people,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    search: str = ""
+    status: str | None = None
+    route: str | None = None
+    order: str = "updated"  # "updated" (newest first) or "title"
+    descending: bool = True
+
+
+def parse_document(text: bytes | str) -> Any:
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(N_("The case document is larger than {limit} MiB."), limit=64)
+    try:
+        return json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InvalidInput(
+            N_("The case document is not valid JSON (line {line})."), line=line or "?"
+        ) from None
+
+
+def _remap(
+    kind: Kind, body: dict[str, Any], ids: dict[str, tuple[str, str]], path: str
+) -> dict[str, Any]:
+    """Rewrite a body's references from document ids to the new record ids."""
+
+    def new_id(old: str, target: str, where: str) -> str:
+        if old not in ids or ids[old][1] != target:
+            raise InvalidInput(
+                N_("{path}: refers to no {kind} in this document."), path=where, kind=target
+            )
+        return ids[old][0]
+
+    out = dict(body)
+    for field, target in kind.refs.items():
+        value = body.get(field)
+        if isinstance(value, list):
+            out[field] = [new_id(v, target, f"{path}.{field}[{i}]") for i, v in enumerate(value)]
+        elif value is not None:
+            out[field] = new_id(value, target, f"{path}.{field}")
+    return out
+
+
+def _in_spec_order(kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
+    """Fields in the order docs/case-format.md lists them (storage sorts keys)."""
+    return {name: body[name] for name in kind.spec.fields if name in body}
+
+
+class CaseStore:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.conn = vault.conn
+        self.records = RecordStore(vault)
+
+    def add_case(self, document: Any) -> str:
+        """Validate, then store a whole case document; returns the new case id."""
+        if not isinstance(document, dict):
+            raise InvalidInput(N_("{path}: must be an object."), path="(document)")
+        case_fields = {k: v for k, v in document.items() if k not in BY_PLURAL}
+        case_body = validate(CASE, case_fields)
+        # First pass: validate every child and give it a new id; second pass:
+        # rewrite references, which may point forwards in the document.
+        children: list[tuple[Kind, dict[str, Any], str, str]] = []
+        ids: dict[str, tuple[str, str]] = {}  # id in the document -> (new id, kind)
+        for plural, kind in BY_PLURAL.items():
+            items = document.get(plural) or []
+            if not isinstance(items, list):
+                raise InvalidInput(N_("{path}: must be a list."), path=plural)
+            for i, item in enumerate(items):
+                path, new = f"{plural}[{i}]", str(uuid.uuid4())
+                body = validate(kind, item, path)
+                old = item.get("id")
+                if old is not None:
+                    if old in ids:
+                        raise InvalidInput(N_("{path}: the same id appears twice."), path=path)
+                    ids[old] = (new, kind.name)
+                children.append((kind, body, path, new))
+        resolved = [(k, _remap(k, body, ids, path), new) for k, body, path, new in children]
+        order = {name: i for i, name in enumerate(_WRITE_ORDER)}
+        resolved.sort(key=lambda c: order.get(c[0].name, len(order)))
+        with self.vault.transaction():
+            case = self.records.create("", CASE, case_body, record_id=str(uuid.uuid4()))
+            for kind, body, new in resolved:
+                self.records.create(case.id, kind, body, record_id=new)
+        return case.id
+
+    def document(self, case_id: str) -> dict[str, Any]:
+        """The case as a JSON-ready document (what ``case show --json`` prints)."""
+        if not is_uuid(case_id):
+            raise NotFound(N_("No {kind} with id {id}."), kind="case", id=case_id[:64])
+        case = self.records.require(case_id, "case")
+        doc: dict[str, Any] = {**case.system_fields(), **_in_spec_order(CASE, case.body)}
+        for kind in CHILD_KINDS:
+            doc[kind.plural] = []
+        for record in self.records.of_case(case_id):
+            if record.kind != "case":
+                kind = KINDS[record.kind]
+                item = {**record.system_fields(), **_in_spec_order(kind, record.body)}
+                doc[kind.plural].append(item)
+        return doc
+
+    def children(self, case_id: str, kind: str) -> list[Record]:
+        return [r for r in self.records.of_case(case_id) if r.kind == kind]
+
+    def update_case(
+        self, case_id: str, changes: dict[str, Any], expected_version: int | None = None
+    ) -> Record:
+        case = self.records.require(case_id, "case")
+        body = validate(CASE, {**case.body, **changes})
+        with self.vault.transaction():
+            return self.records.update(case_id, body, expected_version)
+
+    # The case list
+
+    def _where(self, query: CaseQuery) -> tuple[str, list[Any]] | None:
+        clauses, params = [], []
+        if query.search.strip():
+            match = names.fts_query(query.search)
+            if match is None:
+                return None
+            clauses.append("id IN (SELECT case_id FROM search WHERE search MATCH ?)")
+            params.append(match)
+        if query.status:
+            clauses.append("status = ?")
+            params.append(query.status)
+        if query.route:
+            clauses.append("route = ?")
+            params.append(query.route)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def count(self, query: CaseQuery = CaseQuery()) -> int:
+        where = self._where(query)
+        if where is None:
+            return 0
+        # The WHERE text is built from fixed clauses; values are bound parameters.
+        sql = f"SELECT count(*) FROM case_list{where[0]}"  # noqa: S608
+        row = self.conn.execute(sql, where[1]).fetchone()
+        return int(row[0])
+
+    def list(
+        self, query: CaseQuery = CaseQuery(), offset: int = 0, limit: int = 100
+    ) -> list[CaseSummary]:
+        where = self._where(query)
+        if where is None:
+            return []
+        column = "title COLLATE NOCASE" if query.order == "title" else "updated_at"
+        direction = "DESC" if query.descending else "ASC"
+        sql = (
+            "SELECT id, title, route, status, priority, people, updated_at FROM case_list"  # noqa: S608 - fixed clauses, bound values
+            f"{where[0]} ORDER BY {column} {direction}, id LIMIT ? OFFSET ?"
+        )
+        rows = self.conn.execute(sql, [*where[1], limit, offset])
+        return [
+            CaseSummary(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6]) for r in rows
+        ]

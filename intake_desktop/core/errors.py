@@ -1,0 +1,81 @@
+"""Errors a user can see, each with its command-line exit code.
+
+An error carries a message *template* and its parameters, and is only
+rendered (translated, then formatted) when shown. Parameters are ids, paths,
+counts and field names: never case content, passphrases or key material,
+because messages reach terminals, logs and screenshots.
+"""
+
+from __future__ import annotations
+
+from .i18n import _
+
+
+class IntakeError(Exception):
+    """Base of every expected failure; anything else is a bug."""
+
+    exit_code = 1
+
+    def __init__(self, template: str, **params: object) -> None:
+        super().__init__(template)
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        try:
+            return _(self.template).format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            # A broken translation must never hide the error itself.
+            return self.template.format(**self.params)
+
+
+class UntrustedSigner(IntakeError):
+    """A bundle signed by a key that is not in the trust store (kept in quarantine)."""
+
+    exit_code = 3
+
+
+class WrongPassphrase(IntakeError):
+    exit_code = 4
+
+
+class NotAVault(IntakeError):
+    """The folder is missing, is not a vault, or (for init) already holds one."""
+
+    exit_code = 5
+
+
+class InvalidInput(IntakeError):
+    """Malformed JSON, a field of the wrong type, a missing file, a bad key string."""
+
+    exit_code = 6
+
+
+class VaultDamaged(IntakeError):
+    """The database or the key-slot header failed an integrity check."""
+
+    exit_code = 7
+
+
+class BundleRejected(IntakeError):
+    exit_code = 8
+
+
+class VaultBusy(IntakeError):
+    """Another program holds the write lock for longer than we wait."""
+
+    exit_code = 9
+
+
+class NotFound(IntakeError):
+    exit_code = 10
+
+
+class Cancelled(IntakeError):
+    exit_code = 11
+
+
+class StaleEdit(IntakeError):
+    """The record changed since it was read (another window or program saved first)."""
+
+    exit_code = 12

@@ -1,0 +1,70 @@
+"""Private files and folders: 0700 folders, 0600 files, atomic replacement.
+
+Everything the app writes goes through here so permissions are set when the
+file is created, never fixed up afterwards (a window in which another local
+user could open it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def restrict_umask() -> None:
+    """New files and folders are private to this user, whatever the caller forgot."""
+    os.umask(0o077)
+
+
+def make_private_dir(path: Path) -> None:
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    # mkdir's mode is filtered by the umask and ignored for existing folders.
+    os.chmod(path, PRIVATE_DIR_MODE)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` survive a power cut."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def temp_name(final: Path) -> Path:
+    """A hidden name beside ``final``: same filesystem, so the rename is atomic."""
+    return final.with_name(f".{final.name}.{secrets.token_hex(6)}.partial")
+
+
+@contextlib.contextmanager
+def private_atomic_writer(final: Path) -> Iterator[BinaryIO]:
+    """Write to a 0600 temporary file and rename it onto ``final`` only on success.
+
+    A failure or an exception leaves no file with the final name and removes
+    the temporary one, so readers never see a half-written file.
+    """
+    tmp = temp_name(final)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    fsync_dir(final.parent)
+
+
+def write_private_atomic(final: Path, data: bytes) -> None:
+    with private_atomic_writer(final) as out:
+        out.write(data)

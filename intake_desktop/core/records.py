@@ -1,0 +1,282 @@
+"""Storing records: versions, revision hashes, the search index and the case list.
+
+Every write to a record goes through ``RecordStore`` so the things derived
+from it (full-text index rows, the case-list row, the audit entry) change in
+the same transaction. Callers open the transaction (``vault.transaction()``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import names
+from .errors import InvalidInput, NotFound, StaleEdit
+from .i18n import N_
+from .model import KINDS, Kind, display_name, references
+from .vault import Vault
+
+HISTORY_LIMIT = 64
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    case_id: str
+    kind: str
+    version: int
+    rev: str
+    history: tuple[str, ...]  # ancestor revisions, oldest first
+    body: dict[str, Any]
+    created_at: str
+    updated_at: str
+    updated_by: str
+    deleted: bool = False
+
+    def system_fields(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "updated_by": self.updated_by,
+        }
+
+
+def canonical_json(obj: object) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def compute_rev(record: Record, parent: str | None) -> str:
+    """A revision id: the hash of everything a merge must agree on."""
+    fields = [record.id, record.case_id, record.kind, record.version, record.deleted, record.body]
+    data = canonical_json([*fields, parent or ""]).encode("utf-8")
+    return hashlib.sha256(b"intake-desktop record v1\n" + data).hexdigest()[:32]
+
+
+_COLUMNS = (
+    "id, case_id, kind, version, rev, history, body, created_at, updated_at, updated_by, deleted"
+)
+
+
+def _from_row(row: tuple[Any, ...]) -> Record:
+    rid, case_id, kind, version, rev, history, body, created, updated, by, deleted = row
+    return Record(
+        rid,
+        case_id,
+        kind,
+        version,
+        rev,
+        tuple(json.loads(history)),
+        json.loads(body),
+        created,
+        updated,
+        by,
+        bool(deleted),
+    )
+
+
+def search_text(kind: str, body: dict[str, Any]) -> str:
+    """What of a record is searchable: names, titles, document numbers, statements."""
+    parts: list[str] = []
+    if kind == "case":
+        parts += [body.get("title", ""), body.get("external_ref", "")]
+    elif kind == "person":
+        parts += [body.get("full_name", ""), body.get("pseudonym", "")]
+        parts += [n["text"] for n in body.get("names", [])]
+    elif kind == "identity_document":
+        parts.append(body.get("number", ""))
+    elif kind == "statement":
+        # Long prose: joined word pairs (for spaced/joined compound names)
+        # would double the index for little gain.
+        text = [body.get("text", ""), (body.get("translation") or {}).get("text", "")]
+        return names.index_text(" ".join(t for t in text if t), join_pairs=False)
+    return names.index_text(" ".join(p for p in parts if p))
+
+
+class RecordStore:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.conn = vault.conn
+
+    # Reading
+
+    def get(self, record_id: str) -> Record | None:
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM records WHERE id = ?", (record_id,))  # noqa: S608
+        found = row.fetchone()
+        return _from_row(found) if found else None
+
+    def require(self, record_id: str, kind: str | None = None) -> Record:
+        record = self.get(record_id)
+        if record is None or record.deleted or (kind and record.kind != kind):
+            raise NotFound(N_("No {kind} with id {id}."), kind=kind or "record", id=record_id)
+        return record
+
+    def of_case(self, case_id: str, include_deleted: bool = False) -> list[Record]:
+        rows = self.conn.execute(
+            f"SELECT {_COLUMNS} FROM records WHERE case_id = ? ORDER BY created_at, rowid",  # noqa: S608
+            (case_id,),
+        )
+        return [r for r in map(_from_row, rows) if include_deleted or not r.deleted]
+
+    # Writing (inside vault.transaction())
+
+    def create(
+        self, case_id: str, kind: Kind, body: dict[str, Any], record_id: str | None = None
+    ) -> Record:
+        now, user = self.vault.now(), self.vault.user.name
+        record = Record(
+            record_id or str(uuid.uuid4()), case_id, kind.name, 1, "", (), body, now, now, user
+        )
+        if kind.name != "case":
+            self.require(case_id, "case")
+        self._check_references(kind, record)
+        record = replace(record, rev=compute_rev(record, None))
+        self._write(record, new=True)
+        self.vault.audit(f"{kind.name}.create", kind.name, record.id)
+        return record
+
+    def update(
+        self, record_id: str, body: dict[str, Any], expected_version: int | None = None
+    ) -> Record:
+        old = self.require(record_id)
+        if expected_version is not None and old.version != expected_version:
+            raise StaleEdit(
+                N_("This {kind} was changed elsewhere (now version {version}); reload it."),
+                kind=old.kind,
+                version=old.version,
+            )
+        if body == old.body:
+            return old
+        self._check_references(KINDS[old.kind], replace(old, body=body))
+        return self._next_version(old, body=body, action="update")
+
+    def delete(self, record_id: str, expected_version: int | None = None) -> Record:
+        """Keep a tombstone (id, version) so the deletion travels in bundles."""
+        old = self.require(record_id)
+        if expected_version is not None and old.version != expected_version:
+            raise StaleEdit(N_("This {kind} was changed elsewhere; reload it."), kind=old.kind)
+        return self._next_version(old, body={}, action="delete", deleted=True)
+
+    def _next_version(
+        self, old: Record, *, body: dict[str, Any], action: str, deleted: bool = False
+    ) -> Record:
+        history = (*old.history, old.rev)[-HISTORY_LIMIT:]
+        record = replace(
+            old,
+            version=old.version + 1,
+            history=history,
+            body=body,
+            deleted=deleted,
+            updated_at=self.vault.now(),
+            updated_by=self.vault.user.name,
+        )
+        record = replace(record, rev=compute_rev(record, old.rev))
+        self._write(record, new=False)
+        self.vault.audit(f"{old.kind}.{action}", old.kind, old.id)
+        return record
+
+    def _check_references(self, kind: Kind, record: Record) -> None:
+        for field_name, target, ref in references(kind, record.body):
+            row = self.conn.execute(
+                "SELECT kind, case_id, deleted FROM records WHERE id = ?", (ref,)
+            ).fetchone()
+            if row is None or row[0] != target or row[1] != record.case_id or row[2]:
+                raise InvalidInput(
+                    N_("{path}: no {kind} with that id in this case."),
+                    path=f"{kind.name}.{field_name}",
+                    kind=target,
+                )
+        for i, item in enumerate(record.body.get("attachments", [])):
+            found = self.conn.execute(
+                "SELECT size FROM blobs WHERE sha256 = ? AND complete = 1", (item["sha256"],)
+            ).fetchone()
+            if found is None:
+                raise InvalidInput(
+                    N_("{path}: the attachment is not in this vault."),
+                    path=f"evidence.attachments[{i}]",
+                )
+
+    def _write(self, record: Record, *, new: bool) -> None:
+        values = (
+            record.case_id,
+            record.kind,
+            record.version,
+            record.rev,
+            json.dumps(list(record.history)),
+            canonical_json(record.body),
+            record.created_at,
+            record.updated_at,
+            record.updated_by,
+            int(record.deleted),
+            record.id,
+        )
+        if new:
+            self.conn.execute(
+                "INSERT INTO records (case_id, kind, version, rev, history, body, created_at,"
+                " updated_at, updated_by, deleted, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        else:
+            self.conn.execute(
+                "UPDATE records SET case_id = ?, kind = ?, version = ?, rev = ?, history = ?,"
+                " body = ?, created_at = ?, updated_at = ?, updated_by = ?, deleted = ?"
+                " WHERE id = ?",
+                values,
+            )
+        self._reindex(record)
+        self._update_case_list(record)
+
+    def write_raw(self, record: Record) -> None:
+        """Store a record exactly as given (merging a bundle); no new version."""
+        exists = self.conn.execute("SELECT 1 FROM records WHERE id = ?", (record.id,)).fetchone()
+        self._write(record, new=exists is None)
+
+    def _reindex(self, record: Record) -> None:
+        rowid = self.conn.execute("SELECT rowid FROM records WHERE id = ?", (record.id,))
+        (row,) = rowid.fetchone()
+        self.conn.execute("DELETE FROM search WHERE rowid = ?", (row,))
+        text = "" if record.deleted else search_text(record.kind, record.body)
+        if text:
+            self.conn.execute(
+                "INSERT INTO search (rowid, text, case_id) VALUES (?, ?, ?)",
+                (row, text, record.case_id),
+            )
+
+    def _update_case_list(self, record: Record) -> None:
+        if record.kind == "case":
+            body = record.body
+            self.conn.execute(
+                "INSERT INTO case_list (id, title, route, status, priority, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+                " route = excluded.route, status = excluded.status,"
+                " priority = excluded.priority, updated_at = max(updated_at, excluded.updated_at)",
+                (
+                    record.id,
+                    body.get("title", ""),
+                    body.get("route", ""),
+                    body.get("status", ""),
+                    json.dumps(body.get("priority", [])),
+                    record.updated_at,
+                ),
+            )
+            if record.deleted:
+                self.conn.execute("DELETE FROM case_list WHERE id = ?", (record.id,))
+            return
+        if record.kind == "person":
+            self.conn.execute(
+                "UPDATE case_list SET people = (SELECT count(*) FROM records WHERE case_id = ?"
+                " AND kind = 'person' AND deleted = 0) WHERE id = ?",
+                (record.case_id, record.case_id),
+            )
+        self.conn.execute(
+            "UPDATE case_list SET updated_at = max(updated_at, ?) WHERE id = ?",
+            (record.updated_at, record.case_id),
+        )
+
+
+def person_label(record: Record) -> str:
+    return display_name(record.body)

@@ -1,0 +1,248 @@
+"""The database schema as an ordered list of migrations.
+
+``PRAGMA user_version`` holds the schema version. Opening a vault runs every
+migration above it, each in the same transaction as its version bump, so a
+crash mid-upgrade leaves the old schema intact. Never edit a migration that
+has shipped: add a new one, and a test that upgrades an old vault with data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .errors import VaultDamaged
+from .i18n import N_
+
+Connection = Any  # sqlcipher3's Connection; the module ships no type hints
+
+_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Who may unlock: one row per user key slot (names and roles are personal,
+-- so they live here, encrypted, and not in keyslots.json).
+CREATE TABLE users (
+    slot_id    TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    role       TEXT NOT NULL CHECK (role IN ('caseworker', 'translator', 'coordinator')),
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Every domain record (a case and everything in it) is one row: a stable
+-- UUID, a version that grows on each change, a revision hash and its recent
+-- ancestors (so a merge can tell "newer" from "edited on both sides").
+CREATE TABLE records (
+    id         TEXT PRIMARY KEY,
+    case_id    TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    rev        TEXT NOT NULL,
+    history    TEXT NOT NULL DEFAULT '[]',
+    body       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    deleted    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX records_by_case ON records (case_id, kind);
+
+-- What the case list shows, kept beside the case record so the first page
+-- of 10,000 cases is one index walk.
+CREATE TABLE case_list (
+    id           TEXT PRIMARY KEY REFERENCES records (id),
+    title        TEXT NOT NULL,
+    route        TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    priority     TEXT NOT NULL,
+    people       INTEGER NOT NULL DEFAULT 0,
+    updated_at   TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX case_list_by_updated ON case_list (updated_at DESC);
+CREATE INDEX case_list_by_title ON case_list (title COLLATE NOCASE);
+
+-- Attachment content, addressed by SHA-256, in chunks so nothing holds a
+-- whole file in memory. complete = 0 while a stream is still being written.
+CREATE TABLE blobs (
+    id         INTEGER PRIMARY KEY,
+    sha256     TEXT UNIQUE,
+    size       INTEGER NOT NULL DEFAULT 0,
+    complete   INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE blob_chunks (
+    blob_id INTEGER NOT NULL REFERENCES blobs (id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    data    BLOB NOT NULL,
+    UNIQUE (blob_id, seq)
+);
+
+-- Append-only, hash-chained; the triggers stop accidents, the chain catches
+-- anyone who drops them.
+CREATE TABLE audit_log (
+    seq         INTEGER PRIMARY KEY,
+    at          TEXT NOT NULL,
+    user        TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    record_kind TEXT,
+    record_id   TEXT,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- Full-text search over the normalised key (see names.py); rowid = records.rowid.
+CREATE VIRTUAL TABLE search USING fts5 (
+    text,
+    case_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+"""
+
+_V2 = """
+-- This vault's own keys (age X25519 identity, minisign Ed25519 key pair).
+CREATE TABLE identity (
+    name   TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    public TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Keys pinned after an out-of-band fingerprint check.
+CREATE TABLE trust (
+    name        TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('device', 'recipient')),
+    key         TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    added_by    TEXT NOT NULL,
+    UNIQUE (kind, key)
+) WITHOUT ROWID;
+
+-- Bundles this vault wrote (its device sequence) ...
+CREATE TABLE bundles_out (
+    seq        INTEGER PRIMARY KEY,
+    bundle_id  TEXT NOT NULL UNIQUE,
+    sha256     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    records    INTEGER NOT NULL,
+    recipients TEXT NOT NULL
+);
+
+-- ... and bundles it took in, per producing device.
+CREATE TABLE bundles_in (
+    bundle_id   TEXT PRIMARY KEY,
+    signing_key TEXT NOT NULL,
+    device_seq  INTEGER NOT NULL,
+    prev_sha256 TEXT,
+    sha256      TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    records     INTEGER NOT NULL,
+    conflicts   INTEGER NOT NULL,
+    sequence_note TEXT
+) WITHOUT ROWID;
+
+-- Bundles from an unknown signer, kept encrypted until someone trusts the key.
+CREATE TABLE quarantine (
+    id          INTEGER PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,
+    signing_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    producer    TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    blob_sha256 TEXT NOT NULL
+);
+
+-- A record edited on both sides since their common version: the incoming
+-- copy waits here for a person; the local copy stays in records.
+CREATE TABLE conflicts (
+    id          INTEGER PRIMARY KEY,
+    record_id   TEXT NOT NULL,
+    case_id     TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    rev         TEXT NOT NULL,
+    history     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT NOT NULL,
+    deleted     INTEGER NOT NULL,
+    bundle_id   TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    resolved    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (record_id, rev)
+);
+"""
+
+Migration = Callable[[Connection], None]
+
+
+def _script(sql: str) -> Migration:
+    def run(conn: Connection) -> None:
+        # executescript would COMMIT first; run statement by statement instead
+        # so the migration and its version bump share one transaction.
+        for statement in _split(sql):
+            conn.execute(statement)
+
+    return run
+
+
+def _split(sql: str) -> list[str]:
+    """Statements of a schema script, using SQLite's own notion of "complete"."""
+    from sqlcipher3 import dbapi2
+
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        if not current and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        current += line
+        if dbapi2.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+MIGRATIONS: list[Migration] = [_script(_V1), _script(_V2)]
+CURRENT_VERSION = len(MIGRATIONS)
+
+
+def version_of(conn: Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: Connection, target: int = CURRENT_VERSION, after: Callable[[int], None] | None = None
+) -> int:
+    """Bring the schema up to ``target``; returns the version it started at.
+
+    ``after(version)`` runs inside each migration's transaction, for data
+    steps that need more than SQL (e.g. generating this vault's keys).
+    """
+    start = version_of(conn)
+    if start > CURRENT_VERSION:
+        raise VaultDamaged(
+            N_(
+                "This vault was made by a newer version of the app (schema {found}); "
+                "update the app."
+            ),
+            found=start,
+        )
+    for version in range(start + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version - 1](conn)
+            if after is not None:
+                after(version)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return start

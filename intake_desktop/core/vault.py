@@ -1,0 +1,431 @@
+"""The vault: one private folder holding ``vault.db`` (SQLCipher 4) and ``keyslots.json``.
+
+Opening a vault derives a slot key from the passphrase (Argon2id), unwraps
+the random master key and hands it to SQLCipher as a raw key, so SQLCipher's
+own PBKDF2 is skipped. Nothing on disk changes until a passphrase has opened
+a slot: a wrong passphrase, or a folder that is not a vault, leaves every
+file as it was (SQLite opens with ``mode=rw``, never creating a file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlcipher3 import dbapi2
+
+from . import audit, identity, schema
+from .clock import Clock, stamp, utc_now
+from .errors import (
+    IntakeError,
+    InvalidInput,
+    NotAVault,
+    NotFound,
+    VaultBusy,
+    VaultDamaged,
+    WrongPassphrase,
+)
+from .files import PRIVATE_FILE_MODE, make_private_dir, write_private_atomic
+from .i18n import N_
+from .keyslots import (
+    FLOOR,
+    RECOVERY,
+    USER,
+    KeySlot,
+    KeySlotHeader,
+    calibrate,
+    new_recovery_code,
+    normalise_recovery_code,
+)
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "vault.db"
+HEADER_NAME = "keyslots.json"
+ROLES = ("caseworker", "translator", "coordinator")
+RECOVERY_USER = "recovery"
+MIN_PASSPHRASE_CHARS = 8
+_USER_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
+
+# Pragmas, decided (see docs/vault-format.md for the measurements):
+_PRAGMAS_AFTER_KEY = (
+    # Pin the format so a future SQLCipher default cannot silently change it.
+    "PRAGMA cipher_compatibility = 4",
+    # Costs 30-50% on every query and cannot be turned off once on; the master
+    # key also sits in Python objects we cannot wipe, so it would buy little.
+    "PRAGMA cipher_memory_security = OFF",
+)
+_PRAGMAS_AFTER_READ = (
+    "PRAGMA journal_mode = WAL",
+    # FULL: a commit is on disk (WAL fsynced) before we acknowledge it.
+    "PRAGMA synchronous = FULL",
+    # Sorts and temporary indexes of decrypted rows stay in memory.
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA foreign_keys = ON",
+    # Freed pages are zeroed: a deleted record is not recoverable by someone
+    # who later learns the key.
+    "PRAGMA secure_delete = ON",
+)
+
+
+@dataclass(frozen=True)
+class User:
+    slot_id: str
+    name: str
+    role: str
+
+
+def db_error(exc: Exception) -> IntakeError:
+    """The user-facing error for a SQLite failure (no SQL or data in the text)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return VaultBusy(N_("The vault is busy in another program; close it and try again."))
+    if "full" in text:
+        return IntakeError(N_("The disk is full: nothing was saved."))
+    if "i/o" in text or "readonly" in text or "read-only" in text:
+        return IntakeError(N_("The vault could not be written (disk error or read-only)."))
+    return VaultDamaged(N_("The vault database is damaged or was replaced."))
+
+
+def _check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE_CHARS:
+        raise InvalidInput(
+            N_("A passphrase needs at least {count} characters."), count=MIN_PASSPHRASE_CHARS
+        )
+
+
+def _check_user(name: str, role: str) -> None:
+    if not _USER_NAME.match(name) or name.strip() != name or name == RECOVERY_USER:
+        raise InvalidInput(N_("A user name needs 1 to 64 characters, no control characters."))
+    if role not in ROLES:
+        raise InvalidInput(N_("The role must be one of: {roles}."), roles=", ".join(ROLES))
+
+
+def read_header(path: Path) -> KeySlotHeader:
+    header_path, db_path = path / HEADER_NAME, path / DB_NAME
+    if not path.is_dir():
+        raise NotAVault(N_("There is no vault at {path}."), path=str(path))
+    if not header_path.is_file() or not db_path.is_file():
+        raise NotAVault(N_("The folder {path} is not a vault."), path=str(path))
+    return KeySlotHeader.from_bytes(header_path.read_bytes()[: 2 << 20])
+
+
+def _connect(db_path: Path, master_key: bytes, *, create: bool = False) -> dbapi2.Connection:
+    mode = "rwc" if create else "rw"
+    uri = f"file:{quote(str(db_path))}?mode={mode}"
+    conn = dbapi2.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5)
+    try:
+        # Before the key: HMAC failures would otherwise be logged to stderr.
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{master_key.hex()}'\"")
+        for pragma in _PRAGMAS_AFTER_KEY:
+            conn.execute(pragma)
+        # SQLCipher only notices a wrong key or a damaged file at the first read.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for pragma in _PRAGMAS_AFTER_READ:
+            conn.execute(pragma)
+    except dbapi2.DatabaseError as exc:
+        conn.close()
+        raise db_error(exc) from None
+    return conn
+
+
+class Vault:
+    """An unlocked vault. Pass it to the stores (cases, attachments, trust...)."""
+
+    def __init__(
+        self,
+        path: Path,
+        conn: dbapi2.Connection,
+        header: KeySlotHeader,
+        user: User,
+        master_key: bytes,
+        clock: Clock,
+    ) -> None:
+        self.path = path
+        self.conn = conn
+        self.header = header
+        self.user = user
+        self.clock = clock
+        self._master_key = bytearray(master_key)
+        self._tx_depth = 0
+
+    # Creating and opening
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        user_name: str,
+        role: str,
+        name: str | None = None,
+        kdf_target_seconds: float = 1.0,
+        clock: Clock = utc_now,
+    ) -> tuple[Vault, str]:
+        """Make a new vault; returns it unlocked and the recovery code (shown once)."""
+        _check_passphrase(passphrase)
+        _check_user(user_name, role)
+        path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise NotAVault(N_("{path} exists and is not a folder."), path=str(path))
+        if (path / HEADER_NAME).exists():
+            raise NotAVault(N_("There is already a vault in {path}."), path=str(path))
+        leftovers = {DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", DB_NAME + "-journal"}
+        if path.is_dir() and any(p.name not in leftovers for p in path.iterdir()):
+            raise NotAVault(N_("The folder {path} is not empty."), path=str(path))
+        make_private_dir(path)
+        # Without keyslots.json a database from an interrupted init can never be
+        # opened (its key is gone), so it is safe to clear.
+        for leftover in leftovers:
+            with contextlib.suppress(FileNotFoundError):
+                (path / leftover).unlink()
+
+        master_key = os.urandom(32)
+        header = KeySlotHeader(vault_id=str(uuid.uuid4()), slots=())
+        user_slot = header.seal(USER, passphrase, master_key, calibrate(kdf_target_seconds))
+        recovery_code = new_recovery_code()
+        # 128 random bits need no slow KDF; the floor keeps one code path.
+        recovery_slot = header.seal(RECOVERY, recovery_code, master_key, FLOOR)
+        header = header.with_slot(user_slot).with_slot(recovery_slot)
+
+        db_path = path / DB_NAME
+        os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        conn = _connect(db_path, master_key, create=True)
+        user = User(user_slot.id, user_name, role)
+        vault = cls(path, conn, header, user, master_key, clock)
+        try:
+            vault._migrate()
+            with vault.transaction():
+                now = vault.now()
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("vault_id", header.vault_id),
+                        ("name", name or f"vault-{header.vault_id[:8]}"),
+                        ("created_at", now),
+                    ],
+                )
+                conn.execute(
+                    "INSERT INTO users (slot_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                    (user.slot_id, user.name, user.role, now),
+                )
+                vault.audit("vault.create")
+            # The header is written last: only now does the folder hold a vault.
+            write_private_atomic(path / HEADER_NAME, header.to_bytes())
+        except BaseException:
+            vault.close()
+            raise
+        log.info("vault created")
+        return vault, recovery_code
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str, *, clock: Clock = utc_now) -> Vault:
+        path = Path(path)
+        header = read_header(path)
+        for slot in header.of_kind(USER):
+            master_key = header.open(slot, passphrase)
+            if master_key is not None:
+                return cls._unlocked(path, header, slot, master_key, clock)
+        raise WrongPassphrase(N_("Wrong passphrase."))
+
+    @classmethod
+    def open_with_recovery(cls, path: Path, code: str, *, clock: Clock = utc_now) -> Vault:
+        path = Path(path)
+        header = read_header(path)
+        canonical = normalise_recovery_code(code)
+        if canonical is None:
+            raise WrongPassphrase(N_("That is not a valid recovery code; check for a typo."))
+        for slot in header.of_kind(RECOVERY):
+            master_key = header.open(slot, canonical)
+            if master_key is not None:
+                return cls._unlocked(path, header, slot, master_key, clock)
+        raise WrongPassphrase(N_("Wrong recovery code."))
+
+    @classmethod
+    def _unlocked(
+        cls, path: Path, header: KeySlotHeader, slot: KeySlot, master_key: bytes, clock: Clock
+    ) -> Vault:
+        conn = _connect(path / DB_NAME, master_key)
+        placeholder = User(slot.id, RECOVERY_USER, RECOVERY_USER)
+        vault = cls(path, conn, header, placeholder, master_key, clock)
+        try:
+            vault._migrate()
+            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            if row is None or row[0] != header.vault_id:
+                raise VaultDamaged(N_("The key-slot header does not belong to this database."))
+            if slot.kind == USER:
+                found = conn.execute(
+                    "SELECT name, role FROM users WHERE slot_id = ?", (slot.id,)
+                ).fetchone()
+                if found is None:
+                    raise VaultDamaged(N_("The key slot has no user in this vault."))
+                vault.user = User(slot.id, found[0], found[1])
+            with vault.transaction():
+                vault.audit("vault.unlock")
+        except dbapi2.DatabaseError as exc:
+            vault.close()
+            raise db_error(exc) from None
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+
+    def _migrate(self) -> None:
+        def after(version: int) -> None:
+            if version == 2:
+                identity.generate(self.conn, self.now())
+
+        try:
+            schema.migrate(self.conn, after=after)
+        except dbapi2.DatabaseError as exc:
+            raise db_error(exc) from None
+
+    # Working with an open vault
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self._master_key)
+
+    def now(self) -> str:
+        return stamp(self.clock())
+
+    @property
+    def vault_id(self) -> str:
+        return self.header.vault_id
+
+    @property
+    def name(self) -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
+        return str(row[0])
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[dbapi2.Connection]:
+        """One durable transaction; nested calls join the outer one."""
+        if self._tx_depth:
+            self._tx_depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._tx_depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except dbapi2.DatabaseError as exc:
+            raise db_error(exc) from None
+        self._tx_depth = 1
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(dbapi2.DatabaseError):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, dbapi2.DatabaseError):
+                raise db_error(exc) from None
+            raise
+        finally:
+            self._tx_depth = 0
+
+    def audit(self, action: str, kind: str | None = None, record_id: str | None = None) -> None:
+        audit.append(self.conn, self.now(), self.user.name, action, kind, record_id)
+
+    def close(self) -> None:
+        """Close the database and forget the master key (as far as Python allows)."""
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        for i in range(len(self._master_key)):
+            self._master_key[i] = 0
+        self._master_key = bytearray()
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Users and their key slots
+
+    def users(self) -> list[User]:
+        rows = self.conn.execute("SELECT slot_id, name, role FROM users ORDER BY created_at, name")
+        return [User(*row) for row in rows]
+
+    def _write_header(self, header: KeySlotHeader) -> None:
+        write_private_atomic(self.path / HEADER_NAME, header.to_bytes())
+        self.header = header
+
+    def _user_slot(self, name: str) -> KeySlot:
+        row = self.conn.execute("SELECT slot_id FROM users WHERE name = ?", (name,)).fetchone()
+        slot = self.header.slot(row[0]) if row else None
+        if slot is None:
+            raise NotFound(N_("There is no user {name} in this vault."), name=name)
+        return slot
+
+    def change_passphrase(self, new_passphrase: str, user_name: str | None = None) -> None:
+        """Rewrap one user's slot under a new passphrase (the database is untouched).
+
+        Without ``user_name`` it is the current user's own slot; resetting
+        another user's is for a vault opened with the recovery code.
+        """
+        _check_passphrase(new_passphrase)
+        name = user_name or self.user.name
+        if name != self.user.name and self.user.role != RECOVERY_USER:
+            raise InvalidInput(N_("Only the recovery code can reset another user's passphrase."))
+        old = self._user_slot(name)
+        new = self.header.seal(USER, new_passphrase, bytes(self._master_key), old.kdf, old.id)
+        self._write_header(self.header.replacing(old.id, new))
+        with self.transaction():
+            self.audit("user.passphrase", "user", old.id)
+
+    def new_recovery_code(self) -> str:
+        """Replace the recovery slot; the old code stops working."""
+        code = new_recovery_code()
+        header = self.header
+        for old in header.of_kind(RECOVERY):
+            header = header.without(old.id)
+        header = header.with_slot(header.seal(RECOVERY, code, bytes(self._master_key), FLOOR))
+        self._write_header(header)
+        with self.transaction():
+            self.audit("vault.recovery_code")
+        return code
+
+    def add_user(self, name: str, role: str, passphrase: str) -> User:
+        _check_user(name, role)
+        _check_passphrase(passphrase)
+        if self.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise InvalidInput(N_("There is already a user {name}."), name=name)
+        # The strongest parameters already in use: they were calibrated at creation.
+        kdf = max(self.header.of_kind(USER), key=lambda s: s.kdf.memory_kib * s.kdf.iterations).kdf
+        slot = self.header.seal(USER, passphrase, bytes(self._master_key), kdf)
+        # The row first: a slot without a row would make the vault look damaged.
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO users (slot_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                (slot.id, name, role, self.now()),
+            )
+            self.audit("user.add", "user", slot.id)
+        try:
+            self._write_header(self.header.with_slot(slot))
+        except BaseException:
+            with self.transaction():
+                self.conn.execute("DELETE FROM users WHERE slot_id = ?", (slot.id,))
+            raise
+        return User(slot.id, name, role)
+
+    def remove_user(self, name: str) -> None:
+        slot = self._user_slot(name)
+        if slot.id == self.user.slot_id:
+            raise InvalidInput(N_("You cannot remove yourself while unlocked as that user."))
+        if len(self.header.of_kind(USER)) <= 1:
+            raise InvalidInput(N_("The last user cannot be removed."))
+        self._write_header(self.header.without(slot.id))
+        with self.transaction():
+            self.conn.execute("DELETE FROM users WHERE slot_id = ?", (slot.id,))
+            self.audit("user.remove", "user", slot.id)
