@@ -114,7 +114,9 @@ class CaseStore:
         children: list[tuple[Kind, dict[str, Any], str, str]] = []
         ids: dict[str, tuple[str, str]] = {}  # id in the document -> (new id, kind)
         for plural, kind in BY_PLURAL.items():
-            items = document.get(plural) or []
+            items = document.get(plural)
+            if items is None:
+                items = []
             if not isinstance(items, list):
                 raise InvalidInput(N_("{path}: must be a list."), path=plural)
             for i, item in enumerate(items):

@@ -16,6 +16,11 @@ from .errors import InvalidInput
 from .i18n import N_
 
 
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return code < 32 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
+
+
 class Spec:
     def check(self, value: Any, path: str) -> Any:
         raise NotImplementedError
@@ -45,7 +50,9 @@ class Text(Spec):
         if len(value) > self.max_len:
             raise invalid(path, N_("{path}: longer than {limit} characters."), limit=self.max_len)
         allowed = "\n\t\r" if self.multiline else ""
-        if any((ord(ch) < 32 and ch not in allowed) or ch == "\x7f" for ch in value):
+        # C0, DEL and C1 (U+0080-U+009F, e.g. the one-byte CSI): no place in
+        # case text, and a terminal would obey them.
+        if any(_is_control(ch) and ch not in allowed for ch in value):
             raise invalid(path, N_("{path}: contains control characters."))
         if self.required and not value.strip():
             raise invalid(path, N_("{path}: is required."))
@@ -140,14 +147,18 @@ class Date(Spec):
 
 @dataclass(frozen=True)
 class Ref(Spec):
-    """The id of another record of ``kind`` in the same case."""
+    """The id of another record of ``kind`` in the same case.
+
+    Stored records always hold UUIDs; a document being added may use any
+    short label (``"p1"``) as long as it names a record in the same document.
+    """
 
     kind: str
 
     def check(self, value: Any, path: str) -> Any:
         if value is None or value == "":
             return None
-        if not isinstance(value, str) or not is_uuid(value):
+        if not isinstance(value, str) or len(value) > 100 or not value.isprintable():
             raise invalid(path, N_("{path}: must be the id of a {kind}."), kind=self.kind)
         return value
 

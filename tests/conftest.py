@@ -1,0 +1,51 @@
+"""Shared fixtures: real vaults in tmp_path, the real command line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Argon2id at its floor (64 MiB, 3 passes) instead of ~1 s calibration: the
+# floor is still enforced, only the tests' wall time changes.
+os.environ["INTAKE_KDF_TARGET_MS"] = "0"
+for leaked in (
+    "INTAKE_PASSPHRASE",
+    "INTAKE_NEW_PASSPHRASE",
+    "INTAKE_RECOVERY_CODE",
+    "INTAKE_VAULT",
+):
+    os.environ.pop(leaked, None)
+
+from intake_desktop.core.vault import Vault  # noqa: E402
+from tests.helpers import PASSPHRASE, make_vault  # noqa: E402
+
+
+@pytest.fixture
+def vault_path(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def vault(vault_path: Path) -> Iterator[Vault]:
+    opened, _code = make_vault(vault_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, vault_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    env.update(
+        INTAKE_VAULT=str(vault_path),
+        INTAKE_PASSPHRASE=PASSPHRASE,
+        INTAKE_KDF_TARGET_MS="0",
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(tmp_path / "home" / "data"),
+        TMPDIR=str(tmp_path / "tmp"),
+    )
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return env

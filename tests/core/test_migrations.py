@@ -1,0 +1,95 @@
+"""A vault made at an older schema version is upgraded without losing anything."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from intake_desktop.core import identity, schema
+from intake_desktop.core.attachments import BlobStore
+from intake_desktop.core.cases import CaseStore
+from intake_desktop.core.clock import utc_now
+from intake_desktop.core.errors import VaultDamaged
+from intake_desktop.core.files import make_private_dir, write_private_atomic
+from intake_desktop.core.keyslots import FLOOR, USER, KeySlotHeader
+from intake_desktop.core.vault import DB_NAME, HEADER_NAME, User, Vault, _connect
+from tests.helpers import MINIMAL_CASE, PASSPHRASE
+
+
+def make_old_vault(path: Path, version: int) -> dict[str, object]:
+    """A vault exactly as the app at schema ``version`` left it, with data in it."""
+    make_private_dir(path)
+    master = os.urandom(32)
+    header = KeySlotHeader(vault_id=str(uuid.uuid4()), slots=())
+    slot = header.seal(USER, PASSPHRASE, master, FLOOR)
+    header = header.with_slot(slot)
+    conn = _connect(path / DB_NAME, master, create=True)
+    schema.migrate(conn, target=version)
+    vault = Vault(path, conn, header, User(slot.id, "farida", "caseworker"), master, utc_now)
+    with vault.transaction():
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("vault_id", header.vault_id), ("name", "old"), ("created_at", vault.now())],
+        )
+        conn.execute(
+            "INSERT INTO users (slot_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+            (slot.id, "farida", "caseworker", vault.now()),
+        )
+        blob = BlobStore(vault).put(io.BytesIO(b"%PDF-1.4 old scan" * 1000), "scan.pdf")
+    store = CaseStore(vault)
+    case_ids = [store.add_case({**MINIMAL_CASE, "title": f"Case {i}"}) for i in range(5)]
+    documents = {cid: store.document(cid) for cid in case_ids}
+    audit_rows = conn.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
+    vault.close()
+    write_private_atomic(path / HEADER_NAME, header.to_bytes())
+    return {"documents": documents, "blob": blob.sha256, "audit": audit_rows}
+
+
+@pytest.mark.parametrize("old_version", range(1, schema.CURRENT_VERSION))
+def test_an_old_vault_with_data_is_upgraded_without_loss(tmp_path: Path, old_version: int) -> None:
+    before = make_old_vault(tmp_path / "old", old_version)
+    with Vault.open(tmp_path / "old", PASSPHRASE) as vault:
+        assert schema.version_of(vault.conn) == schema.CURRENT_VERSION
+        store = CaseStore(vault)
+        documents = before["documents"]
+        assert isinstance(documents, dict)
+        for case_id, document in documents.items():
+            assert json.dumps(store.document(case_id), sort_keys=True) == json.dumps(
+                document, sort_keys=True
+            )
+        assert BlobStore(vault).verify(str(before["blob"]))
+        audit_rows = vault.conn.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
+        assert audit_rows[: len(before["audit"])] == before["audit"]  # type: ignore[arg-type]
+        # Version 2 gave the vault its own keys.
+        keys = identity.load(vault.conn)
+        assert keys.age_recipient.startswith("age1") and keys.signing_key.startswith("RW")
+
+
+def test_each_migration_commits_with_its_version_or_not_at_all(tmp_path: Path) -> None:
+    conn = _connect(tmp_path / "x.db", os.urandom(32), create=True)
+    schema.migrate(conn, target=1)
+
+    def explode(version: int) -> None:
+        raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError):
+        schema.migrate(conn, after=explode)
+    assert schema.version_of(conn) == 1
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "identity" not in tables and "records" in tables
+    schema.migrate(conn, after=lambda v: None)
+    assert schema.version_of(conn) == schema.CURRENT_VERSION
+    conn.close()
+
+
+def test_a_schema_newer_than_the_app_is_refused(tmp_path: Path) -> None:
+    conn = _connect(tmp_path / "x.db", os.urandom(32), create=True)
+    conn.execute(f"PRAGMA user_version = {schema.CURRENT_VERSION + 1}")
+    with pytest.raises(VaultDamaged):
+        schema.migrate(conn)
+    conn.close()

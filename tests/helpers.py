@@ -1,0 +1,46 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from intake_desktop.core.vault import Vault
+
+PASSPHRASE = "correct horse battery staple"
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL_CASE = {
+    "title": "Ahmadzai family",
+    "route": "humanitarian_parole",
+    "people": [{"full_name": "محمد نور احمدزی", "role": "beneficiary"}],
+    "statements": [
+        {
+            "language": "fa-AF",
+            "text": "ما از کابل آمدیم",
+            "translation": {"language": "en", "text": "We came from Kabul"},
+        }
+    ],
+}
+
+
+def make_vault(path: Path, passphrase: str = PASSPHRASE, **kwargs: object) -> tuple[Vault, str]:
+    options: dict[str, object] = {"user_name": "farida", "role": "caseworker"}
+    options.update(kwargs)
+    return Vault.create(path, passphrase, kdf_target_seconds=0, **options)  # type: ignore[arg-type]
+
+
+def run_cli(
+    *args: str, env: dict[str, str], input: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[bytes]:
+    """The real command line in a fresh process, as scripts run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "intake_desktop", *args],
+        env=env,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
