@@ -17,8 +17,9 @@ from .. import __version__
 from ..core.errors import IntakeError
 from ..core.files import restrict_umask
 from ..core.i18n import _
-from . import case_cmd, vault_cmd
+from . import bundle_cmd, case_cmd, identity_cmd, trust_cmd, vault_cmd
 from .context import Context
+from .text import safe
 
 Command = Callable[[Context], int]
 
@@ -58,13 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_cmd.register(commands, common)
     case_cmd.register(commands, common)
+    identity_cmd.register(commands, common)
+    trust_cmd.register(commands, common)
+    bundle_cmd.register(commands, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     restrict_umask()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["--bundle-worker"]:
+        # The frozen app starts its crypto worker as itself (see bundle/worker.py).
+        from ..core.bundle import worker
+
+        return worker.main(args_list[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -79,7 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IntakeError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"intake-desktop: {exc}", file=sys.stderr)
+        # The message may echo a field name or a path from the input: one line,
+        # and no control or bidi characters reaching the terminal raw.
+        print(f"intake-desktop: {safe(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"intake-desktop: {_('cancelled')}", file=sys.stderr)

@@ -132,7 +132,7 @@ class CaseStore:
         order = {name: i for i, name in enumerate(_WRITE_ORDER)}
         resolved.sort(key=lambda c: order.get(c[0].name, len(order)))
         with self.vault.transaction():
-            case = self.records.create("", CASE, case_body, record_id=str(uuid.uuid4()))
+            case = self.records.create("", CASE, case_body)
             for kind, body, new in resolved:
                 self.records.create(case.id, kind, body, record_id=new)
         return case.id

@@ -22,11 +22,13 @@ class IntakeError(Exception):
         self.params = params
 
     def __str__(self) -> str:
-        try:
-            return _(self.template).format(**self.params)
-        except (KeyError, IndexError, ValueError):
-            # A broken translation must never hide the error itself.
-            return self.template.format(**self.params)
+        # A broken translation (or template) must never hide the error itself.
+        for template in (_(self.template), self.template):
+            try:
+                return template.format(**self.params)
+            except (KeyError, IndexError, ValueError):
+                continue
+        return self.template
 
 
 class UntrustedSigner(IntakeError):

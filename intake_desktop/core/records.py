@@ -127,12 +127,14 @@ class RecordStore:
     def create(
         self, case_id: str, kind: Kind, body: dict[str, Any], record_id: str | None = None
     ) -> Record:
+        """A new record; a case is its own ``case_id`` (pass any value for it)."""
         now, user = self.vault.now(), self.vault.user.name
-        record = Record(
-            record_id or str(uuid.uuid4()), case_id, kind.name, 1, "", (), body, now, now, user
-        )
-        if kind.name != "case":
+        record_id = record_id or str(uuid.uuid4())
+        if kind.name == "case":
+            case_id = record_id
+        else:
             self.require(case_id, "case")
+        record = Record(record_id, case_id, kind.name, 1, "", (), body, now, now, user)
         self._check_references(kind, record)
         record = replace(record, rev=compute_rev(record, None))
         self._write(record, new=True)

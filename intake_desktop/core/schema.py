@@ -125,39 +125,47 @@ CREATE TABLE trust (
     UNIQUE (kind, key)
 ) WITHOUT ROWID;
 
--- Bundles this vault wrote (its device sequence) ...
+-- Bundles this vault wrote: its device sequence. Each manifest names the
+-- SHA-256 of the previous one, so a receiver sees gaps and replays.
 CREATE TABLE bundles_out (
-    seq        INTEGER PRIMARY KEY,
-    bundle_id  TEXT NOT NULL UNIQUE,
-    sha256     TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    records    INTEGER NOT NULL,
-    recipients TEXT NOT NULL
+    seq             INTEGER PRIMARY KEY,
+    bundle_id       TEXT NOT NULL UNIQUE,
+    manifest_sha256 TEXT NOT NULL,
+    file_sha256     TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    created_by      TEXT NOT NULL,
+    cases           INTEGER NOT NULL,
+    records         INTEGER NOT NULL,
+    recipients      TEXT NOT NULL
 );
 
--- ... and bundles it took in, per producing device.
+-- ... and bundles it took in.
 CREATE TABLE bundles_in (
-    bundle_id   TEXT PRIMARY KEY,
-    signing_key TEXT NOT NULL,
-    device_seq  INTEGER NOT NULL,
-    prev_sha256 TEXT,
-    sha256      TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    imported_by TEXT NOT NULL,
-    records     INTEGER NOT NULL,
-    conflicts   INTEGER NOT NULL,
-    sequence_note TEXT
+    bundle_id       TEXT PRIMARY KEY,
+    manifest_sha256 TEXT NOT NULL,
+    signing_key     TEXT NOT NULL,
+    producer_name   TEXT NOT NULL,
+    device_seq      INTEGER NOT NULL,
+    previous_sha256 TEXT,
+    imported_at     TEXT NOT NULL,
+    imported_by     TEXT NOT NULL,
+    records         INTEGER NOT NULL,
+    conflicts       INTEGER NOT NULL,
+    sequence_note   TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX bundles_in_by_device ON bundles_in (signing_key, device_seq);
 
--- Bundles from an unknown signer, kept encrypted until someone trusts the key.
+-- Bundles from an unknown signer: the encrypted file waits in the vault's
+-- quarantine/ folder until someone compares the fingerprint and trusts it.
 CREATE TABLE quarantine (
-    id          INTEGER PRIMARY KEY,
-    sha256      TEXT NOT NULL UNIQUE,
-    signing_key TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    producer    TEXT NOT NULL,
-    received_at TEXT NOT NULL,
-    blob_sha256 TEXT NOT NULL
+    id            INTEGER PRIMARY KEY,
+    file_sha256   TEXT NOT NULL UNIQUE,
+    bundle_id     TEXT NOT NULL,
+    signing_key   TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL,
+    producer_name TEXT NOT NULL,
+    received_at   TEXT NOT NULL,
+    size          INTEGER NOT NULL
 );
 
 -- A record edited on both sides since their common version: the incoming

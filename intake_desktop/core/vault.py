@@ -279,6 +279,15 @@ class Vault:
             raise
         return vault
 
+    def clone(self) -> Vault:
+        """A second connection to this unlocked vault, for work on another thread.
+
+        SQLite connections must not be shared between threads; WAL lets the
+        clone read a consistent snapshot while this one keeps writing.
+        """
+        conn = _connect(self.path / DB_NAME, bytes(self._master_key))
+        return Vault(self.path, conn, self.header, self.user, bytes(self._master_key), self.clock)
+
     def _migrate(self) -> None:
         def after(version: int) -> None:
             if version == 2:

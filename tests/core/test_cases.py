@@ -282,6 +282,14 @@ def test_search_finds_names_by_their_normalised_key(vault: Vault, stored: str, q
     assert [c.id for c in store.list(CaseQuery(search=query))] == [case_id]
 
 
+def test_search_finds_cases_by_title_and_document_number(vault: Vault) -> None:
+    store = CaseStore(vault)
+    case_id = store.add_case(copy.deepcopy(FULL_CASE))
+    store.add_case(copy.deepcopy(MINIMAL_CASE))
+    assert [c.id for c in store.list(CaseQuery(search="interpreter family"))] == [case_id]
+    assert [c.id for c in store.list(CaseQuery(search="1400-0101"))] == [case_id]
+
+
 def test_search_covers_statements_and_forgets_edited_text(vault: Vault) -> None:
     store = CaseStore(vault)
     case_id = store.add_case(copy.deepcopy(MINIMAL_CASE))

@@ -1,0 +1,37 @@
+# One entry point for people and CI. Every target sets up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup run test lint bench bench-quick demo clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	$(BIN)/intake-desktop $(ARGS)
+
+test: setup
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy intake_desktop/core
+
+bench: setup
+	$(BIN)/python benchmarks/run.py --json benchmarks/results.json
+
+bench-quick: setup
+	$(BIN)/python benchmarks/run.py --quick
+
+demo: setup
+	$(BIN)/intake-desktop --vault demo-vault demo --cases 200
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,263 @@
+"""Every benchmark, as figures and ratios measured in the same run.
+
+    python benchmarks/run.py [--quick] [--json FILE] [--only NAME ...]
+
+Prints a table (figure, target, met or not) and writes JSON with one key
+per metric. A metric whose feature does not exist yet is reported as
+missing (null), never faked. Timings are wall-clock on this machine; ratios
+compare against a baseline measured in the same run, so they travel better
+between machines than the raw figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from intake_desktop.core import schema
+from intake_desktop.core.cases import CaseQuery, CaseStore
+from intake_desktop.core.clock import utc_now
+from intake_desktop.core.files import restrict_umask
+from intake_desktop.core.keyslots import USER
+from intake_desktop.core.vault import User, Vault
+from intake_desktop.demo import fill
+
+PASSPHRASE = "benchmark passphrase"
+
+
+@dataclass(frozen=True)
+class Target:
+    limit: float
+    higher_is_better: bool = False
+    unit: str = "ms"
+
+    def met(self, value: float) -> bool:
+        return value >= self.limit if self.higher_is_better else value <= self.limit
+
+
+# Fixed names, so results compare across versions (issue texts name them).
+TARGETS: dict[str, Target] = {
+    "save_p95_ms": Target(10),
+    "search_p95_ms": Target(30),
+    "list_first_page_ms": Target(150),
+    "sqlcipher_vs_sqlite_ratio": Target(1.6, unit="x"),
+    "unlock_overhead_ms": Target(100),
+    "export_mib_s": Target(0, higher_is_better=True, unit="MiB/s"),
+    "import_mib_s": Target(0, higher_is_better=True, unit="MiB/s"),
+    "export_vs_age_cli": Target(0.6, higher_is_better=True, unit="x"),
+    "import_vs_age_cli": Target(0.3, higher_is_better=True, unit="x"),
+    "export_peak_rss_mib": Target(150, unit="MiB"),
+    "import_peak_rss_mib": Target(150, unit="MiB"),
+    "gui_cold_start_ms": Target(1000),
+    "gui_export_max_stall_ms": Target(50),
+}
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+class Bench:
+    def __init__(self, quick: bool, work: Path) -> None:
+        self.quick = quick
+        self.work = work
+        self.cases = 1_000 if quick else 10_000
+        self.samples = 60 if quick else 300
+        self.results: dict[str, float | None] = dict.fromkeys(TARGETS)
+        self.notes: dict[str, float] = {}
+        self._vault: Vault | None = None
+        self._edits = 0
+
+    # Shared setup: a vault with self.cases demo cases.
+
+    def vault(self) -> Vault:
+        path = self.work / "vault"
+        if self._vault is None and path.exists():
+            self._vault = Vault.open(path, PASSPHRASE)
+        if self._vault is None:
+            vault, _ = Vault.create(
+                path, PASSPHRASE, user_name="bench", role="caseworker", kdf_target_seconds=0
+            )
+            start = time.perf_counter()
+            fill(vault, self.cases, seed=7)
+            self.notes["demo_fill_s"] = round(time.perf_counter() - start, 1)
+            self._vault = vault
+        return self._vault
+
+    def save_samples(self, vault: Vault, rounds: int) -> list[float]:
+        """One case edit committed durably, as the editor's autosave does it."""
+        store = CaseStore(vault)
+        ids = [c.id for c in store.list(limit=rounds)]
+        samples = []
+        for i in range(rounds):
+            case_id = ids[i % len(ids)]
+            # Unique text each time: an unchanged body is not saved at all.
+            self._edits += 1
+            change = {"notes": f"autosave {self._edits}"}
+            samples.append(timed(lambda: store.update_case(case_id, change)))
+        return samples
+
+    def bench_save(self) -> None:
+        self.results["save_p95_ms"] = p95(self.save_samples(self.vault(), self.samples))
+
+    def bench_search(self) -> None:
+        vault = self.vault()
+        store = CaseStore(vault)
+        rng = random.Random(5)
+        rows = vault.conn.execute(
+            "SELECT json_extract(body, '$.full_name') FROM records WHERE kind = 'person'"
+            " AND json_extract(body, '$.full_name') != '' ORDER BY rowid LIMIT 2000"
+        ).fetchall()
+        words = [w for (name,) in rows for w in name.split()]
+        samples = []
+        for _ in range(self.samples // 2):
+            query = rng.choice(words)[: rng.randint(3, 8)]
+            samples.append(timed(lambda q=query: store.list(CaseQuery(search=q), limit=100)))
+        self.results["search_p95_ms"] = p95(samples)
+
+    def bench_list(self) -> None:
+        vault = self.vault()
+        store = CaseStore(vault)
+        samples = [
+            timed(lambda: (store.count(), store.list(offset=0, limit=100))) for _ in range(20)
+        ]
+        self.results["list_first_page_ms"] = statistics.median(samples)
+
+    def bench_unlock(self) -> None:
+        vault = self.vault()
+        vault.close()
+        self._vault = None
+        path = self.work / "vault"
+        from intake_desktop.core.vault import read_header
+
+        slot = read_header(path).of_kind(USER)[0]
+        overheads = []
+        for _ in range(5):
+            derive = timed(lambda: slot.kdf.derive(PASSPHRASE))
+            opened: list[Vault] = []
+            total = timed(lambda: opened.append(Vault.open(path, PASSPHRASE)))
+            opened[0].close()
+            overheads.append(total - derive)
+        self.results["unlock_overhead_ms"] = statistics.median(overheads)
+
+    def bench_sqlite_ratio(self) -> None:
+        """The same save code on stdlib sqlite3 with the same schema and pragmas."""
+        baseline = self._plain_vault()
+        rounds = self.samples
+        plain = self.save_samples(baseline, rounds)
+        cipher = self.save_samples(self.vault(), rounds)
+        self.notes["sqlite_save_median_ms"] = round(statistics.median(plain), 2)
+        self.notes["sqlcipher_save_median_ms"] = round(statistics.median(cipher), 2)
+        self.results["sqlcipher_vs_sqlite_ratio"] = statistics.median(cipher) / statistics.median(
+            plain
+        )
+        baseline.conn.close()
+
+    def _plain_vault(self) -> Vault:
+        conn = sqlite3.connect(self.work / "plain.db", isolation_level=None)
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = FULL",
+            "temp_store = MEMORY",
+            "foreign_keys = ON",
+            "secure_delete = ON",
+        ):
+            conn.execute(f"PRAGMA {pragma}")
+        schema.migrate(conn, target=1)
+        from intake_desktop.core.keyslots import KeySlotHeader
+
+        header = KeySlotHeader(vault_id="00000000-0000-4000-8000-000000000000", slots=())
+        vault = Vault(self.work, conn, header, User("x", "bench", "caseworker"), b"k" * 32, utc_now)
+        with vault.transaction():
+            conn.execute("INSERT INTO meta VALUES ('vault_id', ?)", (header.vault_id,))
+        fill(vault, self.cases, seed=7)
+        return vault
+
+    def bench_memory_security(self) -> None:
+        """Measured for the cipher_memory_security decision (docs/vault-format.md)."""
+        vault = self.vault()
+        off = self.save_samples(vault, self.samples // 2)
+        reads_off = [timed(lambda: CaseStore(vault).list(limit=100)) for _ in range(20)]
+        vault.close()
+        self._vault = None
+        # The pragma cannot be turned off again on a connection: use a fresh one.
+        on_vault = Vault.open(self.work / "vault", PASSPHRASE)
+        on_vault.conn.execute("PRAGMA cipher_memory_security = ON")
+        on = self.save_samples(on_vault, self.samples // 2)
+        reads_on = [timed(lambda: CaseStore(on_vault).list(limit=100)) for _ in range(20)]
+        on_vault.close()
+        self.notes["memory_security_save_ratio"] = round(
+            statistics.median(on) / statistics.median(off), 2
+        )
+        self.notes["memory_security_list_ratio"] = round(
+            statistics.median(reads_on) / statistics.median(reads_off), 2
+        )
+
+    def close(self) -> None:
+        if self._vault is not None:
+            self._vault.close()
+
+
+ORDER = ("save", "search", "list", "sqlite_ratio", "memory_security", "unlock")
+
+
+def report(results: dict[str, float | None], notes: dict[str, float]) -> str:
+    lines = [f"{'metric':<28}{'figure':>12}  {'target':>14}  met"]
+    for name, target in TARGETS.items():
+        value = results.get(name)
+        sign = ">=" if target.higher_is_better else "<="
+        goal = f"{sign} {target.limit:g} {target.unit}"
+        if value is None:
+            lines.append(f"{name:<28}{'missing':>12}  {goal:>14}  -")
+        else:
+            lines.append(
+                f"{name:<28}{value:>12.2f}  {goal:>14}  {'yes' if target.met(value) else 'NO'}"
+            )
+    for name, value in notes.items():
+        lines.append(f"  {name}: {value}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, about a minute")
+    parser.add_argument("--json", metavar="FILE")
+    parser.add_argument("--only", nargs="*", choices=ORDER)
+    args = parser.parse_args(argv)
+    restrict_umask()
+    with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
+        bench = Bench(args.quick, Path(tmp))
+        try:
+            for name in args.only or ORDER:
+                getattr(bench, f"bench_{name}")()
+                print(f"  done: {name}", file=sys.stderr, flush=True)
+        finally:
+            bench.close()
+    results = {k: (round(v, 3) if v is not None else None) for k, v in bench.results.items()}
+    print(report(results, bench.notes))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""Writing a bundle: vault -> tar stream -> worker (age) -> file, renamed when whole.
+
+Memory stays flat whatever the size: records are serialised one case at a
+time and attachments travel in 1 MiB chunks. The manifest must come first
+yet lists every member's SHA-256, so a first pass hashes the members and a
+second streams them; both passes read one snapshot (a read transaction) so
+they see the same data while the app keeps writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import identity
+from ..attachments import BlobStore
+from ..errors import Cancelled, InvalidInput, NotFound, VaultDamaged
+from ..files import PRIVATE_FILE_MODE, fsync_dir, temp_name
+from ..fingerprint import signing_key_fingerprint
+from ..i18n import N_
+from ..records import Record, RecordStore
+from ..vault import Vault
+from .channel import WorkerChannel
+from .format import (
+    CHECKSUMS,
+    CHECKSUMS_SIGNATURE,
+    MANIFEST,
+    SIGNATURE,
+    Manifest,
+    Member,
+    Producer,
+    RecipientRef,
+    RecordRef,
+    attachment_member,
+    encode_checksums,
+    encode_records,
+    records_member,
+)
+from .tarstream import TarWriter
+
+CHUNK = 1 << 20
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    bundle_id: str
+    sequence: int
+    cases: int
+    records: int
+    attachments: int
+    size: int
+    file_sha256: str
+    manifest_sha256: str
+    recipients: tuple[RecipientRef, ...]
+
+
+def _case_ids(vault: Vault, case_ids: list[str] | None) -> list[str]:
+    if case_ids is None:
+        rows = vault.conn.execute("SELECT id FROM records WHERE kind = 'case' ORDER BY rowid")
+        return [r[0] for r in rows]
+    records = RecordStore(vault)
+    for case_id in case_ids:
+        record = records.get(case_id)
+        if record is None or record.kind != "case":
+            raise NotFound(N_("No {kind} with id {id}."), kind="case", id=case_id[:64])
+    return list(dict.fromkeys(case_ids))
+
+
+def _attachments_of(records: list[Record]) -> list[str]:
+    return [
+        item["sha256"]
+        for r in records
+        if r.kind == "evidence" and not r.deleted
+        for item in r.body.get("attachments", [])
+    ]
+
+
+def export_bundle(
+    vault: Vault,
+    recipients: list[RecipientRef],
+    out: Path,
+    case_ids: list[str] | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ExportResult:
+    """Write a signed, encrypted bundle of ``case_ids`` (None: every case) to ``out``."""
+    if not recipients:
+        raise InvalidInput(N_("Name at least one recipient with --to."))
+    out = Path(out)
+    if out.exists():
+        raise InvalidInput(N_("{path} already exists; choose another name."), path=str(out))
+    if not out.parent.is_dir():
+        raise InvalidInput(N_("The folder {path} does not exist."), path=str(out.parent))
+    keys = identity.load(vault.conn)
+    bundle_id = str(uuid.uuid4())
+    conn = vault.conn
+    conn.execute("BEGIN")  # one read snapshot for both passes
+    try:
+        plan = _plan(vault, _case_ids(vault, case_ids))
+        secret = keys.minisign_secret()
+        checksums = encode_checksums(plan.members)
+        checksums_sig = (
+            bytes(
+                secret.sign(
+                    checksums, prehash=True, trusted_comment=f"intake-desktop bundle {bundle_id}"
+                )
+            )
+            + b"\n"
+        )
+        plan.extra = {CHECKSUMS: checksums, CHECKSUMS_SIGNATURE: checksums_sig}
+        plan.members += [
+            Member(name, len(data), hashlib.sha256(data).hexdigest())
+            for name, data in plan.extra.items()
+        ]
+        previous = conn.execute(
+            "SELECT seq, manifest_sha256 FROM bundles_out ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        manifest = Manifest(
+            bundle_id=bundle_id,
+            created_at=vault.now(),
+            producer=Producer(
+                vault_id=vault.vault_id,
+                name=vault.name,
+                signing_key=keys.signing_key,
+                fingerprint=signing_key_fingerprint(keys.signing_key),
+            ),
+            sequence=(previous[0] + 1) if previous else 1,
+            previous_manifest_sha256=previous[1] if previous else None,
+            recipients=tuple(recipients),
+            records=tuple(plan.refs),
+            members=tuple(plan.members),
+        )
+        manifest_bytes = manifest.encode()
+        signature = secret.sign(
+            manifest_bytes,
+            prehash=True,
+            trusted_comment=f"intake-desktop bundle {bundle_id} sequence {manifest.sequence}",
+        )
+        written = _write(
+            vault,
+            plan,
+            manifest_bytes,
+            bytes(signature) + b"\n",
+            recipients,
+            out,
+            progress,
+            cancelled,
+        )
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")
+        with contextlib.suppress(Exception), vault.transaction():
+            vault.audit("bundle.export_failed", "bundle", bundle_id)
+        raise
+    conn.execute("COMMIT")
+    manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+    with vault.transaction():
+        conn.execute(
+            "INSERT INTO bundles_out (seq, bundle_id, manifest_sha256, file_sha256, created_at,"
+            " created_by, cases, records, recipients) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                manifest.sequence,
+                bundle_id,
+                manifest_sha256,
+                written["sha256"],
+                manifest.created_at,
+                vault.user.name,
+                len(plan.cases),
+                len(plan.refs),
+                json.dumps([r.fingerprint for r in recipients]),
+            ),
+        )
+        vault.audit("bundle.export", "bundle", bundle_id)
+    return ExportResult(
+        path=out,
+        bundle_id=bundle_id,
+        sequence=manifest.sequence,
+        cases=len(plan.cases),
+        records=len(plan.refs),
+        attachments=len(plan.attachments),
+        size=int(written["size"]),
+        file_sha256=str(written["sha256"]),
+        manifest_sha256=manifest_sha256,
+        recipients=tuple(recipients),
+    )
+
+
+@dataclass
+class _Plan:
+    cases: list[str]
+    refs: list[RecordRef]
+    members: list[Member]
+    attachments: list[str]
+    extra: dict[str, bytes] = field(default_factory=dict)  # checksum file and its signature
+
+
+def _plan(vault: Vault, case_ids: list[str]) -> _Plan:
+    """First pass: what goes in, with every member's size and SHA-256."""
+    store, blobs = RecordStore(vault), BlobStore(vault)
+    refs: list[RecordRef] = []
+    members: list[Member] = []
+    attachments: dict[str, None] = {}
+    for case_id in case_ids:
+        records = store.of_case(case_id, include_deleted=True)
+        data = encode_records(case_id, records)
+        members.append(Member(records_member(case_id), len(data), hashlib.sha256(data).hexdigest()))
+        refs.extend(RecordRef(r.id, r.kind, r.case_id, r.version, r.rev) for r in records)
+        attachments.update(dict.fromkeys(_attachments_of(records)))
+    for sha256 in attachments:
+        members.append(Member(attachment_member(sha256), blobs.size(sha256), sha256))
+    return _Plan(case_ids, refs, members, list(attachments))
+
+
+def _write(
+    vault: Vault,
+    plan: _Plan,
+    manifest: bytes,
+    signature: bytes,
+    recipients: list[RecipientRef],
+    out: Path,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> dict[str, object]:
+    """Second pass: stream the tar to the worker, which encrypts into a temp file."""
+    tmp = temp_name(out)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    worker = WorkerChannel(["encrypt", str(tmp), *[r.recipient for r in recipients]])
+    total = len(manifest) + len(signature) + sum(m.size + 1024 for m in plan.members)
+    done = 0
+
+    def report(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        nonlocal done
+        for chunk in chunks:
+            if cancelled is not None and cancelled():
+                raise Cancelled(N_("The export was cancelled; no bundle was written."))
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+            yield chunk
+
+    try:
+        tar = TarWriter(worker.stdin, mtime=int(time.time()))
+        tar.add(MANIFEST, len(manifest), [manifest])
+        tar.add(SIGNATURE, len(signature), [signature])
+        store, blobs = RecordStore(vault), BlobStore(vault)
+        cases = iter(plan.cases)
+        for member in plan.members:
+            if member.path in plan.extra:
+                tar.add(member.path, member.size, [plan.extra[member.path]])
+            elif member.path.startswith("records/"):
+                case_id = next(cases)
+                data = encode_records(case_id, store.of_case(case_id, include_deleted=True))
+                if hashlib.sha256(data).hexdigest() != member.sha256:
+                    raise VaultDamaged(N_("The vault changed while it was read; export again."))
+                tar.add(member.path, member.size, report(iter([data])))
+            else:
+                tar.add(member.path, member.size, report(_checked(blobs, member)))
+        tar.close()
+        written = json.loads(worker.finish(timeout=600))
+        if not isinstance(written, dict):
+            raise VaultDamaged(N_("The bundle worker gave no result."))
+        with contextlib.suppress(FileExistsError):
+            # link + unlink: never replace a file that appeared meanwhile.
+            os.link(tmp, out)
+            os.unlink(tmp)
+            fsync_dir(out.parent)
+            return written
+        raise InvalidInput(N_("{path} already exists; choose another name."), path=str(out))
+    except BrokenPipeError:
+        error = _worker_error(worker)
+        raise error from None
+    finally:
+        worker.kill()
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _worker_error(worker: WorkerChannel) -> Exception:
+    with contextlib.suppress(Exception):
+        worker.proc.wait(10)
+    return worker.error() or VaultDamaged(N_("The bundle worker stopped unexpectedly."))
+
+
+def _checked(blobs: BlobStore, member: Member) -> Iterator[bytes]:
+    """An attachment's chunks, verified against its address as they pass."""
+    digest = hashlib.sha256()
+    for chunk in blobs.chunks(member.sha256):
+        digest.update(chunk)
+        yield chunk
+    if digest.hexdigest() != member.sha256:
+        raise VaultDamaged(N_("An attachment in the vault is damaged; run vault check."))

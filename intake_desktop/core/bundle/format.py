@@ -1,0 +1,263 @@
+"""The bundle manifest and record members: building, encoding, strict parsing.
+
+docs/bundle-format.md is the specification; this module is its reference
+implementation. Everything parsed here comes from a file anyone holding our
+public age recipient could have written, so parsing is strict, bounded and
+names what was wrong without quoting content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..errors import BundleRejected
+from ..fields import is_uuid
+from ..i18n import N_
+from ..records import Record
+
+FORMAT = "intake-desktop-bundle"
+VERSION = 1
+RECORDS_FORMAT = "intake-desktop-records"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.minisig"
+# For counsel without this app: `sha256sum -c SHA256SUMS` after
+# `minisign -V -m SHA256SUMS`. Both are listed (with hashes) in the manifest.
+CHECKSUMS = "SHA256SUMS"
+CHECKSUMS_SIGNATURE = "SHA256SUMS.minisig"
+MAX_MANIFEST_BYTES = 64 << 20
+MAX_SIGNATURE_BYTES = 4096
+MAX_RECORDS_MEMBER_BYTES = 64 << 20
+MAX_MEMBERS = 1_000_000
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_REV = re.compile(r"^[0-9a-f]{32}$")
+
+
+def records_member(case_id: str) -> str:
+    return f"records/{case_id}.json"
+
+
+def attachment_member(sha256: str) -> str:
+    return f"attachments/{sha256}"
+
+
+@dataclass(frozen=True)
+class Producer:
+    vault_id: str
+    name: str
+    signing_key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class RecipientRef:
+    name: str
+    recipient: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    id: str
+    kind: str
+    case_id: str
+    version: int
+    rev: str
+
+
+@dataclass(frozen=True)
+class Member:
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    bundle_id: str
+    created_at: str
+    producer: Producer
+    sequence: int
+    previous_manifest_sha256: str | None
+    recipients: tuple[RecipientRef, ...]
+    records: tuple[RecordRef, ...]
+    members: tuple[Member, ...]
+
+    def encode(self) -> bytes:
+        doc = {"format": FORMAT, "version": VERSION, **asdict(self)}
+        return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def encode_checksums(members: list[Member]) -> bytes:
+    return "".join(f"{m.sha256}  {m.path}\n" for m in members).encode("ascii")
+
+
+def encode_records(case_id: str, records: list[Record]) -> bytes:
+    """One member per case: every record of it, in a stable order."""
+    doc = {
+        "format": RECORDS_FORMAT,
+        "case_id": case_id,
+        "records": [
+            {
+                "id": r.id,
+                "case_id": r.case_id,
+                "kind": r.kind,
+                "version": r.version,
+                "rev": r.rev,
+                "history": list(r.history),
+                "body": r.body,
+                "created_at": r.created_at,
+                "updated_at": r.updated_at,
+                "updated_by": r.updated_by,
+                "deleted": r.deleted,
+            }
+            for r in sorted(records, key=lambda r: (r.kind != "case", r.id))
+        ],
+    }
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+# Parsing
+
+
+def _bad(what: str) -> BundleRejected:
+    return BundleRejected(N_("The bundle's manifest is malformed ({what})."), what=what)
+
+
+def _get(obj: Any, key: str, kind: type | tuple[type, ...], what: str) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise _bad(what)
+    value = obj[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _bad(what)
+    return value
+
+
+def _text(obj: Any, key: str, what: str, limit: int = 200) -> str:
+    value: str = _get(obj, key, str, what)
+    if len(value) > limit or not value.isprintable():
+        raise _bad(what)
+    return value
+
+
+def _sha(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not _SHA256.match(value):
+        raise _bad(what)
+    return value
+
+
+def _uuid(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not is_uuid(value):
+        raise _bad(what)
+    return value
+
+
+def parse_json(data: bytes, what: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise _bad(what) from None
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    doc = parse_json(data, "json")
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BundleRejected(N_("This is not an intake-desktop bundle."))
+    version = doc.get("version")
+    if version != VERSION:
+        raise BundleRejected(
+            N_("The bundle has format version {version}; this app reads version {supported}."),
+            version=str(version)[:10],
+            supported=VERSION,
+        )
+    producer = _get(doc, "producer", dict, "producer")
+    previous = doc.get("previous_manifest_sha256")
+    sequence = _get(doc, "sequence", int, "sequence")
+    if sequence < 1:
+        raise _bad("sequence")
+    raw_members = _get(doc, "members", list, "members")
+    raw_records = _get(doc, "records", list, "records")
+    raw_recipients = _get(doc, "recipients", list, "recipients")
+    if len(raw_members) > MAX_MEMBERS or len(raw_records) > MAX_MEMBERS:
+        raise _bad("too many entries")
+    if len(raw_recipients) > 64:
+        raise _bad("recipients")
+    manifest = Manifest(
+        bundle_id=_uuid(doc.get("bundle_id"), "bundle_id"),
+        created_at=_text(doc, "created_at", "created_at", 40),
+        producer=Producer(
+            vault_id=_uuid(producer.get("vault_id"), "producer.vault_id"),
+            name=_text(producer, "name", "producer.name"),
+            signing_key=_text(producer, "signing_key", "producer.signing_key"),
+            fingerprint=_text(producer, "fingerprint", "producer.fingerprint", 64),
+        ),
+        sequence=sequence,
+        previous_manifest_sha256=None if previous is None else _sha(previous, "previous"),
+        recipients=tuple(
+            RecipientRef(
+                name=_text(r, "name", "recipients"),
+                recipient=_text(r, "recipient", "recipients"),
+                fingerprint=_text(r, "fingerprint", "recipients", 64),
+            )
+            for r in raw_recipients
+        ),
+        records=tuple(_record_ref(r) for r in raw_records),
+        members=tuple(_member(m) for m in raw_members),
+    )
+    paths = [m.path for m in manifest.members]
+    if len(set(paths)) != len(paths):
+        raise BundleRejected(N_("The bundle's manifest lists a member twice."))
+    if len({r.id for r in manifest.records}) != len(manifest.records):
+        raise BundleRejected(N_("The bundle's manifest lists a record twice."))
+    return manifest
+
+
+def _record_ref(raw: Any) -> RecordRef:
+    version = _get(raw, "version", int, "records.version")
+    rev = _get(raw, "rev", str, "records.rev")
+    if version < 1 or not _REV.match(rev):
+        raise _bad("records")
+    return RecordRef(
+        id=_uuid(raw.get("id"), "records.id"),
+        kind=_text(raw, "kind", "records.kind", 40),
+        case_id=_uuid(raw.get("case_id"), "records.case_id"),
+        version=version,
+        rev=rev,
+    )
+
+
+def _member(raw: Any) -> Member:
+    path = _text(raw, "path", "members.path", 100)
+    size = _get(raw, "size", int, "members.size")
+    sha256 = _sha(raw.get("sha256") if isinstance(raw, dict) else None, "members.sha256")
+    if size < 0:
+        raise _bad("members.size")
+    kind, _, rest = path.partition("/")
+    valid = (
+        (kind == "records" and rest.endswith(".json") and is_uuid(rest[:-5]))
+        or (kind == "attachments" and _SHA256.match(rest) is not None and rest == sha256)
+        or path in (CHECKSUMS, CHECKSUMS_SIGNATURE)
+    )
+    if not valid:
+        raise BundleRejected(
+            N_("The bundle's manifest lists an unexpected member {path}."), path=_visible(path)
+        )
+    return Member(path=path, size=size, sha256=sha256)
+
+
+def _visible(text: str) -> str:
+    """Attacker-chosen text made safe to show: escaped and cut short."""
+    return text[:80].encode("unicode_escape").decode("ascii")
+
+
+def parse_records(data: bytes, case_id: str) -> list[dict[str, Any]]:
+    doc = parse_json(data, "records")
+    if not isinstance(doc, dict) or doc.get("format") != RECORDS_FORMAT:
+        raise _bad("records member")
+    if doc.get("case_id") != case_id or not isinstance(doc.get("records"), list):
+        raise _bad("records member")
+    records: list[dict[str, Any]] = doc["records"]
+    return records

@@ -1,0 +1,416 @@
+"""Reading a bundle into the vault: check, decrypt, verify, then merge all or nothing.
+
+Order (each step only after the previous passed):
+
+1. the worker checks the age header itself (size, stanza count, no scrypt)
+   and decrypts as a stream; nothing decrypted touches the disk;
+2. ``manifest.json`` (size-capped) and its minisign signature are read and
+   verified against the key pinned in the trust store, never a key carried
+   by the bundle; an unknown signer sends the still-encrypted file to
+   quarantine and nothing is merged;
+3. every member is read in manifest order, its size and SHA-256 checked,
+   records validated and merged, attachments streamed in;
+4. only when the tar ended cleanly *and* the worker confirmed the age
+   stream authenticated to its end is the one transaction committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import minisign
+
+from .. import identity
+from ..attachments import BlobStore
+from ..errors import BundleRejected, Cancelled, IntakeError, InvalidInput, NotFound
+from ..files import make_private_dir, private_atomic_writer
+from ..fingerprint import parse_signing_key, signing_key_fingerprint
+from ..i18n import N_
+from ..trust import TrustStore
+from ..vault import Vault
+from . import merge
+from .channel import WorkerChannel
+from .format import (
+    CHECKSUMS,
+    CHECKSUMS_SIGNATURE,
+    MANIFEST,
+    MAX_MANIFEST_BYTES,
+    MAX_RECORDS_MEMBER_BYTES,
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE,
+    Manifest,
+    Member,
+    parse_manifest,
+    parse_records,
+)
+from .tarstream import TarMember, TarReader
+
+MERGED, ALREADY_IMPORTED, QUARANTINED = "merged", "already_imported", "quarantined"
+QUARANTINE_DIR = "quarantine"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ImportResult:
+    status: str
+    bundle_id: str
+    producer_name: str  # as the bundle claims it; the fingerprint is what was checked
+    signing_key: str
+    fingerprint: str
+    sequence: int
+    sequence_note: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    attachments: int = 0
+    quarantine_id: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "bundle_id": self.bundle_id,
+            "producer": {
+                "name": self.producer_name,
+                "signing_key": self.signing_key,
+                "fingerprint": self.fingerprint,
+            },
+            "sequence": self.sequence,
+            "sequence_note": self.sequence_note,
+            "records": self.counts,
+            "attachments": self.attachments,
+            "quarantine_id": self.quarantine_id,
+        }
+
+
+def import_bundle(
+    vault: Vault,
+    path: Path,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportResult:
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(N_("There is no file {path}."), path=str(path))
+    keys = identity.load(vault.conn)
+    worker = WorkerChannel(["decrypt", str(path)])
+    try:
+        with contextlib.suppress(BrokenPipeError):
+            worker.stdin.write(keys.age_secret.encode("ascii") + b"\n")
+            worker.stdin.close()
+        reader = TarReader(worker.stdout)
+        try:
+            manifest_bytes, manifest = _read_manifest(reader, vault, keys.signing_key)
+        except BundleRejected:
+            raise _worker_verdict(worker) from None
+        result = ImportResult(
+            status=MERGED,
+            bundle_id=manifest.bundle_id,
+            producer_name=manifest.producer.name,
+            signing_key=manifest.producer.signing_key,
+            fingerprint=manifest.producer.fingerprint,
+            sequence=manifest.sequence,
+        )
+        trusted = manifest.producer.signing_key == keys.signing_key or (
+            TrustStore(vault).device_for_key(manifest.producer.signing_key) is not None
+        )
+        if not trusted:
+            worker.kill()
+            result.status = QUARANTINED
+            result.quarantine_id = _quarantine(vault, path, manifest)
+            return result
+        manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+        seen = vault.conn.execute(
+            "SELECT manifest_sha256 FROM bundles_in WHERE bundle_id = ?", (manifest.bundle_id,)
+        ).fetchone()
+        if seen is not None:
+            worker.kill()
+            if seen[0] != manifest_sha256:
+                raise BundleRejected(N_("A different bundle reuses the id of one imported before."))
+            result.status = ALREADY_IMPORTED
+            return result
+        with vault.transaction():
+            try:
+                _merge_members(vault, reader, manifest, result, progress, cancelled)
+                worker.finish(timeout=600)
+            except BundleRejected:
+                raise _worker_verdict(worker) from None
+            _record_arrival(vault, manifest, manifest_sha256, result)
+        return result
+    finally:
+        worker.kill()
+
+
+def _worker_verdict(worker: WorkerChannel) -> IntakeError:
+    """Prefer the worker's account: a broken tar is usually a broken age stream."""
+    import sys
+
+    exc = sys.exc_info()[1]
+    with contextlib.suppress(Exception):
+        worker.stdout.read()  # let the worker finish writing so it can exit
+        worker.proc.wait(30)
+    error = worker.error()
+    if error is not None:
+        return error
+    assert isinstance(exc, IntakeError)
+    return exc
+
+
+def _read_manifest(reader: TarReader, vault: Vault, own_key: str) -> tuple[bytes, Manifest]:
+    first = reader.next()
+    if first is None or first.name != MANIFEST:
+        raise BundleRejected(N_("The bundle does not start with its manifest."))
+    manifest_bytes = first.read_all(MAX_MANIFEST_BYTES)
+    second = reader.next()
+    if second is None or second.name != SIGNATURE:
+        raise BundleRejected(N_("The bundle's manifest is not followed by its signature."))
+    signature_bytes = second.read_all(MAX_SIGNATURE_BYTES)
+    manifest = parse_manifest(manifest_bytes)
+    try:
+        key = minisign.PublicKey.from_base64(parse_signing_key(manifest.producer.signing_key))
+        signature = minisign.Signature.from_bytes(signature_bytes)
+    except (InvalidInput, minisign.Error, ValueError):
+        raise BundleRejected(N_("The bundle's signature or signing key is malformed.")) from None
+    # Verified against the key the manifest names; whether that key is
+    # trusted is decided by the caller, against the trust store only.
+    try:
+        key.verify(manifest_bytes, signature)
+    except (minisign.Error, ValueError):
+        raise BundleRejected(N_("The bundle's signature does not verify.")) from None
+    if manifest.producer.fingerprint != signing_key_fingerprint(manifest.producer.signing_key):
+        raise BundleRejected(N_("The bundle's producer fingerprint does not match its key."))
+    return manifest_bytes, manifest
+
+
+def _merge_members(
+    vault: Vault,
+    reader: TarReader,
+    manifest: Manifest,
+    result: ImportResult,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+) -> None:
+    expected = {r.id: r for r in manifest.records}
+    seen: set[str] = set()
+    needed: set[str] = set()
+    counts = dict.fromkeys(
+        (merge.NEW, merge.UPDATED, merge.UNCHANGED, merge.OLDER, merge.CONFLICT), 0
+    )
+    total, done = sum(m.size for m in manifest.members), 0
+    blobs = BlobStore(vault)
+    for member in manifest.members:
+        if cancelled is not None and cancelled():
+            raise Cancelled(N_("The import was cancelled; nothing was changed."))
+        entry = _next_member(reader, member, manifest)
+        if member.path in (CHECKSUMS, CHECKSUMS_SIGNATURE):
+            # For people without this app; the manifest's hash covers them.
+            data = entry.read_all(min(member.size, MAX_RECORDS_MEMBER_BYTES))
+            _check(member, len(data), hashlib.sha256(data).hexdigest())
+        elif member.path.startswith("records/"):
+            data = entry.read_all(min(member.size, MAX_RECORDS_MEMBER_BYTES))
+            _check(member, len(data), hashlib.sha256(data).hexdigest())
+            case_id = member.path[len("records/") : -len(".json")]
+            for raw in parse_records(data, case_id):
+                record = merge.record_from_bundle(raw, case_id)
+                ref = expected.get(record.id)
+                if (
+                    ref is None
+                    or (ref.version, ref.rev, ref.kind) != (record.version, record.rev, record.kind)
+                    or record.id in seen
+                ):
+                    raise BundleRejected(
+                        N_("The bundle holds a record its manifest does not list.")
+                    )
+                seen.add(record.id)
+                counts[merge.merge_record(vault, record, manifest.bundle_id)] += 1
+                if record.kind == "evidence":
+                    needed.update(a["sha256"] for a in record.body.get("attachments", []))
+        else:
+            info = blobs.put(_SizedStream(entry.chunks(), member.size), max_bytes=member.size)
+            _check(member, info.size, info.sha256)
+            result.attachments += 1
+        done += member.size
+        if progress is not None:
+            progress(done, total)
+    if reader.next() is not None:
+        raise BundleRejected(N_("The bundle holds an entry its manifest does not list."))
+    if seen != set(expected):
+        raise BundleRejected(N_("The bundle lacks records its manifest lists."))
+    if any(not blobs.exists(sha) for sha in needed):
+        raise BundleRejected(N_("The bundle lacks an attachment one of its records needs."))
+    result.counts = counts
+
+
+def _next_member(reader: TarReader, member: Member, manifest: Manifest) -> TarMember:
+    entry = reader.next()
+    if entry is None:
+        raise BundleRejected(N_("The bundle lacks the member {path}."), path=member.path)
+    if entry.name != member.path:
+        listed = any(m.path == entry.name for m in manifest.members)
+        if listed:
+            raise BundleRejected(N_("The bundle's members are out of order or repeated."))
+        raise BundleRejected(N_("The bundle holds an entry its manifest does not list."))
+    if entry.size != member.size:
+        raise BundleRejected(N_("The member {path} has the wrong size."), path=member.path)
+    return entry
+
+
+def _check(member: Member, size: int, sha256: str) -> None:
+    if size != member.size or sha256 != member.sha256:
+        raise BundleRejected(
+            N_("The member {path} does not match its manifest (altered?)."), path=member.path
+        )
+
+
+class _SizedStream:
+    """A file-like view of a member's chunks for BlobStore.put."""
+
+    def __init__(self, chunks: Iterator[bytes], size: int) -> None:
+        self._chunks = chunks
+        self._left = b""
+        self.size = size
+
+    def read(self, n: int = -1) -> bytes:
+        while not self._left:
+            nxt = next(self._chunks, None)
+            if nxt is None:
+                return b""
+            self._left = nxt
+        if n < 0 or n >= len(self._left):
+            out, self._left = self._left, b""
+            return out
+        out, self._left = self._left[:n], self._left[n:]
+        return out
+
+
+def _record_arrival(
+    vault: Vault, manifest: Manifest, manifest_sha256: str, result: ImportResult
+) -> None:
+    """Note the bundle and what its sequence number says about missing ones."""
+    last = vault.conn.execute(
+        "SELECT device_seq, manifest_sha256 FROM bundles_in WHERE signing_key = ?"
+        " ORDER BY device_seq DESC LIMIT 1",
+        (manifest.producer.signing_key,),
+    ).fetchone()
+    seq = manifest.sequence
+    if last is None:
+        note = "first" if seq == 1 else f"first seen; {seq - 1} earlier not received"
+    elif seq == last[0] + 1:
+        chained = manifest.previous_manifest_sha256 == last[1]
+        note = "in order" if chained else "in order, but the previous bundle differs from ours"
+    elif seq > last[0] + 1:
+        note = f"gap: bundles {last[0] + 1} to {seq - 1} not received"
+    else:
+        note = f"out of order: bundle {seq} arrived after {last[0]}"
+    result.sequence_note = note
+    vault.conn.execute(
+        "INSERT INTO bundles_in (bundle_id, manifest_sha256, signing_key, producer_name,"
+        " device_seq, previous_sha256, imported_at, imported_by, records, conflicts,"
+        " sequence_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            manifest.bundle_id,
+            manifest_sha256,
+            manifest.producer.signing_key,
+            manifest.producer.name,
+            seq,
+            manifest.previous_manifest_sha256,
+            vault.now(),
+            vault.user.name,
+            len(manifest.records),
+            result.counts.get(merge.CONFLICT, 0),
+            note,
+        ),
+    )
+    vault.audit("bundle.import", "bundle", manifest.bundle_id)
+
+
+# Quarantine
+
+
+def _quarantine(vault: Vault, path: Path, manifest: Manifest) -> int:
+    """Keep the still-encrypted file for later; list it for a person to review."""
+    folder = vault.path / QUARANTINE_DIR
+    make_private_dir(folder)
+    digest, size = hashlib.sha256(), 0
+    tmp_target = folder / "incoming.intake"
+    with path.open("rb") as source, private_atomic_writer(tmp_target) as out:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    file_sha256 = digest.hexdigest()
+    final = folder / f"{file_sha256}.intake"
+    tmp_target.replace(final)
+    existing = vault.conn.execute(
+        "SELECT id FROM quarantine WHERE file_sha256 = ?", (file_sha256,)
+    ).fetchone()
+    if existing:
+        return int(existing[0])
+    with vault.transaction():
+        cursor = vault.conn.execute(
+            "INSERT INTO quarantine (file_sha256, bundle_id, signing_key, fingerprint,"
+            " producer_name, received_at, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                file_sha256,
+                manifest.bundle_id,
+                manifest.producer.signing_key,
+                manifest.producer.fingerprint,
+                manifest.producer.name,
+                vault.now(),
+                size,
+            ),
+        )
+        vault.audit("bundle.quarantine", "bundle", manifest.bundle_id)
+    return int(cursor.lastrowid)
+
+
+@dataclass(frozen=True)
+class QuarantinedBundle:
+    id: int
+    bundle_id: str
+    producer_name: str
+    signing_key: str
+    fingerprint: str
+    received_at: str
+    size: int
+    path: Path
+
+
+def quarantined(vault: Vault) -> list[QuarantinedBundle]:
+    rows = vault.conn.execute(
+        "SELECT id, bundle_id, producer_name, signing_key, fingerprint, received_at, size,"
+        " file_sha256 FROM quarantine ORDER BY id"
+    )
+    folder = vault.path / QUARANTINE_DIR
+    return [
+        QuarantinedBundle(*row[:7], path=folder / f"{row[7]}.intake")  # type: ignore[misc]
+        for row in rows
+    ]
+
+
+def _quarantine_entry(vault: Vault, quarantine_id: int) -> QuarantinedBundle:
+    found = next((q for q in quarantined(vault) if q.id == quarantine_id), None)
+    if found is None:
+        raise NotFound(N_("No quarantined bundle {id}."), id=quarantine_id)
+    return found
+
+
+def import_quarantined(
+    vault: Vault, quarantine_id: int, progress: Progress | None = None
+) -> ImportResult:
+    """Import a quarantined bundle once its signer is trusted; then forget it."""
+    entry = _quarantine_entry(vault, quarantine_id)
+    result = import_bundle(vault, entry.path, progress)
+    if result.status != QUARANTINED:
+        discard_quarantined(vault, quarantine_id)
+    return result
+
+
+def discard_quarantined(vault: Vault, quarantine_id: int) -> None:
+    entry = _quarantine_entry(vault, quarantine_id)
+    with vault.transaction():
+        vault.conn.execute("DELETE FROM quarantine WHERE id = ?", (quarantine_id,))
+        vault.audit("bundle.quarantine_discard", "bundle", entry.bundle_id)
+    with contextlib.suppress(FileNotFoundError):
+        entry.path.unlink()

@@ -1,0 +1,205 @@
+"""The trust store: other devices' signing keys and recipients, pinned by name.
+
+A key enters only after a person compared its fingerprint out of band (the
+command line and the UI ask; this module stores). Bundle signatures are
+checked against these pinned keys only, and export goes only to recipients
+found here. Names are labels people choose ("Kabul office", a colleague's
+name), so they may be personal: the audit log records the fingerprint.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from . import identity
+from .errors import InvalidInput, NotFound
+from .fingerprint import (
+    looks_like_key,
+    parse_recipient,
+    parse_signing_key,
+    recipient_fingerprint,
+    signing_key_fingerprint,
+)
+from .i18n import N_
+
+if TYPE_CHECKING:
+    from .vault import Vault
+
+DEVICE = "device"
+RECIPIENT = "recipient"
+MAX_NAME_CHARS = 64
+_JOINERS = frozenset("\u200c\u200d")  # ZWNJ/ZWJ belong in Dari and Pashto spelling
+
+
+@dataclass(frozen=True)
+class TrustEntry:
+    name: str
+    kind: str  # DEVICE (a minisign signing key) or RECIPIENT (an age recipient)
+    key: str  # canonical: base64 "RW..." or lower-case "age1..."
+    fingerprint: str
+    added_at: str
+    added_by: str
+
+    def as_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def check_name(name: str) -> str:
+    """The name as stored (NFC), or InvalidInput.
+
+    No control, format (bidi) or leading/trailing space characters, which
+    could make two names look alike; and nothing that reads as a key, since
+    export takes a name or a recipient in the same place.
+    """
+    name = unicodedata.normalize("NFC", name)
+    printable = all(ch.isprintable() or ch in _JOINERS for ch in name)
+    if not 1 <= len(name) <= MAX_NAME_CHARS or not printable or name.strip() != name:
+        raise InvalidInput(
+            N_("A trust name needs 1 to {count} printable characters."), count=MAX_NAME_CHARS
+        )
+    if looks_like_key(name):
+        raise InvalidInput(N_("A trust name must not look like a key; choose a plain label."))
+    return name
+
+
+def _same_name(a: str, b: str) -> bool:
+    # Names differing only by case would be told apart by nobody reading them.
+    return a.casefold() == b.casefold()
+
+
+class TrustStore:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    def entries(self) -> list[TrustEntry]:
+        rows = self.vault.conn.execute(
+            "SELECT name, kind, key, fingerprint, added_at, added_by FROM trust ORDER BY kind, name"
+        )
+        return [TrustEntry(*row) for row in rows]
+
+    def get(self, name: str) -> TrustEntry | None:
+        """The entry with this name (compared as check_name stores it, ignoring case)."""
+        wanted = unicodedata.normalize("NFC", name)
+        return next((e for e in self.entries() if _same_name(e.name, wanted)), None)
+
+    def device_for_key(self, signing_key: str) -> TrustEntry | None:
+        """The trusted device with exactly this public key, key id included.
+
+        Matching the whole key (not the fingerprint, which leaves out the key
+        id) means the pinned key is the one a signature is verified against.
+        """
+        key = parse_signing_key(signing_key)
+        return next((e for e in self.entries() if e.kind == DEVICE and e.key == key), None)
+
+    # Adding and removing
+
+    def prepare_device(self, name: str, signing_key: str) -> TrustEntry:
+        """What add_device would store, checked but not stored (to show before asking)."""
+        key = parse_signing_key(signing_key)
+        return self._candidate(name, DEVICE, key, signing_key_fingerprint(key))
+
+    def prepare_recipient(self, name: str, recipient: str) -> TrustEntry:
+        key = parse_recipient(recipient)
+        return self._candidate(name, RECIPIENT, key, recipient_fingerprint(key))
+
+    def add_device(self, name: str, signing_key: str) -> TrustEntry:
+        return self._add(self.prepare_device(name, signing_key))
+
+    def add_recipient(self, name: str, recipient: str) -> TrustEntry:
+        return self._add(self.prepare_recipient(name, recipient))
+
+    def remove(self, name: str) -> TrustEntry:
+        with self.vault.transaction() as conn:
+            entry = self.get(name)
+            if entry is None:
+                raise NotFound(N_("Nothing is trusted under the name {name}."), name=name)
+            conn.execute("DELETE FROM trust WHERE name = ?", (entry.name,))
+            self.vault.audit("trust.remove", "trust", entry.fingerprint)
+        return entry
+
+    def _candidate(self, name: str, kind: str, key: str, fingerprint: str) -> TrustEntry:
+        entry = TrustEntry(
+            check_name(name), kind, key, fingerprint, self.vault.now(), self.vault.user.name
+        )
+        self._check_new(entry)
+        return entry
+
+    def _check_new(self, entry: TrustEntry) -> None:
+        own = identity.load(self.vault.conn)
+        if entry.fingerprint in (
+            signing_key_fingerprint(own.signing_key),
+            recipient_fingerprint(own.age_recipient),
+        ):
+            raise InvalidInput(
+                N_("That is this vault's own key; trust keys from other devices only.")
+            )
+        for existing in self.entries():
+            if _same_name(existing.name, entry.name):
+                raise InvalidInput(N_("The name {name} is already in use."), name=existing.name)
+            # By fingerprint: the same Ed25519 key under another key id is the same signer.
+            if existing.kind == entry.kind and existing.fingerprint == entry.fingerprint:
+                raise InvalidInput(N_("That key is already trusted as {name}."), name=existing.name)
+
+    def _add(self, entry: TrustEntry) -> TrustEntry:
+        with self.vault.transaction() as conn:
+            # Again under the write lock: another program may have added it meanwhile.
+            self._check_new(entry)
+            conn.execute(
+                "INSERT INTO trust (name, kind, key, fingerprint, added_at, added_by)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    entry.name,
+                    entry.kind,
+                    entry.key,
+                    entry.fingerprint,
+                    entry.added_at,
+                    entry.added_by,
+                ),
+            )
+            self.vault.audit("trust.add", "trust", entry.fingerprint)
+        return entry
+
+    # Export
+
+    def resolve_recipients(self, names_or_recipients: list[str]) -> list[TrustEntry]:
+        """The trusted recipients named (by name or by ``age1...``), in order, once each.
+
+        An ``age1...`` not in the store is refused rather than used: export goes
+        only to keys someone has verified.
+        """
+        found: list[TrustEntry] = []
+        for item in names_or_recipients:
+            entry = self._resolve_one(item)
+            if entry not in found:
+                found.append(entry)
+        if not found:
+            raise InvalidInput(N_("Name at least one trusted recipient."))
+        return found
+
+    def _resolve_one(self, item: str) -> TrustEntry:
+        if not looks_like_key(item) and len(item) <= MAX_NAME_CHARS:
+            entry = self.get(item)
+            if entry is None:
+                raise NotFound(N_("No trusted recipient is named {name}."), name=item)
+            if entry.kind != RECIPIENT:
+                raise InvalidInput(
+                    N_("{name} is a trusted device (signing key), not a recipient."),
+                    name=entry.name,
+                )
+            return entry
+        key = parse_recipient(item)  # refuses secrets and malformed keys without echoing
+        for entry in self.entries():
+            if entry.kind == RECIPIENT and entry.key == key:
+                return entry
+        fingerprint = recipient_fingerprint(key)
+        if key == identity.load(self.vault.conn).age_recipient:
+            raise InvalidInput(N_("That is this vault's own recipient; name another's."))
+        raise InvalidInput(
+            N_(
+                "The recipient {fingerprint} is not trusted: compare its fingerprint with its "
+                "owner, add it with trust add-recipient, then try again."
+            ),
+            fingerprint=fingerprint,
+        )
