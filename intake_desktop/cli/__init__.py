@@ -8,7 +8,9 @@ with ``--debug``. Global options work before or after the command name.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -93,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # and no control or bidi characters reaching the terminal raw.
         print(f"intake-desktop: {safe(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`... | head`): like SIGPIPE, stop quietly.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stops a second EPIPE at exit
+        return 141
     except KeyboardInterrupt:
         print(f"intake-desktop: {_('cancelled')}", file=sys.stderr)
         return 130

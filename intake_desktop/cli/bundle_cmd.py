@@ -78,7 +78,6 @@ def export_cmd(ctx: Context) -> int:
         "records": result.records,
         "attachments": result.attachments,
         "size": result.size,
-        "sha256": result.file_sha256,
         "manifest_sha256": result.manifest_sha256,
         "recipients": [
             {"name": r.name, "recipient": r.recipient, "fingerprint": r.fingerprint}

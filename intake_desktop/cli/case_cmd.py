@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.attachments import BlobStore
-from ..core.cases import MAX_DOCUMENT_BYTES, CaseQuery, CaseStore, parse_document
+from ..core.cases import (
+    MAX_DOCUMENT_BYTES,
+    CaseQuery,
+    CaseStore,
+    parse_document,
+    prepare_case,
+)
 from ..core.errors import InvalidInput, NotAVault
 from ..core.i18n import N_, _
 from ..core.model import CHILD_KINDS, KINDS, ROUTES, STATUSES, display_name, validate
@@ -71,8 +77,8 @@ def _read_source(source: str) -> bytes:
 
 def add_case(ctx: Context) -> int:
     # Parse before unlocking: bad input is refused without touching the vault.
-    document = parse_document(_read_source(ctx.args.source))
-    case_id = CaseStore(ctx.open_vault()).add_case(document)
+    prepared = prepare_case(parse_document(_read_source(ctx.args.source)))
+    case_id = CaseStore(ctx.open_vault()).add_case(prepared)
     print(case_id, flush=True)
     return 0
 

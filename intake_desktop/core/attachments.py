@@ -12,6 +12,7 @@ import hashlib
 import io
 import mimetypes
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -71,22 +72,26 @@ class BlobStore:
             "INSERT INTO blobs (created_at) VALUES (?)", (self.vault.now(),)
         ).lastrowid
         digest, size, seq, head = hashlib.sha256(), 0, 0, b""
-        while chunk := stream.read(CHUNK_SIZE):
-            if not head:
-                head = chunk[:64]
-            size += len(chunk)
-            if size > max_bytes:
-                raise InvalidInput(
-                    N_("The file is larger than {limit} MiB."), limit=max_bytes >> 20
+        # Hash each chunk on a helper thread while SQLCipher encrypts and
+        # writes it: both release the GIL, so the two run side by side.
+        with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+            while chunk := stream.read(CHUNK_SIZE):
+                if not head:
+                    head = chunk[:64]
+                size += len(chunk)
+                if size > max_bytes:
+                    raise InvalidInput(
+                        N_("The file is larger than {limit} MiB."), limit=max_bytes >> 20
+                    )
+                hashed = hasher.submit(digest.update, chunk)
+                self.conn.execute(
+                    "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)",
+                    (blob_id, seq, chunk),
                 )
-            digest.update(chunk)
-            self.conn.execute(
-                "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)",
-                (blob_id, seq, chunk),
-            )
-            seq += 1
-            if progress:
-                progress(size)
+                hashed.result()
+                seq += 1
+                if progress:
+                    progress(size)
         sha256 = digest.hexdigest()
         existing = self.conn.execute(
             "SELECT id FROM blobs WHERE sha256 = ? AND complete = 1", (sha256,)

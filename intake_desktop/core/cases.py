@@ -97,6 +97,50 @@ def _in_spec_order(kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
     return {name: body[name] for name in kind.spec.fields if name in body}
 
 
+@dataclass(frozen=True)
+class PreparedCase:
+    """A case document checked in full, ready to store (no vault needed to make one)."""
+
+    case: dict[str, Any]
+    children: list[tuple[Kind, dict[str, Any], str]]  # kind, body, new id; refs remapped
+
+
+def prepare_case(document: Any) -> PreparedCase:
+    """Validate a whole case document and give every record a new id.
+
+    Needs no vault, so the command line refuses a bad document before it
+    even asks for the passphrase. Only what needs the vault (do attached
+    files exist?) is checked later, when storing.
+    """
+    if not isinstance(document, dict):
+        raise InvalidInput(N_("{path}: must be an object."), path="(document)")
+    case_fields = {k: v for k, v in document.items() if k not in BY_PLURAL}
+    case_body = validate(CASE, case_fields)
+    # First pass: validate every child and give it a new id; second pass:
+    # rewrite references, which may point forwards in the document.
+    children: list[tuple[Kind, dict[str, Any], str, str]] = []
+    ids: dict[str, tuple[str, str]] = {}  # id in the document -> (new id, kind)
+    for plural, kind in BY_PLURAL.items():
+        items = document.get(plural)
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise InvalidInput(N_("{path}: must be a list."), path=plural)
+        for i, item in enumerate(items):
+            path, new = f"{plural}[{i}]", str(uuid.uuid4())
+            body = validate(kind, item, path)
+            old = item.get("id")
+            if old is not None:
+                if old in ids:
+                    raise InvalidInput(N_("{path}: the same id appears twice."), path=path)
+                ids[old] = (new, kind.name)
+            children.append((kind, body, path, new))
+    resolved = [(k, _remap(k, body, ids, path), new) for k, body, path, new in children]
+    order = {name: i for i, name in enumerate(_WRITE_ORDER)}
+    resolved.sort(key=lambda c: order.get(c[0].name, len(order)))
+    return PreparedCase(case_body, resolved)
+
+
 class CaseStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -105,35 +149,10 @@ class CaseStore:
 
     def add_case(self, document: Any) -> str:
         """Validate, then store a whole case document; returns the new case id."""
-        if not isinstance(document, dict):
-            raise InvalidInput(N_("{path}: must be an object."), path="(document)")
-        case_fields = {k: v for k, v in document.items() if k not in BY_PLURAL}
-        case_body = validate(CASE, case_fields)
-        # First pass: validate every child and give it a new id; second pass:
-        # rewrite references, which may point forwards in the document.
-        children: list[tuple[Kind, dict[str, Any], str, str]] = []
-        ids: dict[str, tuple[str, str]] = {}  # id in the document -> (new id, kind)
-        for plural, kind in BY_PLURAL.items():
-            items = document.get(plural)
-            if items is None:
-                items = []
-            if not isinstance(items, list):
-                raise InvalidInput(N_("{path}: must be a list."), path=plural)
-            for i, item in enumerate(items):
-                path, new = f"{plural}[{i}]", str(uuid.uuid4())
-                body = validate(kind, item, path)
-                old = item.get("id")
-                if old is not None:
-                    if old in ids:
-                        raise InvalidInput(N_("{path}: the same id appears twice."), path=path)
-                    ids[old] = (new, kind.name)
-                children.append((kind, body, path, new))
-        resolved = [(k, _remap(k, body, ids, path), new) for k, body, path, new in children]
-        order = {name: i for i, name in enumerate(_WRITE_ORDER)}
-        resolved.sort(key=lambda c: order.get(c[0].name, len(order)))
+        prepared = document if isinstance(document, PreparedCase) else prepare_case(document)
         with self.vault.transaction():
-            case = self.records.create("", CASE, case_body)
-            for kind, body, new in resolved:
+            case = self.records.create("", CASE, prepared.case)
+            for kind, body, new in prepared.children:
                 self.records.create(case.id, kind, body, record_id=new)
         return case.id
 

@@ -131,7 +131,7 @@ CREATE TABLE bundles_out (
     seq             INTEGER PRIMARY KEY,
     bundle_id       TEXT NOT NULL UNIQUE,
     manifest_sha256 TEXT NOT NULL,
-    file_sha256     TEXT NOT NULL,
+    size            INTEGER NOT NULL,
     created_at      TEXT NOT NULL,
     created_by      TEXT NOT NULL,
     cases           INTEGER NOT NULL,

@@ -58,6 +58,11 @@ _USER_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 _PRAGMAS_AFTER_KEY = (
     # Pin the format so a future SQLCipher default cannot silently change it.
     "PRAGMA cipher_compatibility = 4",
+    # 16 KiB pages: attachments stream in and out about twice as fast as with
+    # 4 KiB (per-page IV, HMAC and call overhead); a record save is still one
+    # fsync. Measured in docs/vault-format.md. SQLCipher cannot read the page
+    # size from an encrypted file, so it is set identically on every open.
+    "PRAGMA cipher_page_size = 16384",
     # Costs 30-50% on every query and cannot be turned off once on; the master
     # key also sits in Python objects we cannot wipe, so it would buy little.
     "PRAGMA cipher_memory_security = OFF",

@@ -96,7 +96,12 @@ def encode_checksums(members: list[Member]) -> bytes:
 
 
 def encode_records(case_id: str, records: list[Record]) -> bytes:
-    """One member per case: every record of it, in a stable order."""
+    """One member per case: the case record first, then the rest in the vault's order.
+
+    The importer writes records in this order, and a case lists its people,
+    statements... in creation order (created_at, then insertion): sorting by
+    id here would reorder the people of a case on the receiving side.
+    """
     doc = {
         "format": RECORDS_FORMAT,
         "case_id": case_id,
@@ -114,7 +119,7 @@ def encode_records(case_id: str, records: list[Record]) -> bytes:
                 "updated_by": r.updated_by,
                 "deleted": r.deleted,
             }
-            for r in sorted(records, key=lambda r: (r.kind != "case", r.id))
+            for r in sorted(records, key=lambda r: r.kind != "case")  # stable sort
         ],
     }
     return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode()
@@ -158,7 +163,9 @@ def _uuid(value: Any, what: str) -> str:
 def parse_json(data: bytes, what: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):
+        # ValueError covers JSONDecodeError, UnicodeDecodeError and the
+        # interpreter's limit on integer digits (a 5000-digit number).
         raise _bad(what) from None
 
 
@@ -167,7 +174,7 @@ def parse_manifest(data: bytes) -> Manifest:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise BundleRejected(N_("This is not an intake-desktop bundle."))
     version = doc.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:  # not true or 1.0, which == 1
         raise BundleRejected(
             N_("The bundle has format version {version}; this app reads version {supported}."),
             version=str(version)[:10],

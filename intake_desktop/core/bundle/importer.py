@@ -216,7 +216,8 @@ def _merge_members(
                 ref = expected.get(record.id)
                 if (
                     ref is None
-                    or (ref.version, ref.rev, ref.kind) != (record.version, record.rev, record.kind)
+                    or (ref.version, ref.rev, ref.kind, ref.case_id)
+                    != (record.version, record.rev, record.kind, record.case_id)
                     or record.id in seen
                 ):
                     raise BundleRejected(

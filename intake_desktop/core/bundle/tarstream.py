@@ -1,36 +1,31 @@
 """The tar stream inside a bundle: one strict POSIX ustar subset, written and read here.
 
-We do not use ``tarfile``: even in stream mode it holds whole pax extended
-headers and GNU long-name records in memory (a hostile multi-GB pax header
-exhausts memory) and accepts links, devices, sparse files and formats we
-never write. Anyone with our age recipient can craft the tar, and the
-manifest signature is only checked after the first two members, so the
-reader treats every byte as hostile.
+Not ``tarfile``: even in stream mode it holds whole pax headers and GNU
+long-name records in memory (a hostile multi-GB pax header exhausts it) and
+accepts links, devices, sparse files and formats we never write. Anyone with
+our age recipient can craft the tar, and the manifest signature is checked
+only after two members, so the reader treats every byte as hostile.
 
 Accepted (and written): ustar headers (magic ``ustar\\0``, version ``00``,
-unsigned checksum), typeflag ``'0'`` only, the name in the 100-byte name
-field only (prefix empty, link name empty), names of ``[A-Za-z0-9._/-]``
-without empty, ``.`` or ``..`` components, octal sizes up to
-``MAX_MEMBER_SIZE``, zero padding, two zero blocks, then at most
-``max_trailing`` zero bytes (tar writers pad to 10 KiB records) and nothing
-else. Mode, owner and mtime are not used by the reader and so not checked.
-
-Typeflag ``'\\0'`` (pre-POSIX "regular file") is refused: every ustar writer
-writes ``'0'``, and readers disagree about it (tarfile turns it into a
-directory when the name ends in ``/``), so one encoding per member is safer.
+unsigned checksum), typeflag ``'0'`` only, no link name, the whole name in the
+100-byte name field (prefix empty) and ``safe_member_name``, octal sizes up
+to ``MAX_MEMBER_SIZE``, zero padding, two zero blocks, then at most
+``max_trailing`` zero bytes (writers pad to 10 KiB records). Mode, owner and
+mtime are unused, so not checked. Typeflag ``'\\0'`` (pre-POSIX file) is
+refused: ustar writers all write ``'0'`` and readers disagree about ``'\\0'``
+(tarfile makes it a directory if the name ends in ``/``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from typing import IO
 
 from intake_desktop.core.errors import BundleRejected
 from intake_desktop.core.i18n import N_
 
 MAX_MEMBER_SIZE = 8**11 - 1  # what 11 octal digits hold (~8 GiB); attachments are capped at 4 GiB
-_MAX_OCTAL_11 = 8**11 - 1  # the largest mtime a 12-byte field holds with its NUL
 BLOCK = 512
 _SKIP_CHUNK = 64 * 1024  # reads while skipping unread data or trailing zeros
 _NAME_LEN = 100
@@ -75,8 +70,8 @@ def _data_after_end() -> BundleRejected:
 class TarWriter:
     """Writes members as ustar headers plus data; ``bytes_written`` counts every byte."""
 
-    def __init__(self, out: BinaryIO, mtime: int) -> None:
-        if not 0 <= mtime <= _MAX_OCTAL_11:
+    def __init__(self, out: IO[bytes], mtime: int) -> None:
+        if not 0 <= mtime <= 8**11 - 1:  # 11 octal digits and a NUL
             raise ValueError(f"mtime {mtime} does not fit a ustar header")
         self._out = out
         self._mtime = mtime
@@ -176,7 +171,7 @@ class TarMember:
 class TarReader:
     """Reads a hostile tar stream from a pipe with ``read(n)`` only: no seek, bounded memory."""
 
-    def __init__(self, stream: BinaryIO, *, max_trailing: int = 1 << 20) -> None:
+    def __init__(self, stream: IO[bytes], *, max_trailing: int = 1 << 20) -> None:
         self._stream = stream
         self._max_trailing = max_trailing
         self._offset = 0  # bytes consumed, for messages

@@ -6,7 +6,7 @@ app never runs it on the GUI thread or beside the tar stream: the parent
 streams plaintext over a pipe and this process does the age work.
 
     encrypt OUT RECIPIENT...  plaintext on stdin  -> ciphertext written to OUT
-                              (an existing 0600 file); prints {"sha256", "size"}
+                              (an existing 0600 file); prints {"size"}
     decrypt IN                identity on stdin's first line -> plaintext on stdout
 
 Failures are one JSON line on stderr, {"error": template, "params": {...}},
@@ -16,12 +16,10 @@ identity travels over stdin, never argv (visible in /proc).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import BinaryIO
 
 import pyrage
 
@@ -45,30 +43,14 @@ def clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
 
 
-class _HashingWriter:
-    def __init__(self, out: BinaryIO) -> None:
-        self.out = out
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.digest.update(data)
-        self.size += len(data)
-        return self.out.write(data)
-
-    def flush(self) -> None:
-        self.out.flush()
-
-
 def encrypt(out_path: Path, recipients: list[str]) -> dict[str, object]:
     keys = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
     with out_path.open("r+b") as out:
         out.truncate(0)
-        writer = _HashingWriter(out)
-        pyrage.encrypt_io(sys.stdin.buffer, writer, keys)
+        pyrage.encrypt_io(sys.stdin.buffer, out, keys)
         out.flush()
         os.fsync(out.fileno())
-    return {"sha256": writer.digest.hexdigest(), "size": writer.size}
+        return {"size": out.tell()}
 
 
 def decrypt(in_path: Path, identity: str) -> None:

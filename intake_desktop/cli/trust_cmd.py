@@ -1,0 +1,173 @@
+"""``trust add-device | add-recipient | list | remove``: keys pinned after a fingerprint check.
+
+Adding asks the person to confirm they compared the fingerprint out of band;
+a script says so with ``--yes``. A script without ``--yes`` is refused (exit
+6) rather than trusting silently or waiting on stdin.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import Cancelled, InvalidInput
+from ..core.fingerprint import (
+    parse_recipient,
+    parse_signing_key,
+    recipient_fingerprint,
+    signing_key_fingerprint,
+)
+from ..core.i18n import N_, _
+from ..core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore, check_name
+from . import secrets_input
+from .context import Context
+from .text import safe
+
+MAX_KEY_FILE = 4096
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    trust = commands.add_parser(
+        "trust", parents=[common], help=_("other devices' keys, pinned after a fingerprint check")
+    )
+    sub = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
+    confirm = _("confirm that you compared the fingerprint (for scripts)")
+
+    device = sub.add_parser(
+        "add-device", parents=[common], help=_("trust a device's signing key (for import)")
+    )
+    device.add_argument("name", metavar="NAME")
+    device.add_argument(
+        "key", metavar="SIGNING_KEY", help=_("the RW... public key, or @FILE (a minisign .pub)")
+    )
+    device.add_argument("--yes", action="store_true", help=confirm)
+    device.set_defaults(handler=add_device)
+
+    recipient = sub.add_parser(
+        "add-recipient", parents=[common], help=_("trust an age recipient (for export)")
+    )
+    recipient.add_argument("name", metavar="NAME")
+    recipient.add_argument(
+        "key", metavar="AGE_RECIPIENT", help=_("the age1... recipient, or @FILE holding it")
+    )
+    recipient.add_argument("--yes", action="store_true", help=confirm)
+    recipient.set_defaults(handler=add_recipient)
+
+    listing = sub.add_parser("list", parents=[common], help=_("list trusted keys"))
+    listing.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    listing.set_defaults(handler=list_trust)
+
+    remove = sub.add_parser("remove", parents=[common], help=_("stop trusting a key"))
+    remove.add_argument("name", metavar="NAME")
+    remove.set_defaults(handler=remove_trust)
+
+
+def _key_text(argument: str) -> str:
+    """The key as given, or the contents of ``@FILE`` (comment lines dropped)."""
+    if not argument.startswith("@"):
+        return argument
+    path = argument[1:]
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(MAX_KEY_FILE + 1)
+    except OSError:
+        raise InvalidInput(N_("The key file {path} cannot be read."), path=path) from None
+    if len(data) > MAX_KEY_FILE:
+        raise InvalidInput(N_("The key file {path} is too large for a public key."), path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(N_("The key file {path} is not UTF-8 text."), path=path) from None
+    # age recipient files allow "#" comments; a minisign .pub has its own comment line.
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _show(kind: str, name: str, fingerprint: str) -> None:
+    what = _("signing key") if kind == DEVICE else _("age recipient")
+    print(_("Fingerprint of the {what} for {name}:").format(what=what, name=safe(name)))
+    print(f"    {fingerprint}")
+
+
+def _confirm(fingerprint: str, yes: bool) -> None:
+    if yes:
+        return
+    question = _(
+        "Did you compare this fingerprint with the one shown on the other device, "
+        "in person or by phone? [y/N] "
+    )
+    try:
+        answer = input(question)
+    except EOFError:
+        answer = ""
+    if answer.strip().casefold() not in {"y", "yes", _("y"), _("yes")}:
+        raise Cancelled(
+            N_("Nothing was stored: the fingerprint {fingerprint} was not confirmed."),
+            fingerprint=fingerprint,
+        )
+
+
+def _add(
+    ctx: Context,
+    kind: str,
+    parse: Callable[[str], str],
+    fingerprint_of: Callable[[str], str],
+) -> int:
+    args = ctx.args
+    # Checked before unlocking: bad input never touches the vault.
+    name = check_name(args.name)
+    key = parse(_key_text(args.key))
+    fingerprint = fingerprint_of(key)
+    if not args.yes and not secrets_input.interactive():
+        _show(kind, name, fingerprint)
+        raise InvalidInput(
+            N_(
+                "Not stored: compare the fingerprint {fingerprint} with the one shown on the "
+                "other device, in person or by phone, then run again with --yes."
+            ),
+            fingerprint=fingerprint,
+        )
+    store = TrustStore(ctx.open_vault())
+    prepare = store.prepare_device if kind == DEVICE else store.prepare_recipient
+    add = store.add_device if kind == DEVICE else store.add_recipient
+    prepare(name, key)  # own key, name or key in use: refused before asking
+    _show(kind, name, fingerprint)
+    _confirm(fingerprint, args.yes)
+    entry = add(name, key)
+    message = (
+        _("Trusted the device {name}.") if kind == DEVICE else _("Trusted the recipient {name}.")
+    )
+    print(message.format(name=safe(entry.name)))
+    return 0
+
+
+def add_device(ctx: Context) -> int:
+    return _add(ctx, DEVICE, parse_signing_key, signing_key_fingerprint)
+
+
+def add_recipient(ctx: Context) -> int:
+    return _add(ctx, RECIPIENT, parse_recipient, recipient_fingerprint)
+
+
+def _row(entry: TrustEntry) -> str:
+    fields = (entry.name, entry.kind, entry.fingerprint, entry.added_at, entry.added_by)
+    return "\t".join(safe(field) for field in fields)
+
+
+def list_trust(ctx: Context) -> int:
+    entries = TrustStore(ctx.open_vault()).entries()
+    if ctx.args.json:
+        ctx.print_json([entry.as_json() for entry in entries])
+    elif not entries:
+        print(_("Nothing is trusted yet: see trust add-device and trust add-recipient."))
+    else:
+        for entry in entries:
+            print(_row(entry))
+    return 0
+
+
+def remove_trust(ctx: Context) -> int:
+    entry = TrustStore(ctx.open_vault()).remove(ctx.args.name)
+    print(_("{name} is no longer trusted.").format(name=safe(entry.name)))
+    return 0
