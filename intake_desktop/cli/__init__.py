@@ -67,6 +67,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_app(ctx: Context) -> int:
+    """No command: the desktop app, on the same vault the commands would use."""
+    try:
+        from ..ui.app import run
+    except ImportError as exc:
+        print(
+            "intake-desktop: "
+            + _("The desktop app cannot start ({what}); the commands still work.").format(
+                what=type(exc).__name__
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    return run(ctx.vault_path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     restrict_umask()
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -82,10 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     handler: Command | None = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return 2
     ctx = Context(args)
+    if handler is None:
+        return _open_app(ctx)
     try:
         return handler(ctx)
     except IntakeError as exc:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.attachments import BlobStore
 from ..core.cases import (
     MAX_DOCUMENT_BYTES,
     CaseQuery,
@@ -16,9 +15,9 @@ from ..core.cases import (
     prepare_case,
 )
 from ..core.errors import InvalidInput, NotAVault
+from ..core.evidence import add_attachment
 from ..core.i18n import N_, _
-from ..core.model import CHILD_KINDS, KINDS, ROUTES, STATUSES, display_name, validate
-from ..core.records import RecordStore
+from ..core.model import CHILD_KINDS, ROUTES, STATUSES, display_name
 from ..core.vault import HEADER_NAME, Vault
 from . import secrets_input
 from .context import Context, kdf_target_seconds
@@ -124,36 +123,14 @@ def attach_file(ctx: Context) -> int:
     if not path.is_file():
         raise InvalidInput(N_("There is no file {path}."), path=args.file)
     vault = ctx.open_vault()
-    records = RecordStore(vault)
-    records.require(args.case_id, "case")
-    evidence = records.require(args.evidence, "evidence") if args.evidence else None
     try:
         handle = path.open("rb")
     except OSError:
         raise InvalidInput(N_("The file {path} cannot be read."), path=args.file) from None
-    with handle, vault.transaction():
-        blob = BlobStore(vault).put(handle, path.name)
-        item = {
-            "sha256": blob.sha256,
-            "filename": path.name,
-            "media_type": blob.media_type,
-            "size": blob.size,
-        }
-        if evidence is None:
-            kind = "photo" if blob.media_type.startswith("image/") else "document"
-            body = validate(
-                KINDS["evidence"],
-                {
-                    "kind": kind,
-                    "description": args.description,
-                    "attachments": [item],
-                },
-            )
-            record = records.create(args.case_id, KINDS["evidence"], body)
-        else:
-            body = {**evidence.body, "attachments": [*evidence.body["attachments"], item]}
-            record = records.update(evidence.id, validate(KINDS["evidence"], body))
-        vault.audit("attachment.add", "evidence", record.id)
+    with handle:
+        record = add_attachment(
+            vault, args.case_id, handle, path.name, args.evidence, args.description
+        )
     print(record.id, flush=True)
     return 0
 

@@ -14,7 +14,7 @@ import mimetypes
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from .errors import InvalidInput, NotFound
 from .i18n import N_
@@ -33,6 +33,10 @@ _MAGIC = (
     (b"OggS", "audio/ogg"),
     (b"ID3", "audio/mpeg"),
 )
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ class BlobStore:
 
     def put(
         self,
-        stream: BinaryIO,
+        stream: Readable,
         filename: str = "",
         progress: Callable[[int], None] | None = None,
         max_bytes: int = MAX_ATTACHMENT_BYTES,

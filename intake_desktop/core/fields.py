@@ -15,10 +15,11 @@ from typing import Any
 from .errors import InvalidInput
 from .i18n import N_
 
-
-def _is_control(ch: str) -> bool:
-    code = ord(ch)
-    return code < 32 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
+# C0, DEL and C1 (U+0080-U+009F, e.g. the one-byte CSI) and lone surrogates:
+# no place in case text, and a terminal would obey them. A regex because this
+# runs over every character of every statement saved.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_EXCEPT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class Spec:
@@ -49,10 +50,7 @@ class Text(Spec):
             raise invalid(path, N_("{path}: must be text."))
         if len(value) > self.max_len:
             raise invalid(path, N_("{path}: longer than {limit} characters."), limit=self.max_len)
-        allowed = "\n\t\r" if self.multiline else ""
-        # C0, DEL and C1 (U+0080-U+009F, e.g. the one-byte CSI): no place in
-        # case text, and a terminal would obey them.
-        if any(_is_control(ch) and ch not in allowed for ch in value):
+        if (_CONTROL_EXCEPT_LINES if self.multiline else _CONTROL).search(value):
             raise invalid(path, N_("{path}: contains control characters."))
         if self.required and not value.strip():
             raise invalid(path, N_("{path}: is required."))

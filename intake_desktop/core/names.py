@@ -24,6 +24,7 @@ ZWNJ (and a stray zero-width space, which some keyboards emit instead) is kept b
 
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
 from typing import Final, Literal
@@ -79,21 +80,27 @@ _LETTERS: Final[dict[str, str]] = {
 MAX_QUERY_TERMS: Final = 32
 
 
+@functools.lru_cache(maxsize=1 << 16)  # bounded: hostile text may hold any code point
+def _fold_char(ch: str) -> str:
+    """Step 4 for one character (after NFKC, casefold and NFD). Cached: it runs
+    over every character of every name and statement saved."""
+    if ch in _JOINERS:
+        return _ZWNJ
+    if ch.isspace():  # before the Cc check, so tab/newline separate words
+        return " "
+    category = unicodedata.category(ch)
+    if category in _DROP_CATEGORIES or ch in _DROP_CHARS:
+        return ""
+    if category == "Nd":  # Persian ۱, Arabic-Indic ١, any other
+        return str(unicodedata.decimal(ch))
+    return _LETTERS.get(ch, ch)
+
+
 def _fold(text: str) -> str:
     """Normalised text with ZWNJ kept as a word-internal boundary (see module doc)."""
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold()):
-        if ch in _JOINERS:
-            out.append(_ZWNJ)
-        elif ch.isspace():  # before the Cc check, so tab/newline separate words
-            out.append(" ")
-        elif unicodedata.category(ch) in _DROP_CATEGORIES or ch in _DROP_CHARS:
-            continue
-        elif unicodedata.category(ch) == "Nd":  # Persian ۱, Arabic-Indic ١, any other
-            out.append(str(unicodedata.decimal(ch)))
-        else:
-            out.append(_LETTERS.get(ch, ch))
-    return " ".join(unicodedata.normalize("NFC", "".join(out)).split())
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    out = "".join(map(_fold_char, decomposed))
+    return " ".join(unicodedata.normalize("NFC", out).split())
 
 
 def search_key(text: str) -> str:
@@ -101,6 +108,7 @@ def search_key(text: str) -> str:
     return " ".join(_fold(text).replace(_ZWNJ, "").split())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # bounded: hostile text may hold any code point
 def _is_token_char(ch: str) -> bool:
     # unicode61's default token classes are L* N* Co; Mc is kept inside a word so a
     # quoted term is at worst a phrase, never something we dropped.

@@ -125,9 +125,14 @@ def import_bundle(
             "SELECT manifest_sha256 FROM bundles_in WHERE bundle_id = ?", (manifest.bundle_id,)
         ).fetchone()
         if seen is not None:
-            worker.kill()
             if seen[0] != manifest_sha256:
+                worker.kill()
                 raise BundleRejected(N_("A different bundle reuses the id of one imported before."))
+            # Say "imported before" only of an intact copy: a damaged or
+            # truncated one is refused like any other (nothing is merged).
+            while worker.stdout.read(1 << 20):
+                pass
+            worker.finish(timeout=600)
             result.status = ALREADY_IMPORTED
             return result
         with vault.transaction():
