@@ -207,6 +207,7 @@ class ListOf(Spec):
 
 def is_uuid(text: str) -> bool:
     try:
-        return str(uuid.UUID(text)) == text.lower()
+        # Canonical form only: ids differing by case would be different rows.
+        return str(uuid.UUID(text)) == text
     except ValueError:
         return False

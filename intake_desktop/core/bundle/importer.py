@@ -230,9 +230,13 @@ def _merge_members(
                     )
                 seen.add(record.id)
                 counts[merge.merge_record(vault, record, manifest.bundle_id)] += 1
-                if record.kind == "evidence":
+                if record.kind == "evidence" and not record.deleted:
                     needed.update(a["sha256"] for a in record.body.get("attachments", []))
         else:
+            # Records come first, so every wanted attachment is known by now;
+            # content no record names has no business in the vault.
+            if member.sha256 not in needed:
+                raise BundleRejected(N_("The bundle holds an attachment no record refers to."))
             info = blobs.put(_SizedStream(entry.chunks(), member.size), max_bytes=member.size)
             _check(member, info.size, info.sha256)
             result.attachments += 1

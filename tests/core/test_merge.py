@@ -1,0 +1,229 @@
+"""Merging bundles: newer wins, older is ignored, both-sides edits become conflicts.
+
+A field laptop and a coordinator that trust each other both ways, made once;
+each test works on cases of its own, so the tests do not depend on each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from intake_desktop.core.bundle import importer, merge
+from intake_desktop.core.bundle.export import ExportResult
+from intake_desktop.core.bundle.importer import ImportResult
+from intake_desktop.core.cases import CaseStore
+from intake_desktop.core.errors import BundleRejected
+from intake_desktop.core.records import RecordStore
+from intake_desktop.core.vault import Vault
+from tests.bundle_forge import RICH_CASE, cli_env, export_to, introduce
+from tests.helpers import MINIMAL_CASE, make_vault, run_cli
+
+
+@dataclass
+class Pair:
+    field: Vault
+    coord: Vault
+    folder: Path
+    names: Iterator[int]
+
+    def export(self, src: Vault, dst: Vault, *case_ids: str) -> tuple[Path, ExportResult]:
+        path = self.folder / f"bundle-{next(self.names)}.intake"
+        return path, export_to(src, dst, path, list(case_ids) or None)
+
+    def ship(self, src: Vault, dst: Vault, *case_ids: str) -> ImportResult:
+        path, _ = self.export(src, dst, *case_ids)
+        result = importer.import_bundle(dst, path)
+        assert result.status == importer.MERGED
+        return result
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    root = tmp_path_factory.mktemp("merge")
+    field, _ = make_vault(root / "field", name="Field laptop")
+    coord, _ = make_vault(root / "coord", user_name="cora", role="coordinator", name="Office")
+    introduce(field, coord, "Field laptop", "Office")
+    introduce(coord, field, "Office signer", "Field recipient")
+    (root / "bundles").mkdir()
+    yield Pair(field, coord, root / "bundles", itertools.count(1))
+    field.close()
+    coord.close()
+
+
+def doc(vault: Vault, case_id: str) -> dict[str, Any]:
+    return CaseStore(vault).document(case_id)
+
+
+def retitle(vault: Vault, case_id: str, title: str) -> None:
+    CaseStore(vault).update_case(case_id, {"title": title})
+
+
+def counts(**given: int) -> dict[str, int]:
+    return {"new": 0, "updated": 0, "unchanged": 0, "older": 0, "conflict": 0, **given}
+
+
+def test_a_new_case_arrives_whole(pair: Pair) -> None:
+    case_id = CaseStore(pair.field).add_case(RICH_CASE)
+    result = pair.ship(pair.field, pair.coord, case_id)
+    records = RecordStore(pair.field).of_case(case_id)
+    assert result.counts == counts(new=len(records))
+    assert doc(pair.coord, case_id) == doc(pair.field, case_id)
+    assert RecordStore(pair.coord).of_case(case_id) == records
+
+
+def test_a_newer_version_replaces_the_older_one(pair: Pair) -> None:
+    case_id = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    pair.ship(pair.field, pair.coord, case_id)
+    retitle(pair.field, case_id, "Ahmadzai family (Peshawar)")
+    result = pair.ship(pair.field, pair.coord, case_id)
+    assert result.counts == counts(updated=1, unchanged=2)
+    assert doc(pair.coord, case_id)["title"] == "Ahmadzai family (Peshawar)"
+    assert doc(pair.coord, case_id) == doc(pair.field, case_id)
+    assert RecordStore(pair.coord).get(case_id) == RecordStore(pair.field).get(case_id)
+
+
+def test_an_older_version_is_ignored(pair: Pair) -> None:
+    case_id = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    old_bundle, _ = pair.export(pair.field, pair.coord, case_id)
+    retitle(pair.field, case_id, "Renamed later")
+    pair.ship(pair.field, pair.coord, case_id)
+    result = importer.import_bundle(pair.coord, old_bundle)
+    assert result.status == importer.MERGED
+    assert result.counts == counts(older=1, unchanged=2)
+    assert result.sequence_note.startswith("out of order")
+    assert doc(pair.coord, case_id)["title"] == "Renamed later"
+    assert doc(pair.coord, case_id)["version"] == 2
+
+
+def test_a_deletion_travels_as_a_newer_version(pair: Pair) -> None:
+    case_id = CaseStore(pair.field).add_case(RICH_CASE)
+    pair.ship(pair.field, pair.coord, case_id)
+    statement = CaseStore(pair.field).children(case_id, "statement")[0]
+    with pair.field.transaction():
+        RecordStore(pair.field).delete(statement.id)
+    result = pair.ship(pair.field, pair.coord, case_id)
+    assert result.counts["updated"] == 1
+    assert doc(pair.coord, case_id)["statements"] == []
+    assert RecordStore(pair.coord).get(statement.id).deleted  # type: ignore[union-attr]
+
+
+def conflicting_case(pair: Pair) -> tuple[str, ImportResult]:
+    """A case both sides retitled after the same version; the field's copy arrives."""
+    case_id = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    pair.ship(pair.field, pair.coord, case_id)
+    retitle(pair.field, case_id, "Title from the field")
+    retitle(pair.coord, case_id, "Title from the office")
+    return case_id, pair.ship(pair.field, pair.coord, case_id)
+
+
+def open_conflicts(vault: Vault, case_id: str) -> list[merge.Conflict]:
+    return [c for c in merge.conflicts(vault) if c.case_id == case_id]
+
+
+def test_an_edit_on_both_sides_becomes_a_conflict_and_the_local_version_stays(
+    pair: Pair,
+) -> None:
+    local_before = RecordStore(pair.coord).get(CaseStore(pair.coord).add_case(MINIMAL_CASE))
+    assert local_before is not None
+    case_id, result = conflicting_case(pair)
+    assert result.counts == counts(conflict=1, unchanged=2)
+    assert doc(pair.coord, case_id)["title"] == "Title from the office"
+    (conflict,) = open_conflicts(pair.coord, case_id)
+    assert conflict.record_id == case_id
+    assert conflict.local == RecordStore(pair.coord).get(case_id)
+    assert conflict.incoming == RecordStore(pair.field).get(case_id)
+    # The same edit arriving again (a new bundle) is not a second conflict.
+    again = pair.ship(pair.field, pair.coord, case_id)
+    assert again.counts == counts(conflict=1, unchanged=2)
+    assert len(open_conflicts(pair.coord, case_id)) == 1
+    # And the command line lists it.
+    listed = run_cli("conflicts", "list", "--json", env=cli_env(pair.coord.path))
+    assert listed.returncode == 0, listed.stderr
+    (shown,) = [c for c in json.loads(listed.stdout) if c["case_id"] == case_id]
+    assert shown["id"] == conflict.id and shown["kind"] == "case"
+    assert shown["local"]["body"]["title"] == "Title from the office"
+    assert shown["incoming"]["body"]["title"] == "Title from the field"
+    assert (shown["local"]["version"], shown["incoming"]["version"]) == (2, 2)
+
+
+def test_keep_incoming_then_a_re_export_from_the_field_does_not_conflict_again(
+    pair: Pair,
+) -> None:
+    case_id, _ = conflicting_case(pair)
+    (conflict,) = open_conflicts(pair.coord, case_id)
+    settled = run_cli(
+        "conflicts", "resolve", str(conflict.id), "--keep", "incoming",
+        env=cli_env(pair.coord.path),
+    )  # fmt: skip
+    assert settled.returncode == 0, settled.stderr
+    assert doc(pair.coord, case_id)["title"] == "Title from the field"
+    assert doc(pair.coord, case_id)["version"] == 3
+    assert open_conflicts(pair.coord, case_id) == []
+    # The field sends its (unchanged) copy again: older than the resolution.
+    again = pair.ship(pair.field, pair.coord, case_id)
+    assert again.counts == counts(older=1, unchanged=2)
+    assert open_conflicts(pair.coord, case_id) == []
+    # The resolution goes back to the field as a plain update; then all agree.
+    back = pair.ship(pair.coord, pair.field, case_id)
+    assert back.counts == counts(updated=1, unchanged=2)
+    assert doc(pair.field, case_id) == doc(pair.coord, case_id)
+    assert pair.ship(pair.field, pair.coord, case_id).counts == counts(unchanged=3)
+
+
+def test_keep_local_settles_the_conflict_on_both_sides(pair: Pair) -> None:
+    case_id, _ = conflicting_case(pair)
+    (conflict,) = open_conflicts(pair.coord, case_id)
+    kept = merge.resolve(pair.coord, conflict.id, "local")
+    assert kept.body["title"] == "Title from the office" and kept.version == 3
+    assert pair.ship(pair.field, pair.coord, case_id).counts == counts(older=1, unchanged=2)
+    assert pair.ship(pair.coord, pair.field, case_id).counts == counts(updated=1, unchanged=2)
+    assert doc(pair.field, case_id)["title"] == "Title from the office"
+    assert open_conflicts(pair.coord, case_id) == open_conflicts(pair.field, case_id) == []
+
+
+def test_a_gap_and_a_replay_in_the_sequence_are_reported_but_merged(pair: Pair) -> None:
+    first = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    in_order = pair.ship(pair.field, pair.coord, first)
+    assert in_order.sequence_note in ("in order", "first")
+    missed_case = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    missed, missed_export = pair.export(pair.field, pair.coord, missed_case)
+    late_case = CaseStore(pair.field).add_case(RICH_CASE)
+    after_gap, late_export = pair.export(pair.field, pair.coord, late_case)
+    assert late_export.sequence == missed_export.sequence + 1 == in_order.sequence + 2
+    # Through the command line: ``import --json`` carries the note.
+    shown = run_cli("import", str(after_gap), "--json", env=cli_env(pair.coord.path))
+    assert shown.returncode == 0, shown.stderr
+    result = json.loads(shown.stdout)
+    assert result["status"] == "merged"
+    assert result["sequence"] == late_export.sequence
+    n = missed_export.sequence
+    assert result["sequence_note"] == f"gap: bundles {n} to {n} not received"
+    assert doc(pair.coord, late_case) == doc(pair.field, late_case)
+    replay = importer.import_bundle(pair.coord, missed)
+    assert replay.status == importer.MERGED
+    assert replay.sequence_note == f"out of order: bundle {n} arrived after {n + 1}"
+    assert doc(pair.coord, missed_case) == doc(pair.field, missed_case)
+    # The very same bundle once more is a no-op, not a new arrival.
+    assert importer.import_bundle(pair.coord, missed).status == importer.ALREADY_IMPORTED
+
+
+def test_a_damaged_copy_of_an_imported_bundle_is_refused_not_called_imported(
+    pair: Pair,
+) -> None:
+    case_id = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    path, _ = pair.export(pair.field, pair.coord, case_id)
+    assert importer.import_bundle(pair.coord, path).status == importer.MERGED
+    data = path.read_bytes()
+    damaged = path.with_name("damaged.intake")
+    for copy in (data[:-20], data[:-17] + bytes([data[-17] ^ 1]) + data[-16:]):
+        damaged.write_bytes(copy)
+        with pytest.raises(BundleRejected, match="damaged or truncated"):
+            importer.import_bundle(pair.coord, damaged)
+    assert importer.import_bundle(pair.coord, path).status == importer.ALREADY_IMPORTED
