@@ -384,12 +384,41 @@ class Bench:
         export_bundle(source, [RecipientRef("t2", recipient, "")], self.work / "for-target2.intake")
         source.close()
 
+    def bench_gui(self) -> None:
+        """The desktop app, each figure from its own script in a fresh process."""
+        import subprocess
+
+        here = Path(__file__).resolve().parent
+        runs = ["--runs", "3" if self.quick else "7"]
+        mib = ["--mib", "64" if self.quick else "256"]
+        for script, extra in (("gui_cold_start.py", runs), ("gui_stall.py", mib)):
+            done = subprocess.run(
+                [sys.executable, str(here / script), *extra],
+                capture_output=True,
+                text=True,
+                timeout=1800,
+                check=True,
+            )
+            figures = json.loads(done.stdout.strip().splitlines()[-1])
+            for name in ("gui_cold_start_ms", "gui_export_max_stall_ms"):
+                if name in figures:
+                    self.results[name] = float(figures[name])
+
     def close(self) -> None:
         if self._vault is not None:
             self._vault.close()
 
 
-ORDER = ("save", "search", "list", "sqlite_ratio", "memory_security", "unlock", "bundles")
+ORDER = (
+    "save",
+    "search",
+    "list",
+    "sqlite_ratio",
+    "memory_security",
+    "unlock",
+    "bundles",
+    "gui",
+)
 
 
 class _ChunkStream:

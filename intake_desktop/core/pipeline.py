@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
 _DONE = object()
 
 
-def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def prefetched(items: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
     """Yield ``items``, computing up to ``depth`` ahead on a helper thread.
 
     The helper thread is the only user of whatever ``items`` reads from

@@ -266,8 +266,10 @@ def _write(
                 # No second SHA-256 here: SQLCipher's per-page HMAC already
                 # proves the chunks are the bytes stored under this address,
                 # and the receiver checks the hash anyway.
-                chunks = prefetched(blobs.chunks(member.sha256))
-                tar.add(member.path, member.size, report(_sized(chunks, member)))
+                # closing(): on any error the reader thread stops before the
+                # caller may close the connection it reads from.
+                with contextlib.closing(prefetched(blobs.chunks(member.sha256))) as chunks:
+                    tar.add(member.path, member.size, report(_sized(chunks, member)))
         tar.close()
         written = json.loads(worker.finish(timeout=600))
         if not isinstance(written, dict):

@@ -1,0 +1,253 @@
+"""The main window: lock screen or workspace (case list beside the case editor)."""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..core.i18n import _
+from ..core.model import ROUTES
+from .case_editor import CaseEditor
+from .case_list import CaseListView
+from .export_dialog import ExportDialog
+from .import_dialog import ImportDialog
+from .keys_view import KeysDialog
+from .labels import role_label, route_label
+from .qt import (
+    QAction,
+    QCloseEvent,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSignalBlocker,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QWidget,
+)
+from .session import VaultSession
+from .unlock import UnlockScreen
+from .users_dialog import UsersDialog
+from .wizard import CreateVaultWizard
+
+
+class NewCaseDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New case"))
+        self.title = QLineEdit()
+        self.title.setAccessibleName(_("Case title"))
+        self.title.setPlaceholderText(_("e.g. the family name and province"))
+        self.route = QComboBox()
+        self.route.setAccessibleName(_("Route"))
+        for value in ROUTES:
+            self.route.addItem(route_label(value), value)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.title.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        form = QFormLayout(self)
+        form.addRow(_("Title"), self.title)
+        form.addRow(_("Route"), self.route)
+        form.addRow(buttons)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: VaultSession) -> None:
+        super().__init__()
+        self.session = session
+        self._wizard: CreateVaultWizard | None = None
+        self._first_shown = False
+        self.setWindowTitle("intake-desktop")
+        self.resize(1280, 800)
+
+        self.unlock_screen = UnlockScreen(session)
+        self.cases = CaseListView()
+        self.editor = CaseEditor(session)
+        self.workspace = QSplitter()
+        self.workspace.addWidget(self.cases)
+        self.workspace.addWidget(self.editor)
+        self.workspace.setStretchFactor(0, 2)
+        self.workspace.setStretchFactor(1, 3)
+        self.workspace.setSizes([520, 880])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.unlock_screen)
+        self.pages.addWidget(self.workspace)
+        self.setCentralWidget(self.pages)
+
+        self.save_state = QLabel()
+        self.who = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+        self.statusBar().addPermanentWidget(self.save_state)
+        self._build_actions()
+
+        session.unlocked.connect(self.show_workspace)
+        session.about_to_lock.connect(self.editor.flush)
+        session.locked.connect(self.show_lock_screen)
+        self.cases.case_selected.connect(self._open_case)
+        self.unlock_screen.create_button.clicked.connect(self.first_run)
+        self.editor.save_state_changed.connect(self._show_save_state)
+        self.editor.title_changed.connect(lambda _case_id: self.cases.model.reload())
+        self.show_lock_screen()
+
+    def _build_actions(self) -> None:
+        toolbar = self.addToolBar(_("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(text: str, slot: object, shortcut: str | None = None) -> QAction:
+            act = QAction(text, self)
+            act.triggered.connect(slot)  # type: ignore[arg-type]
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            self.addAction(act)
+            return act
+
+        self.new_case_action = action(_("New case"), self.new_case, "Ctrl+N")
+        self.export_action = action(_("Export…"), self.export_bundle, "Ctrl+E")
+        self.import_action = action(_("Import…"), self.import_bundle, "Ctrl+I")
+        self.keys_action = action(_("Keys"), self.show_keys)
+        self.users_action = action(_("Users"), self.show_users)
+        self.lock_action = action(_("Lock"), self.session.lock, "Ctrl+L")
+        self.lock_action.setToolTip(_("Lock now (Ctrl+L)"))
+        self.about_action = action(_("About"), self.about)
+        for act in (self.new_case_action, self.export_action, self.import_action):
+            toolbar.addAction(act)
+        toolbar.addSeparator()
+        for act in (self.keys_action, self.users_action):
+            toolbar.addAction(act)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.about_action)
+        toolbar.addAction(self.lock_action)
+        self.vault_actions = [
+            self.new_case_action,
+            self.export_action,
+            self.import_action,
+            self.keys_action,
+            self.users_action,
+            self.lock_action,
+        ]
+
+    # Screens
+
+    def show_lock_screen(self) -> None:
+        self.editor.clear()
+        self.cases.clear()
+        self.unlock_screen.reset()
+        self.who.clear()
+        self.save_state.clear()
+        for act in self.vault_actions:
+            act.setEnabled(False)
+        self.pages.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.refresh()
+
+    def show_workspace(self) -> None:
+        vault = self.session.vault
+        assert vault is not None and self.session.cases is not None
+        for act in self.vault_actions:
+            act.setEnabled(True)
+        self.who.setText(
+            _("{user} ({role}) · {vault}").format(
+                user=vault.user.name, role=role_label(vault.user.role), vault=vault.name
+            )
+        )
+        self.cases.attach(self.session.cases)
+        self.session.cases.cases_changed.connect(self.cases.model.reload)
+        self.pages.setCurrentWidget(self.workspace)
+        self.cases.search.setFocus()
+
+    def first_run(self) -> None:
+        if self._wizard is not None or self.session.exists():
+            return
+        self._wizard = CreateVaultWizard(self.session, self)
+        self._wizard.finished.connect(self._wizard_closed)
+        self._wizard.open()
+
+    def _wizard_closed(self, _result: int) -> None:
+        self._wizard = None
+        self.unlock_screen.refresh()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if not self._first_shown:
+            self._first_shown = True
+            if not self.session.exists():
+                QTimer.singleShot(0, self.first_run)
+
+    # Actions
+
+    def new_case(self) -> None:
+        if self.session.cases is None:
+            return
+        dialog = NewCaseDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        case_id = self.session.cases.new_case(
+            dialog.title.text().strip(), dialog.route.currentData()
+        )
+        self.cases.model.reload()
+        self.cases.select(case_id)
+        self._open_case(case_id)
+
+    def export_bundle(self) -> None:
+        ExportDialog(self.session, self.cases.selected_ids(), self).open()
+
+    def import_bundle(self) -> None:
+        dialog = ImportDialog(self.session, self)
+        dialog.finished.connect(lambda _result: self.cases.model.reload())
+        dialog.open()
+
+    def show_keys(self) -> None:
+        KeysDialog(self.session, self).open()
+
+    def show_users(self) -> None:
+        UsersDialog(self.session, self).open()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About intake-desktop"),
+            _("intake-desktop {version}\nSecure, offline-first field intake.").format(
+                version=__version__
+            ),
+        )
+
+    def _open_case(self, case_id: str) -> None:
+        if self.editor.flush():
+            self.editor.open_case(case_id)
+            return
+        # Something could not be saved: stay on that case, and say so in the list too.
+        if self.editor.case_id is not None:
+            blocker = QSignalBlocker(self.cases.table.selectionModel())
+            self.cases.select(self.editor.case_id)
+            del blocker
+
+    def _show_save_state(self, state: str) -> None:
+        words = {
+            "saved": _("All changes saved"),
+            "unsaved": _("Unsaved changes"),
+            "saving": _("Saving…"),
+            "error": _("Not saved: see the highlighted field"),
+        }
+        self.save_state.setText(words.get(state, state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Save first, then lock: nothing typed is lost, nothing stays open.
+        self.editor.flush()
+        self.session.lock()
+        event.accept()

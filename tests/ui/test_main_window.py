@@ -1,0 +1,176 @@
+"""The main window: unlocking, the case list, quick lock and idle lock."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from intake_desktop.core.cases import CaseStore
+from intake_desktop.demo import fill
+from intake_desktop.ui.case_list import PAGE
+from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.qt import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSettings,
+    Qt,
+    QTableView,
+    QWidget,
+)
+from intake_desktop.ui.session import VaultSession
+from tests.helpers import MINIMAL_CASE, PASSPHRASE
+
+SENTINEL = "Qxzvtraw-SENTINEL-4471"
+
+
+def visible_text(root: QWidget) -> str:
+    """Every piece of text the window's widgets hold, models included."""
+    parts: list[str] = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QLineEdit):
+            parts.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            parts.append(widget.toPlainText())
+        elif isinstance(widget, QLabel):
+            parts.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            parts.extend(widget.itemText(i) for i in range(widget.count()))
+        elif isinstance(widget, QTableView) and widget.model() is not None:
+            model = widget.model()
+            for row in range(model.rowCount()):
+                for column in range(model.columnCount()):
+                    parts.append(str(model.index(row, column).data()))
+        parts.append(widget.toolTip())
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def window(qtbot, locked_session: VaultSession) -> MainWindow:
+    win = MainWindow(locked_session)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def unlock(qtbot, win: MainWindow, passphrase: str = PASSPHRASE) -> None:
+    with qtbot.waitSignal(win.session.unlocked, timeout=20_000):
+        win.unlock_screen.passphrase.setText(passphrase)
+        win.unlock_screen.button.click()
+
+
+def test_a_wrong_then_the_right_passphrase(qtbot, window: MainWindow) -> None:
+    screen = window.unlock_screen
+    assert window.pages.currentWidget() is screen
+    with qtbot.waitSignal(window.session.unlock_failed, timeout=20_000):
+        screen.passphrase.setText("not the passphrase")
+        screen.button.click()
+    assert "Wrong passphrase" in screen.message.text()
+    assert screen.passphrase.text() == ""
+    # The growing pause: the button stays off until it has passed.
+    assert not screen.button.isEnabled()
+    qtbot.waitUntil(screen.button.isEnabled, timeout=10_000)
+    unlock(qtbot, window)
+    assert window.pages.currentWidget() is window.workspace
+    assert window.session.vault is not None and window.session.vault.user.name == "farida"
+
+
+def test_the_case_list_loads_lazily_and_searches(qtbot, window: MainWindow) -> None:
+    unlock(qtbot, window)
+    vault = window.session.vault
+    assert vault is not None
+    fill(vault, PAGE + 50, seed=3)
+    CaseStore(vault).add_case({**copy.deepcopy(MINIMAL_CASE), "title": SENTINEL})
+    window.cases.model.reload()
+    model = window.cases.model
+    assert model.total == PAGE + 51
+    assert model.rowCount() == PAGE  # only the first page until the view scrolls
+    assert model.canFetchMore()
+    window.cases.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE + 51, timeout=5_000)
+    window.cases.search.setText(SENTINEL.split("-")[0])
+    qtbot.waitUntil(lambda: model.total == 1, timeout=5_000)
+    assert model.rows[0].title == SENTINEL
+    assert "1 of 1" in window.cases.count.text()
+
+
+def test_quick_lock_clears_every_view(qtbot, window: MainWindow) -> None:
+    unlock(qtbot, window)
+    vault = window.session.vault
+    assert vault is not None
+    case_id = CaseStore(vault).add_case(
+        {
+            **copy.deepcopy(MINIMAL_CASE),
+            "title": SENTINEL,
+            "people": [{"full_name": SENTINEL + " person"}],
+        }
+    )
+    window.cases.model.reload()
+    window.cases.select(case_id)
+    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
+    assert SENTINEL in visible_text(window)
+    with qtbot.waitSignal(window.session.locked, timeout=5_000):
+        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.vault is None
+    assert window.pages.currentWidget() is window.unlock_screen
+    assert SENTINEL not in visible_text(window)
+    assert not window.export_action.isEnabled()
+
+
+def test_the_app_locks_itself_when_idle(qtbot, tmp_path: Path, locked_session: VaultSession):
+    settings = QSettings(str(tmp_path / "idle.ini"), QSettings.Format.IniFormat)
+    settings.setValue("lock/idle_minutes", 1)
+    session = VaultSession(locked_session.path, settings)
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    unlock(qtbot, win)
+    assert session._idle.isActive() and session._idle.interval() == 60_000
+    # Input restarts the countdown; silence lets it run out (shortened here).
+    session._idle.setInterval(200)
+    session._idle.start()
+    with qtbot.waitSignal(session.locked, timeout=5_000):
+        pass
+    assert win.pages.currentWidget() is win.unlock_screen
+
+
+def test_a_new_case_from_the_toolbar(qtbot, window: MainWindow, monkeypatch) -> None:
+    unlock(qtbot, window)
+    from intake_desktop.ui import main_window as module
+
+    def fill_and_accept(dialog: module.NewCaseDialog) -> int:
+        dialog.title.setText("Nazari family, Herat")
+        dialog.route.setCurrentIndex(dialog.route.findData("siv"))
+        return int(module.QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(module.NewCaseDialog, "exec", fill_and_accept)
+    window.new_case_action.trigger()
+    vault = window.session.vault
+    assert vault is not None
+    cases = CaseStore(vault).list()
+    assert [(c.title, c.route) for c in cases] == [("Nazari family, Herat", "siv")]
+    qtbot.waitUntil(lambda: window.editor.case_id == cases[0].id, timeout=5_000)
+
+
+def test_closing_the_window_saves_then_locks(qtbot, window: MainWindow) -> None:
+    unlock(qtbot, window)
+    session = window.session
+    with qtbot.waitSignal(session.locked, timeout=5_000):
+        window.close()
+    assert session.vault is None
+
+
+def test_first_run_offers_to_create_a_vault(qtbot, tmp_path: Path, settings) -> None:
+    session = VaultSession(tmp_path / "none-yet", settings)
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._wizard is not None, timeout=5_000)
+    win._wizard.reject()
+    qtbot.waitUntil(lambda: win._wizard is None, timeout=5_000)
+    screen = win.unlock_screen
+    assert screen.create_button.isVisible() and not screen.passphrase.isVisible()
+    assert "no vault" in screen.title.text().lower()
