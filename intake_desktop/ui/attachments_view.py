@@ -29,6 +29,7 @@ from .qt import (
     Qt,
     QTableWidget,
     QTableWidgetItem,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -49,9 +50,9 @@ def human_size(size: int) -> str:
 
 
 def grouped(sha256: str) -> str:
-    """The hash in groups of eight, two lines, for reading aloud or comparing."""
+    """The hash in groups of eight, four lines: fits the preview pane, easy to compare."""
     groups = [sha256[i : i + 8] for i in range(0, len(sha256), 8)]
-    return " ".join(groups[:4]) + "\n" + " ".join(groups[4:])
+    return "\n".join(" ".join(groups[i : i + 2]) for i in range(0, len(groups), 2))
 
 
 class ImagePreview(QLabel):
@@ -74,6 +75,9 @@ class ImagePreview(QLabel):
             )
         self.image = image
         self._rescale()
+        # Once the layout has settled: the first scaling may use a stale size,
+        # and a pixmap larger than the label paints over the details below.
+        QTimer.singleShot(0, self._rescale)
 
     def forget(self) -> None:
         self.image = QImage()
@@ -165,7 +169,7 @@ class AttachmentsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self.setMinimumHeight(300)
+        self.setMinimumHeight(420)
         self.table.currentCellChanged.connect(lambda row, *_rest: self.show_preview(row))
 
     def set_items(self, items: list[dict[str, Any]]) -> None:

@@ -42,6 +42,10 @@ class UnlockScreen(QWidget):
         self.message.setWordWrap(True)
         self.message.setObjectName("unlockMessage")
         self.title = title
+        self.forgot = QPushButton(_("Forgot the passphrase?"))
+        self.forgot.setFlat(True)
+        self.forgot.setAccessibleName(_("Set a new passphrase with the recovery code"))
+        self.forgot.clicked.connect(self._recover)
         self.create_button = QPushButton(_("Create a vault…"))
         self.create_button.setAccessibleName(_("Create a vault"))
         create_row = QHBoxLayout()
@@ -62,6 +66,7 @@ class UnlockScreen(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.message)
         layout.addLayout(create_row)
+        layout.addWidget(self.forgot, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)
 
         self._countdown = QTimer(self)
@@ -82,10 +87,19 @@ class UnlockScreen(QWidget):
         exists = self.session.exists()
         self.where.setText(str(self.session.path))
         self.title.setText(_("This vault is locked") if exists else _("There is no vault here yet"))
-        for widget in (self.passphrase, self.button):
+        for widget in (self.passphrase, self.button, self.forgot):
             widget.setVisible(exists)
         self.create_button.setVisible(not exists)
         (self.passphrase if exists else self.create_button).setFocus()
+
+    def _recover(self) -> None:
+        from .recovery_dialog import RecoveryDialog
+
+        dialog = RecoveryDialog(self.session.path, self)
+        dialog.accepted.connect(
+            lambda: self.message.setText(_("New passphrase set. Unlock with it now."))
+        )
+        dialog.open()
 
     def submit(self) -> None:
         if not self.button.isEnabled() or not self.passphrase.text():

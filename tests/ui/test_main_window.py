@@ -174,3 +174,35 @@ def test_first_run_offers_to_create_a_vault(qtbot, tmp_path: Path, settings) -> 
     screen = win.unlock_screen
     assert screen.create_button.isVisible() and not screen.passphrase.isVisible()
     assert "no vault" in screen.title.text().lower()
+
+
+def test_the_recovery_code_sets_a_new_passphrase(qtbot, tmp_path: Path, settings) -> None:
+    from intake_desktop.core.errors import WrongPassphrase
+    from intake_desktop.core.vault import Vault
+    from intake_desktop.ui.recovery_dialog import RecoveryDialog
+    from tests.helpers import make_vault
+
+    path = tmp_path / "forgotten"
+    vault, code = make_vault(path)
+    vault.close()
+    session = VaultSession(path, settings)
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.unlock_screen.forgot.isVisible()
+    dialog = RecoveryDialog(path, win)  # deletes itself on close; the window owns it
+    dialog.code.setText("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")  # a typo'd code
+    dialog.entry.first.setText("a fresh long passphrase")
+    dialog.entry.second.setText("a fresh long passphrase")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.ok.isEnabled(), timeout=20_000)
+    assert "recovery code" in dialog.message.text().lower()
+    dialog.code.setText(code.lower())
+    dialog.entry.first.setText("a fresh long passphrase")
+    dialog.entry.second.setText("a fresh long passphrase")
+    with qtbot.waitSignal(dialog.accepted, timeout=20_000):
+        dialog.submit()
+    assert dialog.done_for == "farida" and dialog.code.text() == ""
+    Vault.open(path, "a fresh long passphrase").close()
+    with pytest.raises(WrongPassphrase):
+        Vault.open(path, PASSPHRASE)
