@@ -17,23 +17,23 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import pyrage  # noqa: E402
+import pyrage
 
-from intake_desktop import demo  # noqa: E402
-from intake_desktop.core.bundle.export import export_bundle  # noqa: E402
-from intake_desktop.core.bundle.format import RecipientRef  # noqa: E402
-from intake_desktop.core.files import restrict_umask  # noqa: E402
-from intake_desktop.core.identity import load  # noqa: E402
-from intake_desktop.core.trust import TrustStore  # noqa: E402
-from intake_desktop.core.vault import Vault  # noqa: E402
-from intake_desktop.ui.export_dialog import ExportDialog  # noqa: E402
-from intake_desktop.ui.import_dialog import ImportDialog  # noqa: E402
-from intake_desktop.ui.keys_view import KeysDialog  # noqa: E402
-from intake_desktop.ui.main_window import MainWindow  # noqa: E402
-from intake_desktop.ui.qt import QApplication, QSettings, Qt, QThread, QWidget  # noqa: E402
-from intake_desktop.ui.session import VaultSession  # noqa: E402
-from intake_desktop.ui.users_dialog import UsersDialog  # noqa: E402
-from intake_desktop.ui.wizard import CreateVaultWizard  # noqa: E402
+from intake_desktop import demo
+from intake_desktop.core.bundle.export import export_bundle
+from intake_desktop.core.bundle.format import RecipientRef
+from intake_desktop.core.files import restrict_umask
+from intake_desktop.core.identity import load
+from intake_desktop.core.trust import TrustStore
+from intake_desktop.core.vault import Vault
+from intake_desktop.ui.export_dialog import ExportDialog
+from intake_desktop.ui.import_dialog import ImportDialog
+from intake_desktop.ui.keys_view import KeysDialog
+from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.qt import QApplication, QSettings, Qt, QThread, QWidget
+from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.users_dialog import UsersDialog
+from intake_desktop.ui.wizard import CreateVaultWizard
 
 PASSPHRASE = "screenshots only, never real"
 SIZE = (1280, 800)
@@ -105,12 +105,23 @@ def main() -> int:
         fresh.lock()
 
         # A field laptop with demo cases, and a coordinator.
-        field, _ = Vault.create(root / "field", PASSPHRASE, user_name="Farida",
-                                role="caseworker", name="Kabul field 1", kdf_target_seconds=0)
+        field, _ = Vault.create(
+            root / "field",
+            PASSPHRASE,
+            user_name="Farida",
+            role="caseworker",
+            name="Kabul field 1",
+            kdf_target_seconds=0,
+        )
         ids = demo.fill(field, 60, seed=7)
-        coord, _ = Vault.create(root / "coord", PASSPHRASE, user_name="Omar",
-                                role="coordinator", name="Islamabad office",
-                                kdf_target_seconds=0)
+        coord, _ = Vault.create(
+            root / "coord",
+            PASSPHRASE,
+            user_name="Omar",
+            role="coordinator",
+            name="Islamabad office",
+            kdf_target_seconds=0,
+        )
         field_keys, coord_keys = load(field.conn), load(coord.conn)
         TrustStore(field).add_recipient("Islamabad office", coord_keys.age_recipient)
         counsel = str(pyrage.x25519.Identity.generate().to_public())
@@ -129,8 +140,11 @@ def main() -> int:
         settle(app)
         save(app, window, out, "case-list-and-editor")
         editor = window.editor
-        for kind, name in (("person", "editor-person"), ("statement", "editor-statement"),
-                           ("identity_document", "editor-document")):
+        for kind, name in (
+            ("person", "editor-person"),
+            ("statement", "editor-statement"),
+            ("identity_document", "editor-document"),
+        ):
             editor.outline.setCurrentItem(editor.outline.sections[kind].child(0))
             save(app, window, out, name)
         doc = session.cases.document(chosen)  # type: ignore[union-attr]
@@ -163,9 +177,14 @@ def main() -> int:
         to_coord = [RecipientRef("Islamabad office", coord_keys.age_recipient, "")]
         export_bundle(field, to_coord, root / "kabul-1.intake", ids[:20])
         field.close()
-        stranger, _ = Vault.create(root / "stranger", PASSPHRASE, user_name="X",
-                                   role="caseworker", name="Herat laptop 3",
-                                   kdf_target_seconds=0)
+        stranger, _ = Vault.create(
+            root / "stranger",
+            PASSPHRASE,
+            user_name="X",
+            role="caseworker",
+            name="Herat laptop 3",
+            kdf_target_seconds=0,
+        )
         demo.fill(stranger, 3, seed=11)
         export_bundle(stranger, to_coord, root / "herat-3.intake")
         stranger.close()
