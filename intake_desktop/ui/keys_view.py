@@ -12,6 +12,7 @@ from ..core.errors import IntakeError
 from ..core.fingerprint import recipient_fingerprint, signing_key_fingerprint
 from ..core.i18n import _
 from ..core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore
+from .confirm import confirm_destructive
 from .key_card import KeyCard
 from .qt import (
     QAbstractItemView,
@@ -201,22 +202,16 @@ class KeysDialog(QDialog):
         name = self.selected_name()
         if name is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.confirmation = confirm_destructive(
+            self,
             _("Stop trusting"),
             _(
                 "Stop trusting {name}? Bundles it signs will be held in quarantine, and you "
                 "can no longer export to it. You can add it again after comparing fingerprints."
             ).format(name=name),
-            QMessageBox.StandardButton.Cancel,
-            self,
+            _("Stop trusting"),
+            lambda: self._remove(name),
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        confirm = box.addButton(_("Stop trusting"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        confirm.clicked.connect(lambda: self._remove(name))
-        self.confirmation = box
-        box.open()
 
     def _remove(self, name: str) -> None:
         vault = self.session.vault

@@ -13,6 +13,7 @@ from ..core.i18n import _
 from ..core.vault import RECOVERY_USER, User
 from .add_user_dialog import AddUserDialog
 from .change_passphrase_dialog import ChangePassphraseDialog
+from .confirm import confirm_destructive
 from .labels import role_label
 from .qt import (
     QAbstractItemView,
@@ -227,22 +228,16 @@ class UsersDialog(QDialog):
         name = self.selected_name()
         if name is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        self.confirmation = confirm_destructive(
+            self,
             _("Remove user"),
             _(
                 "Remove {name}? Their passphrase will no longer unlock this vault. Their past "
                 "work stays in the cases and the audit log."
             ).format(name=name),
-            QMessageBox.StandardButton.Cancel,
-            self,
+            _("Remove"),
+            lambda: self._remove(name),
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        confirm = box.addButton(_("Remove"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        confirm.clicked.connect(lambda: self._remove(name))
-        self.confirmation = box
-        box.open()
 
     def _remove(self, name: str) -> None:
         vault = self.session.vault
