@@ -49,12 +49,22 @@ class CaseSummary:
         }
 
 
+# Sort keys for the case list, each an indexed or cheap column of case_list.
+ORDERS = {
+    "updated": "updated_at",
+    "title": "title COLLATE NOCASE",
+    "status": "status",
+    "route": "route",
+    "people": "people",
+}
+
+
 @dataclass(frozen=True)
 class CaseQuery:
     search: str = ""
     status: str | None = None
     route: str | None = None
-    order: str = "updated"  # "updated" (newest first) or "title"
+    order: str = "updated"  # one of ORDERS
     descending: bool = True
 
 
@@ -215,7 +225,7 @@ class CaseStore:
         where = self._where(query)
         if where is None:
             return []
-        column = "title COLLATE NOCASE" if query.order == "title" else "updated_at"
+        column = ORDERS.get(query.order, ORDERS["updated"])
         direction = "DESC" if query.descending else "ASC"
         sql = (
             "SELECT id, title, route, status, priority, people, updated_at FROM case_list"  # noqa: S608 - fixed clauses, bound values

@@ -120,8 +120,7 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        name = self.COLUMNS[column]
-        by = "title" if name == "title" else "updated"
+        by = {"updated_at": "updated"}.get(self.COLUMNS[column], self.COLUMNS[column])
         descending = order == Qt.SortOrder.DescendingOrder
         if by == self.query.order and descending == self.query.descending:
             return

@@ -258,6 +258,8 @@ def test_the_case_list_pages_sorts_and_filters(vault: Vault) -> None:
     assert store.count(CaseQuery(route="siv")) == 0
     by_title = store.list(CaseQuery(order="title", descending=False), offset=1, limit=2)
     assert [c.title for c in by_title] == ["Case 1", "Case 2"]
+    by_status = store.list(CaseQuery(order="status", descending=False))
+    assert [c.status for c in by_status] == ["closed", "intake", "intake", "intake", "ready"]
     assert all(c.people == 1 for c in by_title)
 
 

@@ -206,3 +206,18 @@ def test_the_recovery_code_sets_a_new_passphrase(qtbot, tmp_path: Path, settings
     Vault.open(path, "a fresh long passphrase").close()
     with pytest.raises(WrongPassphrase):
         Vault.open(path, PASSPHRASE)
+
+
+def test_sorting_a_column_sorts_in_the_vault(qtbot, window: MainWindow) -> None:
+    unlock(qtbot, window)
+    vault = window.session.vault
+    assert vault is not None
+    store = CaseStore(vault)
+    for title, status in (("B", "ready"), ("A", "closed"), ("C", "intake")):
+        store.add_case({**copy.deepcopy(MINIMAL_CASE), "title": title, "status": status})
+    window.cases.model.reload()
+    status_column = window.cases.model.COLUMNS.index("status")
+    window.cases.table.sortByColumn(status_column, Qt.SortOrder.AscendingOrder)
+    assert [r.status for r in window.cases.model.rows] == ["closed", "intake", "ready"]
+    window.cases.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [r.title for r in window.cases.model.rows] == ["C", "B", "A"]
