@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from .qt import QApplication, QGuiApplication, QSettings
+from ..resources import resource_path
+from .fonts import load_bundled_fonts
+from .qt import QApplication, QGuiApplication, QIcon, QSettings
 from .session import VaultSession
 
 
@@ -18,6 +20,11 @@ def run(vault_path: Path, argv: list[str] | None = None) -> int:
     from .startup_probe import install_if_requested
 
     install_if_requested(app)  # benchmarks only (INTAKE_REPORT_SHOWN); inert otherwise
+    load_bundled_fonts(app)
+    icon = resource_path("icons", "intake-desktop-256.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    QGuiApplication.setDesktopFileName("intake-desktop")
     # Qt settings hold preferences only (idle minutes, window layout): never
     # a path to a case, a name, or anything typed into a case.
     settings = QSettings()

@@ -31,6 +31,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
     Slot,
+    qVersion,
 )
 from PySide6.QtGui import (
     QAction,
@@ -49,6 +50,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QRawFont,
     QRegularExpressionValidator,
     QShortcut,
     QTextCharFormat,
@@ -174,6 +176,7 @@ __all__ = [
     "QProgressDialog",
     "QPushButton",
     "QRadioButton",
+    "QRawFont",
     "QRect",
     "QRegularExpression",
     "QRegularExpressionValidator",
@@ -216,4 +219,5 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "qVersion",
 ]

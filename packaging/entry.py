@@ -1,0 +1,13 @@
+"""The frozen app's entry point: PyInstaller runs this file as ``__main__``.
+
+Everything (the desktop app, the commands, ``--self-test`` and the crypto
+worker started as ``intake-desktop --bundle-worker``) goes through the one
+command-line ``main``.
+"""
+
+import sys
+
+from intake_desktop.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
