@@ -16,10 +16,20 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from .. import __version__
+from ..core import log_redaction
 from ..core.errors import IntakeError
 from ..core.files import restrict_umask
+from ..core.hardening import harden_process
 from ..core.i18n import _
-from . import bundle_cmd, case_cmd, identity_cmd, trust_cmd, vault_cmd
+from . import (
+    bundle_cmd,
+    case_cmd,
+    duplicates_cmd,
+    identity_cmd,
+    statement_cmd,
+    trust_cmd,
+    vault_cmd,
+)
 from .context import Context
 from .text import safe
 
@@ -58,17 +68,32 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_global_options(defaults=True)],
     )
     parser.add_argument("--version", action="version", version=f"intake-desktop {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("check this installation (encryption, fonts, Qt) and exit; needs no vault"),
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_cmd.register(commands, common)
     case_cmd.register(commands, common)
     identity_cmd.register(commands, common)
     trust_cmd.register(commands, common)
     bundle_cmd.register(commands, common)
+    statement_cmd.register(commands, common)
+    duplicates_cmd.register(commands, common)
     return parser
 
 
 def _open_app(ctx: Context) -> int:
     """No command: the desktop app, on the same vault the commands would use."""
+    from ..selftest.xcb import startup_hint
+
+    # Qt aborts with an unhelpful list of plugins when X11 libraries are
+    # missing: name them first, in one line.
+    hint = startup_hint()
+    if hint:
+        print(f"intake-desktop: {hint}", file=sys.stderr)
+        return 1
     try:
         from ..ui.app import run
     except ImportError as exc:
@@ -85,18 +110,31 @@ def _open_app(ctx: Context) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     restrict_umask()
+    harden_process()  # no core dumps, no debugger attach: before any secret is loaded
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["--bundle-worker"]:
         # The frozen app starts its crypto worker as itself (see bundle/worker.py).
         from ..core.bundle import worker
 
         return worker.main(args_list[1:])
+    if args_list[:1] == ["--self-test"]:
+        # Checks this installation (crypto, fonts, Qt); needs no vault.
+        from .. import selftest
+
+        return selftest.main(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # Safety net under "no case content or secrets in logs"; the app's run()
+    # inherits it because the app starts from here.
+    log_redaction.install()
+    if args.self_test:
+        from .. import selftest
+
+        return selftest.main([])
     handler: Command | None = getattr(args, "handler", None)
     ctx = Context(args)
     if handler is None:

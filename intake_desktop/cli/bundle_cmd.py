@@ -93,12 +93,17 @@ def export_cmd(ctx: Context) -> int:
             ).format(**summary)
         )
         print(
-            _("Bundle {bundle_id}, number {sequence} from this vault, SHA-256 {sha256}.").format(
-                **summary
-            )
+            _(
+                "Bundle {bundle_id}, number {sequence} from this vault, SHA-256 {manifest_sha256}."
+            ).format(**summary)
         )
         for r in result.recipients:
-            print(f"  {_('for')} {safe(r.name)}  {r.fingerprint}")
+            print(
+                "  "
+                + _("for {name}  {fingerprint}").format(
+                    name=safe(r.name), fingerprint=r.fingerprint
+                )
+            )
     return 0
 
 
@@ -184,7 +189,7 @@ def _print_result(result: importer.ImportResult) -> None:
     print(
         "  "
         + _("Sequence: bundle {n} from this device ({note}).").format(
-            n=result.sequence, note=result.sequence_note
+            n=result.sequence, note=result.sequence_text()
         )
     )
     if c.get(merge.CONFLICT):

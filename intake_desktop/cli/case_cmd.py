@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core import attestations, calendars, certification
 from ..core.cases import (
     MAX_DOCUMENT_BYTES,
     CaseQuery,
@@ -24,6 +25,16 @@ from .context import Context, kdf_target_seconds
 from .text import safe
 
 PAGE = 500
+# What ``case show`` counts, by the case document's keys.
+COUNTED = {
+    "relationships": N_("relationships"),
+    "identity_documents": N_("identity documents"),
+    "claims": N_("claims"),
+    "evidence": N_("evidence"),
+    "interviews": N_("interviews"),
+    "statements": N_("statements"),
+    "consents": N_("consents"),
+}
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -102,18 +113,51 @@ def list_cases(ctx: Context) -> int:
 
 
 def show_case(ctx: Context) -> int:
-    doc = CaseStore(ctx.open_vault()).document(ctx.args.case_id)
+    vault = ctx.open_vault()
+    doc = CaseStore(vault).document(ctx.args.case_id)
+    trusted = attestations.trusted_keys(vault)
     if ctx.args.json:
         ctx.print_json(doc)
         return 0
     print(safe(doc["title"]))
-    print(f"  id {doc['id']}  version {doc['version']}  updated {doc['updated_at']}")
+    print(
+        "  "
+        + _("id {id}  version {version}  updated {updated}").format(
+            id=doc["id"], version=doc["version"], updated=doc["updated_at"]
+        )
+    )
     print(f"  {doc['route']}  {doc['status']}  {' '.join(doc['priority'])}")
     for person in doc["people"]:
-        print(f"  {_('person')}: {safe(display_name(person))} ({person['role']})")
+        print(
+            "  "
+            + _("person: {name} ({role})").format(
+                name=safe(display_name(person)), role=person["role"]
+            )
+        )
+        dob = person.get("date_of_birth")
+        if dob:
+            born = _("born {date}").format(date=safe(calendars.describe(dob)))
+            if dob.get("original_text"):
+                born += " " + _("(written: {text})").format(text=safe(dob["original_text"]))
+            if calendars.possible_placeholder(dob):
+                born += " " + _("[first day of the year: possibly a placeholder]")
+            print(f"      {born}")
+    for statement in doc["statements"]:
+        translation = (statement.get("translation") or {}).get("language") or "-"
+        print(
+            "  "
+            + _("statement {id}  {language} -> {translation}").format(
+                id=statement["id"],
+                language=safe(statement["language"]),
+                translation=safe(translation),
+            )
+        )
+        for status in attestations.statuses(statement, trusted).values():
+            print(f"      {safe(certification.describe(status))}")
     for kind in CHILD_KINDS[1:]:
         if doc[kind.plural]:
-            print(f"  {kind.plural}: {len(doc[kind.plural])}")
+            label = _(COUNTED.get(kind.plural, kind.plural))
+            print(f"  {label}: {len(doc[kind.plural])}")
     return 0
 
 

@@ -44,11 +44,15 @@ def identity_cmd(ctx: Context) -> int:
     print()
     print(_("Age recipient (others encrypt bundles to it):"))
     print(f"    {info['recipient']}")
-    print(_("    fingerprint: {fingerprint}").format(fingerprint=info["recipient_fingerprint"]))
+    print(
+        "    " + _("fingerprint: {fingerprint}").format(fingerprint=info["recipient_fingerprint"])
+    )
     print()
     print(_("Signing key (others check your bundles with it; minisign -P takes it):"))
     print(f"    {info['signing_key']}")
-    print(_("    fingerprint: {fingerprint}").format(fingerprint=info["signing_key_fingerprint"]))
+    print(
+        "    " + _("fingerprint: {fingerprint}").format(fingerprint=info["signing_key_fingerprint"])
+    )
     print()
     print(
         _(

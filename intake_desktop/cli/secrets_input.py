@@ -57,7 +57,7 @@ def existing_passphrase(file: str | None) -> str:
     if PASSPHRASE_ENV in os.environ:
         return os.environ[PASSPHRASE_ENV]
     if interactive():
-        return _prompt(_("Passphrase: "))
+        return _prompt(_("Passphrase:") + " ")
     raise _missing(PASSPHRASE_ENV)
 
 
@@ -70,8 +70,8 @@ def new_passphrase(file: str | None, env: str) -> str:
     if not interactive():
         raise _missing(env)
     while True:
-        first = _prompt(_("New passphrase: "))
-        if first == _prompt(_("Repeat the new passphrase: ")):
+        first = _prompt(_("New passphrase:") + " ")
+        if first == _prompt(_("Repeat the new passphrase:") + " "):
             return first
         print(_("The two passphrases differ; try again."), file=sys.stderr)
 
@@ -80,7 +80,7 @@ def recovery_code() -> str:
     if RECOVERY_ENV in os.environ:
         return os.environ[RECOVERY_ENV]
     if interactive():
-        return _prompt(_("Recovery code: "))
+        return _prompt(_("Recovery code:") + " ")
     raise InvalidInput(
         N_("No recovery code given: set {env} or run in a terminal."), env=RECOVERY_ENV
     )

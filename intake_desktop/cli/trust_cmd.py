@@ -95,13 +95,15 @@ def _confirm(fingerprint: str, yes: bool) -> None:
         return
     question = _(
         "Did you compare this fingerprint with the one shown on the other device, "
-        "in person or by phone? [y/N] "
+        "in person or by phone? [y/N]"
     )
     try:
-        answer = input(question)
+        answer = input(question + " ")
     except EOFError:
         answer = ""
-    if answer.strip().casefold() not in {"y", "yes", _("y"), _("yes")}:
+    # Translators: the short and the long answer "yes" to the question above, as typed.
+    accepted = {"y", "yes", _("y").casefold(), _("yes").casefold()}
+    if answer.strip().casefold() not in accepted:
         raise Cancelled(
             N_("Nothing was stored: the fingerprint {fingerprint} was not confirmed."),
             fingerprint=fingerprint,

@@ -109,7 +109,8 @@ def check_cmd(ctx: Context) -> int:
         )
     else:
         for r in results:
-            print(f"{'ok    ' if r.ok else 'FAILED'}  {r.name}: {r.detail}")
+            status = (_("ok") if r.ok else _("FAILED")).ljust(6)
+            print(f"{status}  {r.label()}: {r.text()}")
     if not ok:
         print(f"intake-desktop: {_('The vault failed an integrity check.')}", file=sys.stderr)
     return 0 if ok else 7

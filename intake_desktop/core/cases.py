@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from . import names
+from . import attestations, calendars, names
 from .errors import InvalidInput, NotFound
 from .fields import is_uuid
 from .i18n import N_
@@ -77,6 +77,12 @@ def parse_document(text: bytes | str) -> Any:
         line = getattr(exc, "lineno", None)
         raise InvalidInput(
             N_("The case document is not valid JSON (line {line})."), line=line or "?"
+        ) from None
+    except (ValueError, RecursionError):
+        # Valid JSON that Python will not hold: an integer of more than 4,300
+        # digits (ValueError) or nesting deeper than the recursion limit.
+        raise InvalidInput(
+            N_("The case document is nested too deeply or holds too large a number.")
         ) from None
 
 
@@ -151,6 +157,23 @@ def prepare_case(document: Any) -> PreparedCase:
     return PreparedCase(case_body, resolved)
 
 
+def add_checks(doc: dict[str, Any], trusted: frozenset[str]) -> None:
+    """What the vault computes about a case document: ``checks`` (``case add`` ignores it).
+
+    Statements: whether each certification and read-back still holds (texts
+    hashed again, signatures checked against ``trusted``). People: a birth
+    date on the first day of a year is flagged as possibly a placeholder.
+    """
+    for statement in doc["statements"]:
+        statement["checks"] = {
+            kind: status.as_json()
+            for kind, status in attestations.statuses(statement, trusted).items()
+        }
+    for person in doc["people"]:
+        placeholder = calendars.possible_placeholder(person.get("date_of_birth"))
+        person["checks"] = {"date_of_birth_placeholder": placeholder}
+
+
 class CaseStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -166,8 +189,11 @@ class CaseStore:
                 self.records.create(case.id, kind, body, record_id=new)
         return case.id
 
-    def document(self, case_id: str) -> dict[str, Any]:
-        """The case as a JSON-ready document (what ``case show --json`` prints)."""
+    def document(self, case_id: str, checks: bool = True) -> dict[str, Any]:
+        """The case as a JSON-ready document (what ``case show --json`` prints).
+
+        With ``checks``, what the vault computes about it (``add_checks``).
+        """
         if not is_uuid(case_id):
             raise NotFound(N_("No {kind} with id {id}."), kind="case", id=case_id[:64])
         case = self.records.require(case_id, "case")
@@ -179,6 +205,8 @@ class CaseStore:
                 kind = KINDS[record.kind]
                 item = {**record.system_fields(), **_in_spec_order(kind, record.body)}
                 doc[kind.plural].append(item)
+        if checks:
+            add_checks(doc, attestations.trusted_keys(self.vault))
         return doc
 
     def children(self, case_id: str, kind: str) -> list[Record]:
@@ -197,7 +225,7 @@ class CaseStore:
     def _where(self, query: CaseQuery) -> tuple[str, list[Any]] | None:
         clauses, params = [], []
         if query.search.strip():
-            match = names.fts_query(query.search)
+            match = names.fts_query(query.search, latin_keys=True)
             if match is None:
                 return None
             clauses.append("id IN (SELECT case_id FROM search WHERE search MATCH ?)")

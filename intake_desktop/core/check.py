@@ -2,17 +2,21 @@
 
 Each check reports separately so one failure does not hide another; the
 vault is sound only when all pass. Details are counts and ids, never content.
+A result keeps its name and detail in English (what ``vault check --json``
+prints, for scripts) and as message templates translated when shown.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from sqlcipher3 import dbapi2
 
 from . import audit
 from .attachments import BlobStore
+from .i18n import N_, _
 from .keyslots import USER
 from .records import Record, compute_rev
 from .vault import Vault
@@ -20,9 +24,30 @@ from .vault import Vault
 
 @dataclass(frozen=True)
 class CheckResult:
-    name: str
+    name: str  # in English; a template marked for translation (label() shows it)
     ok: bool
-    detail: str
+    detail: str  # in English, the template filled in (text() shows it translated)
+    template: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def label(self) -> str:
+        return _(self.name)
+
+    def text(self) -> str:
+        if not self.template:
+            return self.detail
+        for template in (_(self.template), self.template):
+            try:
+                return template.format(**self.params)
+            except (KeyError, IndexError, ValueError):
+                continue
+        return self.detail
+
+
+Outcome = tuple[bool, str, dict[str, object]]  # ok, detail template, its parameters
+
+
+OK = N_("ok")
 
 
 def _rows(vault: Vault, pragma: str) -> list[tuple[object, ...]]:
@@ -32,46 +57,56 @@ def _rows(vault: Vault, pragma: str) -> list[tuple[object, ...]]:
 def check_vault(vault: Vault) -> list[CheckResult]:
     results: list[CheckResult] = []
 
-    def run(name: str, check: object) -> None:
+    def run(name: str, check: Callable[[], Outcome]) -> None:
         try:
-            ok, detail = check()  # type: ignore[operator]
+            ok, template, params = check()
+            detail = template.format(**params)
         except dbapi2.DatabaseError as exc:
-            ok, detail = False, type(exc).__name__
-        results.append(CheckResult(name, ok, detail))
+            ok, detail, template, params = False, type(exc).__name__, "", {}
+        results.append(CheckResult(name, ok, detail, template, params))
 
-    def page_hmacs() -> tuple[bool, str]:
+    def page_hmacs() -> Outcome:
         # Move WAL pages into the main file so every page is checked.
         vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         bad = _rows(vault, "PRAGMA cipher_integrity_check")
-        return not bad, f"{len(bad)} page(s) failed" if bad else "every page authenticates"
+        if bad:
+            return False, N_("{count} page(s) failed"), {"count": len(bad)}
+        return True, N_("every page authenticates"), {}
 
-    def sqlite_integrity() -> tuple[bool, str]:
+    def sqlite_integrity() -> Outcome:
         rows = _rows(vault, "PRAGMA integrity_check")
-        ok = rows == [("ok",)]
-        return ok, "ok" if ok else f"{len(rows)} problem(s)"
+        if rows == [("ok",)]:
+            return True, OK, {}
+        return False, N_("{count} problem(s)"), {"count": len(rows)}
 
-    def foreign_keys() -> tuple[bool, str]:
+    def foreign_keys() -> Outcome:
         rows = _rows(vault, "PRAGMA foreign_key_check")
-        return not rows, f"{len(rows)} dangling reference(s)" if rows else "ok"
+        if rows:
+            return False, N_("{count} dangling reference(s)"), {"count": len(rows)}
+        return True, OK, {}
 
-    def key_slots() -> tuple[bool, str]:
+    def key_slots() -> Outcome:
         slots = {s.id for s in vault.header.of_kind(USER)}
         users = {r[0] for r in vault.conn.execute("SELECT slot_id FROM users")}
-        ok = slots == users
-        detail = f"{len(slots)} user slot(s)" if ok else "users and key slots differ"
-        return ok, detail
+        if slots == users:
+            return True, N_("{count} user slot(s)"), {"count": len(slots)}
+        return False, N_("users and key slots differ"), {}
 
-    def audit_chain() -> tuple[bool, str]:
+    def audit_chain() -> Outcome:
         report = audit.verify(vault.conn)
         if report.ok:
-            return True, f"{report.entries} entries, head {report.head[:16]}"
-        return False, f"broken at entry {report.first_broken}"
+            return (
+                True,
+                N_("{count} entries, head {head}"),
+                {"count": report.entries, "head": report.head[:16]},
+            )
+        return False, N_("broken at entry {entry}"), {"entry": report.first_broken}
 
-    def search_index() -> tuple[bool, str]:
+    def search_index() -> Outcome:
         vault.conn.execute("INSERT INTO search (search) VALUES ('integrity-check')")
-        return True, "ok"
+        return True, OK, {}
 
-    def records() -> tuple[bool, str]:
+    def records() -> Outcome:
         count, bad = 0, []
         rows = vault.conn.execute(
             "SELECT id, case_id, kind, version, rev, history, body, created_at, updated_at,"
@@ -96,23 +131,31 @@ def check_vault(vault: Vault) -> list[CheckResult]:
             if compute_rev(record, parents[-1] if parents else None) != rev:
                 bad.append(rid)
         if bad:
-            return False, f"{len(bad)} record(s) edited outside the app, first {bad[0]}"
-        return True, f"{count} record(s)"
+            return (
+                False,
+                N_("{count} record(s) edited outside the app, first {first}"),
+                {"count": len(bad), "first": bad[0]},
+            )
+        return True, N_("{count} record(s)"), {"count": count}
 
-    def attachments() -> tuple[bool, str]:
+    def attachments() -> Outcome:
         store = BlobStore(vault)
         hashes = store.all_hashes()
         bad = [h for h in hashes if not store.verify(h)]
         if bad:
-            return False, f"{len(bad)} attachment(s) do not match their SHA-256"
-        return True, f"{len(hashes)} attachment(s)"
+            return (
+                False,
+                N_("{count} attachment(s) do not match their SHA-256"),
+                {"count": len(bad)},
+            )
+        return True, N_("{count} attachment(s)"), {"count": len(hashes)}
 
-    run("sqlcipher page authentication", page_hmacs)
-    run("sqlite integrity", sqlite_integrity)
-    run("foreign keys", foreign_keys)
-    run("key slots", key_slots)
-    run("audit chain", audit_chain)
-    run("search index", search_index)
-    run("records", records)
-    run("attachments", attachments)
+    run(N_("sqlcipher page authentication"), page_hmacs)
+    run(N_("sqlite integrity"), sqlite_integrity)
+    run(N_("foreign keys"), foreign_keys)
+    run(N_("key slots"), key_slots)
+    run(N_("audit chain"), audit_chain)
+    run(N_("search index"), search_index)
+    run(N_("records"), records)
+    run(N_("attachments"), attachments)
     return results

@@ -81,3 +81,9 @@ class StaleEdit(IntakeError):
     """The record changed since it was read (another window or program saved first)."""
 
     exit_code = 12
+
+
+class NotPermitted(IntakeError):
+    """The signed-in user's role may not do this (only a translator certifies)."""
+
+    exit_code = 13

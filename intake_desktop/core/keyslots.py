@@ -226,14 +226,16 @@ class KeySlotHeader:
             raise _damaged("size")
         try:
             doc = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):
+            # Not UTF-8, not JSON, a number of over 4,300 digits, or too deep.
             raise _damaged("json") from None
         if not isinstance(doc, dict) or doc.get("format") != HEADER_FORMAT:
             raise _damaged("format")
         if doc.get("version") != HEADER_VERSION:
             raise VaultDamaged(
                 N_("The key-slot header has version {version}, which this app cannot read."),
-                version=str(doc.get("version"))[:20],
+                # ascii(): the header is anyone's to edit; no control characters in messages.
+                version=ascii(doc.get("version"))[:20],
             )
         vault_id = doc.get("vault_id")
         raw_slots = doc.get("slots")

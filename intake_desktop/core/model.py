@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .attestations import CERTIFICATION_SPEC, READ_BACK_SPEC, check_shape
 from .fields import (
     Boolean,
     Choice,
@@ -43,8 +44,9 @@ CALENDARS = ("gregorian", "solar_hijri", "lunar_hijri")
 PRECISIONS = ("day", "month", "year", "unknown")
 SCRIPTS = ("arabic", "latin", "cyrillic", "other")
 
-# Fields every record may carry in JSON that the vault, not the caller, owns.
-SYSTEM_FIELDS = ("id", "version", "created_at", "updated_at", "updated_by")
+# Fields every record may carry in JSON that the vault, not the caller, owns
+# ("checks": what `case show --json` computed, e.g. whether a certification holds).
+SYSTEM_FIELDS = ("id", "version", "created_at", "updated_at", "updated_by", "checks")
 
 
 def _check_fuzzy_date(value: dict[str, Any] | None, path: str) -> None:
@@ -272,6 +274,10 @@ CHILD_KINDS: tuple[Kind, ...] = (
                 ),
                 "date": Date(),
                 "place": Text(300),
+                "interviewer": Text(200),
+                "interpreter": Text(200),
+                "certification": CERTIFICATION_SPEC,
+                "read_back": READ_BACK_SPEC,
             }
         ),
         refs={"speaker": "person", "interview": "interview"},
@@ -324,6 +330,9 @@ def validate(kind: Kind, data: Any, path: str = "") -> dict[str, Any]:
     if kind.name == "identity_document":
         _check_fuzzy_date(checked["issued"], f"{path}.issued")
         _check_fuzzy_date(checked["expires"], f"{path}.expires")
+    if kind.name == "statement":
+        for name in ("certification", "read_back"):
+            check_shape(checked[name], f"{path}.{name}" if path else name)
     if kind.name == "evidence":
         for i, item in enumerate(checked["attachments"]):
             if not re.fullmatch(r"[0-9a-f]{64}", item["sha256"]):

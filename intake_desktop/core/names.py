@@ -29,6 +29,8 @@ import itertools
 import unicodedata
 from typing import Final, Literal
 
+from . import latin_names
+
 Script = Literal["arabic", "latin", "mixed", "other"]
 
 _ZWNJ: Final = "\u200c"
@@ -134,13 +136,14 @@ def _words(folded: str) -> list[list[str]]:
     return words
 
 
-def index_text(text: str, *, join_pairs: bool = True) -> str:
+def index_text(text: str, *, join_pairs: bool = True, latin_keys: bool = False) -> str:
     """Text to put in the FTS index for *text*.
 
     Every word in its joined form, then the parts of ZWNJ-joined words (می‌خواهم ->
     میخواهم, می, خواهم), then, if *join_pairs*, each adjacent pair joined (نور احمد ->
     نوراحمد) so a query typed without the space still matches. At most 2n - 1 tokens
-    plus the ZWNJ parts for n words; duplicates are dropped.
+    plus the ZWNJ parts for n words; duplicates are dropped. With *latin_keys* (names),
+    the spelling-blind keys of Latin words follow (``latin_names.text_keys``).
     """
     words = _words(_fold(text))
     joined = ["".join(w) for w in words]
@@ -150,6 +153,8 @@ def index_text(text: str, *, join_pairs: bool = True) -> str:
             tokens.extend(w)
     if join_pairs:
         tokens.extend(a + b for a, b in itertools.pairwise(joined))
+    if latin_keys:
+        tokens.extend(latin_names.text_keys(joined))
     return " ".join(dict.fromkeys(tokens))
 
 
@@ -158,12 +163,14 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"*'
 
 
-def fts_query(user_text: str) -> str | None:
+def fts_query(user_text: str, *, latin_keys: bool = False) -> str | None:
     """A safe FTS5 MATCH expression for what the user typed, or None if nothing is searchable.
 
     Each term is quoted (so AND, NEAR, *, -, :, parentheses are plain text) and
     prefix-matched; terms are AND-ed. A term also matches when joined to its neighbour,
-    so "نور احمد" finds a stored نوراحمد (the index side handles the converse).
+    so "نور احمد" finds a stored نوراحمد (the index side handles the converse). With
+    *latin_keys*, a Latin term also matches by its spelling-blind keys, so "Muhammad"
+    finds a name indexed as "Mohammed" (``index_text(..., latin_keys=True)``).
     """
     terms = ["".join(w) for w in _words(_fold(user_text))][:MAX_QUERY_TERMS]
     if not terms:
@@ -175,6 +182,8 @@ def fts_query(user_text: str) -> str | None:
             alts.append(terms[i - 1] + term)
         if i + 1 < len(terms):
             alts.append(term + terms[i + 1])
+        if latin_keys:
+            alts = list(dict.fromkeys([*alts, *latin_names.query_alternatives(terms, i)]))
         quoted = " OR ".join(_quote(a) for a in alts)
         clauses.append(f"({quoted})" if len(alts) > 1 else quoted)
     return " AND ".join(clauses)
@@ -200,3 +209,27 @@ def detect_script(text: str) -> Script:
     if len(seen) > 1:
         return "mixed"
     return seen.pop() if seen else "other"
+
+
+def name_match_keys(text: str) -> set[str]:
+    """Keys under which two written names count as the same (duplicate suggestions).
+
+    Latin names compare by ``latin_names.name_keys``; names in Arabic script by
+    their normalised key with spaces ignored (عبد الله = عبدالله), also with the
+    last word moved first for three words or more. "Family, Given" (a passport's
+    order) is read as "Given Family". Keys carry their script, so a Latin and a
+    Dari spelling never match here: that takes a person.
+    """
+    if text.count(",") == 1:
+        family, given = text.split(",")
+        text = f"{given} {family}"
+    words = ["".join(w) for w in _words(_fold(text))]
+    if not words:
+        return set()
+    latin = latin_names.name_keys(words)
+    if latin:
+        return {"l:" + key for key in latin}
+    keys = {"n:" + "".join(words)}
+    if len(words) >= 3:
+        keys.add("n:" + words[-1] + "".join(words[:-1]))
+    return keys

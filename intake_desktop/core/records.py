@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import names
+from . import attestations, names
 from .errors import InvalidInput, NotFound, StaleEdit
 from .i18n import N_
 from .model import KINDS, Kind, display_name, references
@@ -94,7 +94,9 @@ def search_text(kind: str, body: dict[str, Any]) -> str:
         # would double the index for little gain.
         text = [body.get("text", ""), (body.get("translation") or {}).get("text", "")]
         return names.index_text(" ".join(t for t in text if t), join_pairs=False)
-    return names.index_text(" ".join(p for p in parts if p))
+    # Names and titles (a family name) also get their Latin spelling keys.
+    latin = kind in ("person", "case")
+    return names.index_text(" ".join(p for p in parts if p), latin_keys=latin)
 
 
 class RecordStore:
@@ -136,6 +138,8 @@ class RecordStore:
             self.require(case_id, "case")
         record = Record(record_id, case_id, kind.name, 1, "", (), body, now, now, user)
         self._check_references(kind, record)
+        if kind.name == "statement":
+            attestations.check_local_write(self.vault, None, body)
         record = replace(record, rev=compute_rev(record, None))
         self._write(record, new=True)
         self.vault.audit(f"{kind.name}.create", kind.name, record.id)
@@ -154,6 +158,8 @@ class RecordStore:
         if body == old.body:
             return old
         self._check_references(KINDS[old.kind], replace(old, body=body))
+        if old.kind == "statement":
+            attestations.check_local_write(self.vault, old.body, body)
         return self._next_version(old, body=body, action="update")
 
     def delete(self, record_id: str, expected_version: int | None = None) -> Record:

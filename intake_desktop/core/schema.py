@@ -189,6 +189,30 @@ CREATE TABLE conflicts (
 );
 """
 
+_V3 = """
+-- A translator's details for the certificates they sign (name, address,
+-- phone), keyed by their key slot: the certify dialog starts from the last
+-- ones used. Personal, so here in the encrypted database, never in settings.
+CREATE TABLE translator_profiles (
+    slot_id    TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    address    TEXT NOT NULL,
+    phone      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Pairs of people a person looked at and said are not the same: never
+-- proposed as duplicates again. person_a < person_b (record ids).
+CREATE TABLE duplicate_dismissals (
+    person_a     TEXT NOT NULL,
+    person_b     TEXT NOT NULL,
+    dismissed_at TEXT NOT NULL,
+    dismissed_by TEXT NOT NULL,
+    PRIMARY KEY (person_a, person_b),
+    CHECK (person_a < person_b)
+) WITHOUT ROWID;
+"""
+
 Migration = Callable[[Connection], None]
 
 
@@ -217,7 +241,28 @@ def _split(sql: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: list[Migration] = [_script(_V1), _script(_V2)]
+def _rebuild_search(conn: Connection) -> None:
+    """Version 4: index every record again (names gained their Latin spelling keys).
+
+    Uses the current ``records.search_text``; a later change to what is
+    indexed adds another migration like this one.
+    """
+    import json
+
+    from .records import search_text  # records -> vault -> schema: import when run
+
+    conn.execute("DELETE FROM search")
+    reader = conn.cursor()
+    reader.execute("SELECT rowid, case_id, kind, body FROM records WHERE deleted = 0")
+    for rowid, case_id, kind, body in reader:
+        text = search_text(kind, json.loads(body))
+        if text:
+            conn.execute(
+                "INSERT INTO search (rowid, text, case_id) VALUES (?, ?, ?)", (rowid, text, case_id)
+            )
+
+
+MIGRATIONS: list[Migration] = [_script(_V1), _script(_V2), _script(_V3), _rebuild_search]
 CURRENT_VERSION = len(MIGRATIONS)
 
 

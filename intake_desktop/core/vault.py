@@ -133,7 +133,12 @@ def _connect(db_path: Path, master_key: bytes, *, create: bool = False) -> dbapi
         for pragma in _PRAGMAS_AFTER_KEY:
             conn.execute(pragma)
         # SQLCipher only notices a wrong key or a damaged file at the first read.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        (tables,) = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if not tables and not create:
+            # An empty file (truncated by a crash or a failed copy) reads as a
+            # new database: refuse it before anything is written into it.
+            conn.close()
+            raise VaultDamaged(N_("The vault database is empty; restore it from a backup."))
         for pragma in _PRAGMAS_AFTER_READ:
             conn.execute(pragma)
     except dbapi2.DatabaseError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..core.i18n import N_, _
+from ..core.i18n import N_, _, ngettext
 from .field_editors import FieldEditor, plain_label, plain_tooltip
 from .qt import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ PREVIEW_MAX = 1600  # px: a preview keeps a scaled copy, not the full decoded ph
 
 def human_size(size: int) -> str:
     if size < 1024:
-        return _("{number} bytes").format(number=size)
+        return ngettext("{number} byte", "{number} bytes", size).format(number=size)
     value = size / 1024
     for template in (N_("{number} KB"), N_("{number} MB")):
         if value < 1024:

@@ -8,15 +8,17 @@ a value, never as part of a template or markup.
 from __future__ import annotations
 
 from ..core.bundle import importer
-from ..core.i18n import _, ngettext
+from ..core.i18n import N_, _, ngettext
+
+SIZE_UNITS = ((N_("{amount} GiB"), 30), (N_("{amount} MiB"), 20), (N_("{amount} KiB"), 10))
 
 
 def human_size(size: int) -> str:
     if size < 1024:
         return ngettext("{n} byte", "{n} bytes", size).format(n=size)
-    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+    for template, shift in SIZE_UNITS:
         if size >= 1 << shift:
-            return _("{amount} {unit}").format(amount=f"{size / (1 << shift):.1f}", unit=unit)
+            return _(template).format(amount=f"{size / (1 << shift):.1f}")
     return str(size)  # unreachable
 
 
@@ -70,7 +72,7 @@ def outcome(result: importer.ImportResult, sender: str | None) -> tuple[str, str
     details = [
         merge_counts(result),
         _("Bundle {number} from {sender}: {note}.").format(
-            number=result.sequence, sender=who, note=result.sequence_note
+            number=result.sequence, sender=who, note=result.sequence_text()
         ),
     ]
     if result.counts.get("conflict"):

@@ -50,6 +50,7 @@ from .qt import (
 from .record_form import RecordForm
 from .section_page import SectionPage
 from .session import VaultSession
+from .statement_editor import StatementActions
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ class CaseEditor(QWidget):
         self.saver = Autosave(self)
         for form in self.forms.values():
             form.changed.connect(self.saver.edited)
+        self.statement_actions = StatementActions(self)
         self.saver.state_changed.connect(self._state_changed)
         self._build_layout()
         self.outline.currentItemChanged.connect(self._item_chosen)

@@ -85,6 +85,8 @@ FIELDS = {
     "interview": N_("Interview"),
     "text": N_("Original text"),
     "translation": N_("Translation"),
+    "certification": N_("Certification"),
+    "read_back": N_("Read-back"),
     "scope": N_("Consents to"),
     "recipients": N_("Who may receive it"),
     "given_on": N_("Given on"),

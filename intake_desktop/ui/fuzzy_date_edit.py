@@ -1,45 +1,42 @@
 """A date as Afghan documents write it: calendar, precision, parts, the original text.
 
-The Gregorian estimate (for sorting and ages) is computed with Qt's own
-calendars (Jalali for Solar Hijri, Islamic Civil for Lunar Hijri): an exact
-date converts exactly; a month alone counts as its 15th day and a year alone
-as the first day of its seventh month (the middle of the year). The first day
-of a year is flagged: documents often carry it when nobody knew the date.
+Conversion is ``core/calendars.py`` (the same code the command line and the
+importer use): an exact date converts exactly; a month alone counts as its
+15th day and a year alone as the first day of its seventh month (the middle
+of the year). Solar Hijri months are named as Afghanistan names them, in
+Latin letters, Dari and Pashto (Hamal · حمل · وری).
+
+Typing what the document says ("۱۵ حمل ۱۳۶۵") fills the calendar, precision
+and parts while they are empty or were filled that way, when the text is
+unambiguous (``core/date_text.py``); what was typed is never changed. A date
+on the first day of a year (or one that is 1 January in the Gregorian
+calendar) is flagged: documents often carry it when nobody knew the date.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..core import calendars
+from ..core.calendars import gregorian_estimate
+from ..core.date_text import ParsedDate, parse_date_text
 from ..core.i18n import _
 from ..core.model import CALENDARS, PRECISIONS
 from .field_editors import FieldEditor, plain_label
 from .field_labels import choice_label
 from .qt import (
-    QCalendar,
     QComboBox,
-    QDate,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
-    QLocale,
     QRegularExpression,
     QRegularExpressionValidator,
     Qt,
     QWidget,
 )
 
-SYSTEMS = {
-    "gregorian": QCalendar.System.Gregorian,
-    "solar_hijri": QCalendar.System.Jalali,
-    "lunar_hijri": QCalendar.System.IslamicCivil,
-}
-# Afghanistan's Solar Hijri months (Qt's Latin names are Iran's): Latin, then Dari.
-AFGHAN_MONTHS = (
-    ("Hamal", "حمل"), ("Sawr", "ثور"), ("Jawza", "جوزا"), ("Saratan", "سرطان"),
-    ("Asad", "اسد"), ("Sunbula", "سنبله"), ("Mizan", "میزان"), ("Aqrab", "عقرب"),
-    ("Qaws", "قوس"), ("Jadi", "جدی"), ("Dalw", "دلو"), ("Hut", "حوت"),
-)  # fmt: skip
+__all__ = ["FuzzyDateEdit", "FuzzyDateEditor", "gregorian_estimate", "month_names"]
+
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
@@ -50,31 +47,17 @@ def _number(text: str) -> int | None:
 
 
 def month_names(calendar: str) -> list[str]:
-    if calendar == "solar_hijri":
-        return [f"{latin} · {dari}" for latin, dari in AFGHAN_MONTHS]
-    english = QLocale(QLocale.Language.English)
-    system = QCalendar(SYSTEMS.get(calendar, QCalendar.System.Gregorian))
-    return [system.standaloneMonthName(english, m) for m in range(1, 13)]
+    """Each month in Latin letters (translated), then as Dari and Pashto write it.
 
-
-def gregorian_estimate(
-    calendar: str, precision: str, year: int | None, month: int | None, day: int | None
-) -> str | None:
-    """The Gregorian date as YYYY-MM-DD, or None (unknown, incomplete, or no such day)."""
-    if precision == "unknown" or year is None:
-        return None
-    if precision == "year":
-        month, day = 7, 1
-    elif month is None:
-        return None
-    elif precision == "month":
-        day = 15
-    elif day is None:
-        return None
-    date = QDate(year, month, day, QCalendar(SYSTEMS[calendar]))
-    if not date.isValid():
-        return None
-    return f"{date.year():04d}-{date.month():02d}-{date.day():02d}"
+    Hamal · حمل · وری; January · جنوری.
+    """
+    styles = ("dari", "pashto") if calendar == "solar_hijri" else ("dari",)
+    names = []
+    for m in range(1, 13):
+        spellings = [calendars.month_label(calendar, m)]
+        spellings += [calendars.month_name(calendar, m, style) for style in styles]
+        names.append(" · ".join(dict.fromkeys(spellings)))  # a translation may repeat one
+    return names
 
 
 class FuzzyDateEdit(QWidget):
@@ -98,6 +81,9 @@ class FuzzyDateEdit(QWidget):
         self.day.setFixedWidth(self.day.fontMetrics().horizontalAdvance("000") + 16)
         self.original = QLineEdit()
         self.original.setPlaceholderText(_("Exactly as the document writes it"))
+        # The parts follow what is typed "as written" until someone sets one by hand.
+        self.follows_original = True
+        self.calendar_chosen = False
         self.estimate = plain_label()
         self.estimate.setTextFormat(Qt.TextFormat.PlainText)
         self.warning = plain_label()
@@ -105,6 +91,9 @@ class FuzzyDateEdit(QWidget):
         self.warning.setWordWrap(True)
         self.warning.setObjectName("placeholder-warning")
         self.warning.hide()
+        self.note = plain_label()
+        self.note.setWordWrap(True)
+        self.note.hide()
         parts = (
             (self.calendar, _("{field}: calendar")),
             (self.precision, _("{field}: precision")),
@@ -144,6 +133,7 @@ class FuzzyDateEdit(QWidget):
         grid.addWidget(self.original, 2, 1)
         grid.addWidget(self.estimate, 3, 1)
         grid.addWidget(self.warning, 4, 1)
+        grid.addWidget(self.note, 5, 1)
         grid.setColumnStretch(1, 1)
         self.setTabOrder(self.calendar, self.precision)
         self.setTabOrder(self.precision, self.year)
@@ -155,6 +145,48 @@ class FuzzyDateEdit(QWidget):
         self.precision.currentIndexChanged.connect(self._refresh)
         for signal in (self.year.textEdited, self.day.textEdited, self.month.currentIndexChanged):
             signal.connect(self._refresh)
+        for signal in (
+            self.year.textEdited,
+            self.day.textEdited,
+            self.month.activated,
+            self.precision.activated,
+        ):
+            signal.connect(self._set_by_hand)
+        self.calendar.activated.connect(self._calendar_set_by_hand)
+        self.original.textEdited.connect(self._original_edited)
+
+    def _set_by_hand(self, *_args: object) -> None:
+        self.follows_original = False
+
+    def _calendar_set_by_hand(self, *_args: object) -> None:
+        self.calendar_chosen = True
+        if self.parts() != (None, None, None):
+            self.follows_original = False
+
+    def _original_edited(self, text: str) -> None:
+        """Prefill the parts from what the document says, while they are not set by hand."""
+        if not self.follows_original:
+            return
+        hint = self.calendar.currentData() if self.calendar_chosen else None
+        parsed = parse_date_text(text, hint)
+        self._show_parsed(parsed)
+
+    def _show_parsed(self, parsed: ParsedDate | None) -> None:
+        calendar = parsed.calendar if parsed else self.calendar.currentData()
+        with_blocked = (self.calendar, self.precision, self.month)
+        for combo in with_blocked:
+            combo.blockSignals(True)
+        self.calendar.setCurrentIndex(max(self.calendar.findData(calendar), 0))
+        self._fill_months(calendar)
+        self.precision.setCurrentIndex(
+            max(self.precision.findData(parsed.precision if parsed else "day"), 0)
+        )
+        self.year.setText(str(parsed.year) if parsed else "")
+        self.month.setCurrentIndex(max(self.month.findData(parsed.month if parsed else None), 0))
+        self.day.setText(str(parsed.day) if parsed and parsed.day else "")
+        for combo in with_blocked:
+            combo.blockSignals(False)
+        self._refresh()
 
     def _fill_months(self, calendar: str) -> None:
         current = self.month.currentData()
@@ -185,13 +217,22 @@ class FuzzyDateEdit(QWidget):
             self.estimate.setText(_("Gregorian: {date}").format(date=estimate))
         else:
             self.estimate.setText(_("Gregorian estimate: about {date}").format(date=estimate))
-        placeholder = precision == "day" and self.parts()[1:] == (1, 1) and problem is None
-        self.warning.setText(
-            _("First day of the year: possibly a placeholder. Check the original document.")
-            if placeholder
-            else ""
-        )
-        self.warning.setVisible(placeholder)
+        value = self.value()
+        placeholder = problem is None and calendars.possible_placeholder(value)
+        if not placeholder:
+            warning = ""
+        elif self.parts()[1:] == (1, 1):
+            warning = _(
+                "First day of the year: possibly a placeholder. Check the original document."
+            )
+        else:
+            warning = _("This is 1 January: possibly a placeholder. Check the original document.")
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        read = self.follows_original and bool(self.original.text().strip())
+        read = read and self.parts()[0] is not None
+        self.note.setText(_("Read from what was typed as written: check it.") if read else "")
+        self.note.setVisible(read)
         self.estimate.setVisible(bool(self.estimate.text()))
 
     # Values
@@ -261,6 +302,9 @@ class FuzzyDateEdit(QWidget):
         self.day.setText("" if day is None else str(day))
         self.month.setCurrentIndex(max(self.month.findData(value.get("month")), 0))
         self.original.setText(value.get("original_text") or "")
+        # A stored date is kept as stored; an empty one follows what gets typed.
+        self.follows_original = value.get("year") is None and value.get("precision") != "unknown"
+        self.calendar_chosen = False
         self._refresh()
 
 

@@ -7,6 +7,7 @@ from ..core.i18n import _
 from ..core.model import ROUTES
 from .case_editor import CaseEditor
 from .case_list import CaseListView
+from .duplicates_view import add_duplicates_action
 from .export_dialog import ExportDialog
 from .import_dialog import ImportDialog
 from .keys_view import KeysDialog
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         for act in (self.keys_action, self.users_action):
             toolbar.addAction(act)
+        self.duplicates_action = add_duplicates_action(self, toolbar, self.session, self.go_to_case)
         spacer = QWidget()
         spacer.setSizePolicy(
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
@@ -226,6 +228,12 @@ class MainWindow(QMainWindow):
                 version=__version__
             ),
         )
+
+    def go_to_case(self, case_id: str) -> None:
+        """Open a case named elsewhere (a duplicate pair): selected in the list too."""
+        self.cases.select(case_id)  # opens it, unless filtered out of the list
+        if self.editor.case_id != case_id:
+            self._open_case(case_id)
 
     def _open_case(self, case_id: str) -> None:
         if self.editor.flush():

@@ -35,11 +35,23 @@ from .field_labels import field_label
 from .fuzzy_date_edit import FuzzyDateEditor
 from .names_table import NamesEditor
 from .qt import QFont, QFormLayout, QFrame, QScrollArea, Qt, QWidget, Signal
+from .statement_editor import CertificationPanel
 from .statement_text import StatementTextEditor
 
 # Long texts first at the end, where the form has room to grow.
 FIELD_ORDER = {
-    "statement": ("speaker", "interview", "date", "place", "language", "text", "translation"),
+    "statement": (
+        "speaker",
+        "interview",
+        "date",
+        "place",
+        "interviewer",
+        "interpreter",
+        "certification",
+        "language",
+        "text",
+        "translation",
+    ),
 }
 TEXT_LINES = {"summary": 6, "contact": 2, "description": 3, "shows": 3}
 PLACEHOLDERS = {
@@ -54,6 +66,8 @@ def make_editor(kind: Kind, name: str, spec: Spec) -> FieldEditor | None:
     label = field_label(kind.name, name)
     if kind.name == "statement" and name in ("language", "text", "translation"):
         return StatementTextEditor()
+    if kind.name == "statement" and name in ("certification", "read_back"):
+        return CertificationPanel()
     if kind.name == "person" and name == "names":
         return NamesEditor(name, label)
     if kind.name == "evidence" and name == "attachments":
@@ -110,6 +124,9 @@ class RecordForm(QScrollArea):
                     self._add(editor)
         self.setWidget(inner)
         self._base: dict[str, Any] = {}
+        panel, texts = self.by_key.get("certification"), self.by_key.get("text")
+        if isinstance(panel, CertificationPanel) and isinstance(texts, StatementTextEditor):
+            panel.bind(texts)
 
     def _add(self, editor: FieldEditor) -> None:
         self.editors.append(editor)
@@ -117,7 +134,7 @@ class RecordForm(QScrollArea):
             self.by_key[key] = editor
         editor.changed.connect(self.changed)
         if editor.full_width:
-            if not isinstance(editor, StatementTextEditor):  # its panes have headings
+            if not isinstance(editor, StatementTextEditor | CertificationPanel):  # own headings
                 heading = plain_label(editor.label)
                 font = QFont(heading.font())
                 font.setBold(True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..core import attestations, certification, duplicates
 from ..core.attachments import BlobStore
 from ..core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
 from ..core.errors import InvalidInput
@@ -39,6 +40,10 @@ class CaseService(QObject):
     @property
     def user(self) -> str:
         return self.vault.user.name
+
+    @property
+    def role(self) -> str:
+        return self.vault.user.role
 
     # The list
 
@@ -109,3 +114,46 @@ class CaseService(QObject):
         if self.blobs.size(sha256) > limit:
             return None
         return b"".join(self.blobs.chunks(sha256))
+
+    # Certifications and read-backs (core/certification.py)
+
+    def trusted_keys(self) -> frozenset[str]:
+        """Signing keys a certification may be made with: this vault's, trusted devices'."""
+        return attestations.trusted_keys(self.vault)
+
+    def translator_profile(self) -> certification.TranslatorDetails | None:
+        return certification.translator_profile(self.vault)
+
+    def certify(
+        self, record_id: str, details: certification.TranslatorDetails, expected_version: int
+    ) -> Record:
+        record = certification.certify(self.vault, record_id, details, expected_version)
+        self.case_changed.emit(record.case_id)
+        return record
+
+    def record_read_back(
+        self, record_id: str, read_by: str, language: str, notes: str, expected_version: int
+    ) -> Record:
+        record = certification.record_read_back(
+            self.vault,
+            record_id,
+            read_by=read_by,
+            language=language,
+            notes=notes,
+            expected_version=expected_version,
+        )
+        self.case_changed.emit(record.case_id)
+        return record
+
+    # Possible duplicates (core/duplicates.py)
+
+    def find_duplicates(self) -> list[duplicates.Candidate]:
+        """Candidates, computed on a second connection: safe to call off the GUI thread."""
+        clone = self.vault.clone()
+        try:
+            return duplicates.find_candidates(clone)
+        finally:
+            clone.close()
+
+    def dismiss_duplicate(self, person_a: str, person_b: str) -> None:
+        duplicates.dismiss(self.vault, person_a, person_b)

@@ -29,7 +29,12 @@ def make_old_vault(path: Path, version: int) -> dict[str, object]:
     slot = header.seal(USER, PASSPHRASE, master, FLOOR)
     header = header.with_slot(slot)
     conn = _connect(path / DB_NAME, master, create=True)
-    schema.migrate(conn, target=version)
+
+    def after(step: int) -> None:  # what the app at that version did beside the SQL
+        if step == 2:
+            identity.generate(conn, utc_now().isoformat())
+
+    schema.migrate(conn, target=version, after=after)
     vault = Vault(path, conn, header, User(slot.id, "farida", "caseworker"), master, utc_now)
     with vault.transaction():
         conn.executemany(
@@ -43,11 +48,12 @@ def make_old_vault(path: Path, version: int) -> dict[str, object]:
         blob = BlobStore(vault).put(io.BytesIO(b"%PDF-1.4 old scan" * 1000), "scan.pdf")
     store = CaseStore(vault)
     case_ids = [store.add_case({**MINIMAL_CASE, "title": f"Case {i}"}) for i in range(5)]
-    documents = {cid: store.document(cid) for cid in case_ids}
+    # Stored data only: "checks" are computed (and need the keys version 2 added).
+    documents = {cid: store.document(cid, checks=False) for cid in case_ids}
     audit_rows = conn.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
     vault.close()
     write_private_atomic(path / HEADER_NAME, header.to_bytes())
-    return {"documents": documents, "blob": blob.sha256, "audit": audit_rows}
+    return {"documents": documents, "blob": blob.sha256, "audit": audit_rows, "master": master}
 
 
 @pytest.mark.parametrize("old_version", range(1, schema.CURRENT_VERSION))
@@ -59,7 +65,7 @@ def test_an_old_vault_with_data_is_upgraded_without_loss(tmp_path: Path, old_ver
         documents = before["documents"]
         assert isinstance(documents, dict)
         for case_id, document in documents.items():
-            assert json.dumps(store.document(case_id), sort_keys=True) == json.dumps(
+            assert json.dumps(store.document(case_id, checks=False), sort_keys=True) == json.dumps(
                 document, sort_keys=True
             )
         assert BlobStore(vault).verify(str(before["blob"]))
@@ -93,3 +99,64 @@ def test_a_schema_newer_than_the_app_is_refused(tmp_path: Path) -> None:
     with pytest.raises(VaultDamaged):
         schema.migrate(conn)
     conn.close()
+
+
+def _index_as_version_2_did(path: Path, master: bytes) -> None:
+    """Rewrite the search index the way the app at schema 2 wrote it (no Latin keys)."""
+    import json as _json
+
+    from intake_desktop.core import names
+    from intake_desktop.core.records import search_text
+
+    conn = _connect(path / DB_NAME, master)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM search")
+    rows = conn.execute("SELECT rowid, case_id, kind, body FROM records WHERE deleted = 0")
+    for rowid, case_id, kind, body in rows.fetchall():
+        data = _json.loads(body)
+        text = search_text(kind, data)
+        if kind == "person":
+            parts = [data["full_name"], data["pseudonym"], *(n["text"] for n in data["names"])]
+            text = names.index_text(" ".join(p for p in parts if p))
+        if text:
+            conn.execute(
+                "INSERT INTO search (rowid, text, case_id) VALUES (?, ?, ?)", (rowid, text, case_id)
+            )
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_version_2_vault_gains_latin_search_dismissals_and_translator_details(
+    tmp_path: Path,
+) -> None:
+    """Versions 3 and 4: new tables, and the search index rebuilt from the records."""
+    path = tmp_path / "old"
+    before = make_old_vault(path, 2)
+    master = before["master"]
+    assert isinstance(master, bytes)
+    vault = Vault.open(path, PASSPHRASE)
+    case_id = CaseStore(vault).add_case(
+        {"title": "Latin names", "route": "other", "people": [{"full_name": "Mohammed Noor"}]}
+    )
+    vault.close()
+    # Back to an index as version 2 left it, and the version set back to 2.
+    _index_as_version_2_did(path, master)
+    conn = _connect(path / DB_NAME, master)
+    conn.execute("DROP TABLE translator_profiles")
+    conn.execute("DROP TABLE duplicate_dismissals")
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    from intake_desktop.core.cases import CaseQuery
+
+    with Vault.open(path, PASSPHRASE) as vault:
+        assert schema.version_of(vault.conn) == schema.CURRENT_VERSION
+        store = CaseStore(vault)
+        found = {c.id for c in store.list(CaseQuery(search="Muhammad Nur"))}
+        assert found == {case_id}  # Latin spelling keys, from the rebuilt index
+        assert len(store.list(CaseQuery(search="احمدزی"))) == 5  # nothing else lost
+        tables = {r[0] for r in vault.conn.execute("SELECT name FROM sqlite_master")}
+        assert {"translator_profiles", "duplicate_dismissals"} <= tables
+        documents = before["documents"]
+        assert isinstance(documents, dict)
+        for old_case, document in documents.items():
+            assert store.document(old_case, checks=False) == document

@@ -19,6 +19,7 @@ from intake_desktop.ui.qt import (
     QSettings,
     Qt,
     QTableView,
+    QToolBar,
     QWidget,
 )
 from intake_desktop.ui.session import VaultSession
@@ -221,3 +222,17 @@ def test_sorting_a_column_sorts_in_the_vault(qtbot, window: MainWindow) -> None:
     assert [r.status for r in window.cases.model.rows] == ["closed", "intake", "ready"]
     window.cases.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert [r.title for r in window.cases.model.rows] == ["C", "B", "A"]
+
+
+def test_possible_duplicates_is_in_the_toolbar_and_opens_a_case(qtbot, window: MainWindow) -> None:
+    assert window.duplicates_action in window.findChild(QToolBar, "main-toolbar").actions()
+    assert not window.duplicates_action.isEnabled()  # locked
+    unlock(qtbot, window)
+    assert window.duplicates_action.isEnabled()
+    vault = window.session.vault
+    assert vault is not None
+    case_id = CaseStore(vault).add_case({**copy.deepcopy(MINIMAL_CASE), "title": "Other"})
+    window.cases.model.reload()
+    window.go_to_case(case_id)  # what "Open case" in the duplicates view calls
+    assert window.editor.case_id == case_id
+    assert window.cases.selected_ids() == [case_id]

@@ -28,6 +28,9 @@ SIGNATURE = "manifest.json.minisig"
 CHECKSUMS = "SHA256SUMS"
 CHECKSUMS_SIGNATURE = "SHA256SUMS.minisig"
 MAX_MANIFEST_BYTES = 64 << 20
+# An unknown signer's manifest is parsed (to quarantine the bundle under its
+# signer's fingerprint) only up to this size: ~10,000 members.
+MAX_UNVERIFIED_MANIFEST_BYTES = 2 << 20
 MAX_SIGNATURE_BYTES = 4096
 MAX_RECORDS_MEMBER_BYTES = 64 << 20
 MAX_MEMBERS = 1_000_000

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import minisign
 
-from .. import identity
+from .. import attestations, identity
 from ..attachments import BlobStore
 from ..errors import BundleRejected, Cancelled, IntakeError, InvalidInput, NotFound
 from ..files import make_private_dir, private_atomic_writer
 from ..fingerprint import parse_signing_key, signing_key_fingerprint
-from ..i18n import N_
+from ..i18n import N_, _
 from ..trust import TrustStore
 from ..vault import Vault
 from . import merge
@@ -41,6 +41,7 @@ from .format import (
     MAX_MANIFEST_BYTES,
     MAX_RECORDS_MEMBER_BYTES,
     MAX_SIGNATURE_BYTES,
+    MAX_UNVERIFIED_MANIFEST_BYTES,
     SIGNATURE,
     Manifest,
     Member,
@@ -62,10 +63,18 @@ class ImportResult:
     signing_key: str
     fingerprint: str
     sequence: int
-    sequence_note: str = ""
+    sequence_note: str = ""  # in English (JSON, the bundles_in table); sequence_text() shows it
     counts: dict[str, int] = field(default_factory=dict)
     attachments: int = 0
     quarantine_id: int | None = None
+    sequence_template: str = ""
+    sequence_params: dict[str, int] = field(default_factory=dict)
+
+    def sequence_text(self) -> str:
+        """The sequence note in the interface language."""
+        if not self.sequence_template:
+            return self.sequence_note
+        return _(self.sequence_template).format(**self.sequence_params)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -171,10 +180,25 @@ def _read_manifest(reader: TarReader, vault: Vault, own_key: str) -> tuple[bytes
     if second is None or second.name != SIGNATURE:
         raise BundleRejected(N_("The bundle's manifest is not followed by its signature."))
     signature_bytes = second.read_all(MAX_SIGNATURE_BYTES)
+    try:
+        signature = minisign.Signature.from_bytes(signature_bytes)
+    except (minisign.Error, ValueError):
+        raise BundleRejected(N_("The bundle's signature or signing key is malformed.")) from None
+    # Parsing JSON can cost ~30 times its size in memory: a large manifest is
+    # parsed only once a pinned key vouches for it. An unknown signer's
+    # (anyone can encrypt to a coordinator) must be small to be quarantined.
+    if len(manifest_bytes) > MAX_UNVERIFIED_MANIFEST_BYTES and not _pinned_key_verifies(
+        vault, manifest_bytes, signature
+    ):
+        raise BundleRejected(
+            N_(
+                "The bundle is not signed by a trusted device and is too large to hold for"
+                " review. Trust the sender's device first, then import it again."
+            )
+        )
     manifest = parse_manifest(manifest_bytes)
     try:
         key = minisign.PublicKey.from_base64(parse_signing_key(manifest.producer.signing_key))
-        signature = minisign.Signature.from_bytes(signature_bytes)
     except (InvalidInput, minisign.Error, ValueError):
         raise BundleRejected(N_("The bundle's signature or signing key is malformed.")) from None
     # Verified against the key the manifest names; whether that key is
@@ -186,6 +210,17 @@ def _read_manifest(reader: TarReader, vault: Vault, own_key: str) -> tuple[bytes
     if manifest.producer.fingerprint != signing_key_fingerprint(manifest.producer.signing_key):
         raise BundleRejected(N_("The bundle's producer fingerprint does not match its key."))
     return manifest_bytes, manifest
+
+
+def _pinned_key_verifies(vault: Vault, data: bytes, signature: minisign.Signature) -> bool:
+    """Whether this vault's key or a trusted device's signed ``data``."""
+    for text in sorted(attestations.trusted_keys(vault)):
+        try:
+            minisign.PublicKey.from_base64(text).verify(data, signature)
+        except (minisign.Error, ValueError):
+            continue
+        return True
+    return False
 
 
 def _merge_members(
@@ -204,6 +239,9 @@ def _merge_members(
     )
     total, done = sum(m.size for m in manifest.members), 0
     blobs = BlobStore(vault)
+    # Certifications and read-backs must be signed by this vault or a device
+    # it trusts (the bundle's own signer is one: an unknown signer never gets here).
+    trusted = attestations.trusted_keys(vault)
     for member in manifest.members:
         if cancelled is not None and cancelled():
             raise Cancelled(N_("The import was cancelled; nothing was changed."))
@@ -229,6 +267,8 @@ def _merge_members(
                         N_("The bundle holds a record its manifest does not list.")
                     )
                 seen.add(record.id)
+                if record.kind == "statement":
+                    attestations.check_incoming(record.body, trusted)
                 counts[merge.merge_record(vault, record, manifest.bundle_id)] += 1
                 if record.kind == "evidence" and not record.deleted:
                     needed.update(a["sha256"] for a in record.body.get("attachments", []))
@@ -304,16 +344,26 @@ def _record_arrival(
         (manifest.producer.signing_key,),
     ).fetchone()
     seq = manifest.sequence
+    params: dict[str, int] = {}
     if last is None:
-        note = "first" if seq == 1 else f"first seen; {seq - 1} earlier not received"
+        template = N_("first")
+        if seq != 1:
+            template = N_("first seen; {missing} earlier not received")
+            params = {"missing": seq - 1}
     elif seq == last[0] + 1:
         chained = manifest.previous_manifest_sha256 == last[1]
-        note = "in order" if chained else "in order, but the previous bundle differs from ours"
+        template = (
+            N_("in order") if chained else N_("in order, but the previous bundle differs from ours")
+        )
     elif seq > last[0] + 1:
-        note = f"gap: bundles {last[0] + 1} to {seq - 1} not received"
+        template = N_("gap: bundles {first} to {last} not received")
+        params = {"first": last[0] + 1, "last": seq - 1}
     else:
-        note = f"out of order: bundle {seq} arrived after {last[0]}"
+        template = N_("out of order: bundle {number} arrived after {last}")
+        params = {"number": seq, "last": last[0]}
+    note = template.format(**params)
     result.sequence_note = note
+    result.sequence_template, result.sequence_params = template, params
     vault.conn.execute(
         "INSERT INTO bundles_in (bundle_id, manifest_sha256, signing_key, producer_name,"
         " device_seq, previous_sha256, imported_at, imported_by, records, conflicts,"

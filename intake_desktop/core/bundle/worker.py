@@ -24,6 +24,7 @@ from pathlib import Path
 import pyrage
 
 from ..errors import BundleRejected, IntakeError
+from ..hardening import harden_process
 from ..i18n import N_
 from .agecheck import read_age_header
 
@@ -72,6 +73,8 @@ def decrypt(in_path: Path, identity: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    # Started with exec, which resets "dumpable": the worker holds the age identity.
+    harden_process()
     try:
         if argv[:1] == ["encrypt"] and len(argv) >= 3:
             print(json.dumps(encrypt(Path(argv[1]), argv[2:])), flush=True)
