@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test lint bench bench-quick demo package clean
+.PHONY: setup run test lint bench bench-quick demo package i18n clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ demo: setup
 
 package: setup
 	PYTHON=$(BIN)/python packaging/build.sh
+
+# Message catalogs: extract into resources/locale/intake_desktop.pot, update
+# the .po files, compile the .mo files (docs/translating.md). The tests check
+# that all of them are up to date (python packaging/i18n.py --check).
+i18n: setup
+	$(BIN)/python packaging/i18n.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,7 @@
 """Screenshots of every screen, from the real app on invented demo data.
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py [OUT_DIR]
+    INTAKE_LANGUAGE=pseudo python docs/screenshots/take.py /tmp/shots   # or fa_AF, ps
 
 Builds two throwaway vaults (a field laptop and a coordinator) in a
 temporary folder, drives the main window and its dialogs as a person would,
@@ -23,6 +24,7 @@ from intake_desktop import demo
 from intake_desktop.core.bundle.export import export_bundle
 from intake_desktop.core.bundle.format import RecipientRef
 from intake_desktop.core.files import restrict_umask
+from intake_desktop.core.i18n import is_rtl, load_language
 from intake_desktop.core.identity import load
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
@@ -75,7 +77,13 @@ def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     out.mkdir(parents=True, exist_ok=True)
     restrict_umask()
+    # The pseudo-locale shows any text that does not go through the catalog
+    # (docs/translating.md).
+    language = os.environ.get("INTAKE_LANGUAGE", "en")
+    load_language(language)
     app = QApplication(sys.argv[:1])
+    if is_rtl(language):
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
     with tempfile.TemporaryDirectory(prefix="intake-shots-") as tmp:
         root = Path(tmp)
         settings = QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat)
