@@ -150,14 +150,26 @@ class Bench:
         from intake_desktop.core.vault import read_header
 
         slot = read_header(path).of_kind(USER)[0]
+        # Subtracting a separately timed derivation leaves noise larger than
+        # the overhead itself (Argon2id varies by +-10 ms run to run): time
+        # the real Vault.open with the derivation answered from a cache.
+        kdf_class = type(slot.kdf)
+        real_derive = kdf_class.derive
+        derived = {(slot.kdf.salt, PASSPHRASE): real_derive(slot.kdf, PASSPHRASE)}
+        derives = [timed(lambda: real_derive(slot.kdf, PASSPHRASE)) for _ in range(3)]
         overheads = []
-        for _ in range(5):
-            derive = timed(lambda: slot.kdf.derive(PASSPHRASE))
-            opened: list[Vault] = []
-            total = timed(lambda: opened.append(Vault.open(path, PASSPHRASE)))
-            opened[0].close()
-            overheads.append(total - derive)
+        kdf_class.derive = lambda kdf, secret: (  # type: ignore[method-assign]
+            derived.get((kdf.salt, secret)) or real_derive(kdf, secret)
+        )
+        try:
+            for _ in range(7):
+                opened: list[Vault] = []
+                overheads.append(timed(lambda: opened.append(Vault.open(path, PASSPHRASE))))
+                opened[0].close()
+        finally:
+            kdf_class.derive = real_derive  # type: ignore[method-assign]
         self.results["unlock_overhead_ms"] = statistics.median(overheads)
+        self.notes["argon2id_derive_ms"] = round(statistics.median(derives), 1)
 
     def bench_sqlite_ratio(self) -> None:
         """The same save code on stdlib sqlite3 with the same schema and pragmas."""
@@ -175,6 +187,7 @@ class Bench:
     def _plain_vault(self) -> Vault:
         conn = sqlite3.connect(self.work / "plain.db", isolation_level=None)
         for pragma in (
+            "page_size = 16384",  # the vault's cipher_page_size: same bytes written per commit
             "journal_mode = WAL",
             "synchronous = FULL",
             "temp_store = MEMORY",
@@ -182,7 +195,7 @@ class Bench:
             "secure_delete = ON",
         ):
             conn.execute(f"PRAGMA {pragma}")
-        schema.migrate(conn, target=1)
+        schema.migrate(conn)  # the same tables as the vault; no keys needed
         from intake_desktop.core.keyslots import KeySlotHeader
 
         header = KeySlotHeader(vault_id="00000000-0000-4000-8000-000000000000", slots=())

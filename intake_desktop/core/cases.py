@@ -228,7 +228,10 @@ class CaseStore:
             match = names.fts_query(query.search, latin_keys=True)
             if match is None:
                 return None
-            clauses.append("id IN (SELECT case_id FROM search WHERE search MATCH ?)")
+            clauses.append(
+                "id IN (SELECT case_id FROM search_owner"
+                " WHERE row IN (SELECT rowid FROM search WHERE search MATCH ?))"
+            )
             params.append(match)
         if query.status:
             clauses.append("status = ?")

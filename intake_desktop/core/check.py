@@ -104,6 +104,13 @@ def check_vault(vault: Vault) -> list[CheckResult]:
 
     def search_index() -> Outcome:
         vault.conn.execute("INSERT INTO search (search) VALUES ('integrity-check')")
+        # Every indexed row has its owner, and no owner outlives its row.
+        stray = vault.conn.execute(
+            "SELECT (SELECT count(*) FROM search WHERE rowid NOT IN (SELECT row FROM search_owner))"
+            " + (SELECT count(*) FROM search_owner WHERE row NOT IN (SELECT rowid FROM search))"
+        ).fetchone()[0]
+        if stray:
+            return False, N_("{count} search rows without their case"), {"count": stray}
         return True, OK, {}
 
     def records() -> Outcome:

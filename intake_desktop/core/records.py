@@ -247,11 +247,15 @@ class RecordStore:
         rowid = self.conn.execute("SELECT rowid FROM records WHERE id = ?", (record.id,))
         (row,) = rowid.fetchone()
         self.conn.execute("DELETE FROM search WHERE rowid = ?", (row,))
+        self.conn.execute("DELETE FROM search_owner WHERE row = ?", (row,))
         text = "" if record.deleted else search_text(record.kind, record.body)
         if text:
             self.conn.execute(
                 "INSERT INTO search (rowid, text, case_id) VALUES (?, ?, ?)",
                 (row, text, record.case_id),
+            )
+            self.conn.execute(
+                "INSERT INTO search_owner (row, case_id) VALUES (?, ?)", (row, record.case_id)
             )
 
     def _update_case_list(self, record: Record) -> None:

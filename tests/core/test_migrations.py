@@ -18,7 +18,7 @@ from intake_desktop.core.errors import VaultDamaged
 from intake_desktop.core.files import make_private_dir, write_private_atomic
 from intake_desktop.core.keyslots import FLOOR, USER, KeySlotHeader
 from intake_desktop.core.vault import DB_NAME, HEADER_NAME, User, Vault, _connect
-from tests.helpers import MINIMAL_CASE, PASSPHRASE
+from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
 
 
 def make_old_vault(path: Path, version: int) -> dict[str, object]:
@@ -47,7 +47,14 @@ def make_old_vault(path: Path, version: int) -> dict[str, object]:
         )
         blob = BlobStore(vault).put(io.BytesIO(b"%PDF-1.4 old scan" * 1000), "scan.pdf")
     store = CaseStore(vault)
+    # Today's code also fills search_owner (version 5): give it the table while
+    # it writes, then take it away again, as the older app's file had none.
+    owner_missing = version < 5
+    if owner_missing:
+        conn.execute("CREATE TABLE search_owner (row INTEGER PRIMARY KEY, case_id TEXT NOT NULL)")
     case_ids = [store.add_case({**MINIMAL_CASE, "title": f"Case {i}"}) for i in range(5)]
+    if owner_missing:
+        conn.execute("DROP TABLE search_owner")
     # Stored data only: "checks" are computed (and need the keys version 2 added).
     documents = {cid: store.document(cid, checks=False) for cid in case_ids}
     audit_rows = conn.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
@@ -144,6 +151,7 @@ def test_version_2_vault_gains_latin_search_dismissals_and_translator_details(
     conn = _connect(path / DB_NAME, master)
     conn.execute("DROP TABLE translator_profiles")
     conn.execute("DROP TABLE duplicate_dismissals")
+    conn.execute("DROP TABLE search_owner")
     conn.execute("PRAGMA user_version = 2")
     conn.close()
     from intake_desktop.core.cases import CaseQuery
@@ -160,3 +168,30 @@ def test_version_2_vault_gains_latin_search_dismissals_and_translator_details(
         assert isinstance(documents, dict)
         for old_case, document in documents.items():
             assert store.document(old_case, checks=False) == document
+
+
+def test_version_4_vault_gains_the_search_owner_table(tmp_path: Path) -> None:
+    """Version 5: search results find their case through search_owner, filled from search."""
+    from intake_desktop.core.cases import CaseQuery
+    from intake_desktop.core.check import check_vault
+
+    make_old_vault(tmp_path / "old", 4)
+    with Vault.open(tmp_path / "old", PASSPHRASE) as vault:
+        owners = vault.conn.execute("SELECT count(*) FROM search_owner").fetchone()[0]
+        assert owners == vault.conn.execute("SELECT count(*) FROM search").fetchone()[0] > 0
+        assert len(CaseStore(vault).list(CaseQuery(search="احمدزی"))) == 5
+        assert all(result.ok for result in check_vault(vault))
+
+
+def test_vault_check_finds_a_search_row_without_its_owner(tmp_path: Path) -> None:
+    from intake_desktop.core.check import check_vault
+
+    vault, _ = make_vault(tmp_path / "v")
+    CaseStore(vault).add_case(dict(MINIMAL_CASE))
+    with vault.transaction():
+        vault.conn.execute(
+            "DELETE FROM search_owner WHERE row = (SELECT max(row) FROM search_owner)"
+        )
+    failed = [r.name for r in check_vault(vault) if not r.ok]
+    assert failed == ["search index"]
+    vault.close()
