@@ -2,10 +2,16 @@
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py [OUT_DIR]
     INTAKE_LANGUAGE=pseudo python docs/screenshots/take.py /tmp/shots   # or fa_AF, ps
+    python docs/screenshots/take.py --languages [OUT_DIR]   # the Dari and Pashto ones
 
 Builds two throwaway vaults (a field laptop and a coordinator) in a
 temporary folder, drives the main window and its dialogs as a person would,
 and saves PNGs (default: this folder). Nothing here touches a real vault.
+
+``--languages`` writes only the interface in Dari and Pashto, right to left:
+``fa_AF-main.png`` (a case open) and ``fa_AF-statement.png`` (the statement
+editor, as a translator sees it), and the same for ``ps``. Run it again
+after the translators' catalogs are merged.
 """
 
 from __future__ import annotations
@@ -23,14 +29,16 @@ import pyrage
 from intake_desktop import demo
 from intake_desktop.core.bundle.export import export_bundle
 from intake_desktop.core.bundle.format import RecipientRef
+from intake_desktop.core.certification import TranslatorDetails
 from intake_desktop.core.files import restrict_umask
-from intake_desktop.core.i18n import is_rtl, load_language
 from intake_desktop.core.identity import load
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
+from intake_desktop.ui.certify_dialog import CertifyDialog
 from intake_desktop.ui.export_dialog import ExportDialog
 from intake_desktop.ui.import_dialog import ImportDialog
 from intake_desktop.ui.keys_view import KeysDialog
+from intake_desktop.ui.language import InterfaceLanguage
 from intake_desktop.ui.main_window import MainWindow
 from intake_desktop.ui.qt import QApplication, QSettings, Qt, QThread, QWidget
 from intake_desktop.ui.session import VaultSession
@@ -39,6 +47,7 @@ from intake_desktop.ui.wizard import CreateVaultWizard
 
 PASSPHRASE = "screenshots only, never real"
 SIZE = (1280, 800)
+LANGUAGE_SHOTS = ("fa_AF", "ps")
 
 
 def settle(app: QApplication, rounds: int = 30) -> None:
@@ -73,17 +82,61 @@ def best_case(vault: Vault, ids: list[str]) -> str:
     return max(ids, key=score)
 
 
+def open_statement(window: MainWindow, case_id: str) -> None:
+    """The case's first statement in Dari (else its first), as a translator opens it."""
+    editor = window.editor
+    doc = window.session.cases.document(case_id)  # type: ignore[union-attr]
+    languages = [s["language"] for s in doc["statements"]]
+    index = languages.index("fa-AF") if "fa-AF" in languages else 0
+    editor.outline.setCurrentItem(editor.outline.sections["statement"].child(index))
+
+
+def language_shots(app: QApplication, out: Path) -> None:
+    """The main window and the statement editor in Dari and in Pashto, right to left."""
+    interface = InterfaceLanguage(app)
+    with tempfile.TemporaryDirectory(prefix="intake-shots-") as tmp:
+        root = Path(tmp)
+        settings = QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat)
+        vault, _ = Vault.create(
+            root / "translator",
+            PASSPHRASE,
+            user_name="Jamshid",
+            role="translator",
+            name="Kabul field 1",
+            kdf_target_seconds=0,
+        )
+        chosen = best_case(vault, demo.fill(vault, 40, seed=7))
+        vault.close()
+        for code in LANGUAGE_SHOTS:
+            interface.apply(code)
+            session = VaultSession(root / "translator", settings)
+            window = MainWindow(session)
+            window.resize(*SIZE)
+            window.show()
+            session._opened(Vault.open(root / "translator", PASSPHRASE))
+            window.cases.select(chosen)
+            save(app, window, out, f"{code}-main")
+            open_statement(window, chosen)
+            save(app, window, out, f"{code}-statement")
+            session.lock()
+            window.close()
+            window.deleteLater()
+            settle(app)
+    interface.apply("en")
+
+
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    args = [a for a in sys.argv[1:] if a != "--languages"]
+    out = Path(args[0]) if args else Path(__file__).resolve().parent
     out.mkdir(parents=True, exist_ok=True)
     restrict_umask()
+    app = QApplication(sys.argv[:1])
+    if "--languages" in sys.argv[1:]:
+        language_shots(app, out)
+        return 0
     # The pseudo-locale shows any text that does not go through the catalog
     # (docs/translating.md).
-    language = os.environ.get("INTAKE_LANGUAGE", "en")
-    load_language(language)
-    app = QApplication(sys.argv[:1])
-    if is_rtl(language):
-        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    InterfaceLanguage(app).apply(os.environ.get("INTAKE_LANGUAGE", "en"))
     with tempfile.TemporaryDirectory(prefix="intake-shots-") as tmp:
         root = Path(tmp)
         settings = QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat)
@@ -159,6 +212,17 @@ def main() -> int:
         index = next(i for i, e in enumerate(doc["evidence"]) if e["attachments"])
         editor.outline.setCurrentItem(editor.outline.sections["evidence"].child(index))
         save(app, window, out, "editor-evidence")
+        open_statement(window, chosen)
+        settle(app)
+        statement = editor.forms["statement"].editor("text").pair  # type: ignore[attr-defined]
+        certify = CertifyDialog(
+            statement.language.text(),
+            TranslatorDetails("Jamshid Karimi", "House 12, Karte Char, Kabul", "+93 700 123 456"),
+            window,
+        )
+        certify.show()
+        save(app, certify, out, "certify-dialog")
+        certify.close()
         window.cases.search.setText("محمد")
         window.cases.apply_filters()  # what the search box's pause would do
         settle(app, 60)

@@ -20,7 +20,7 @@ from ..core import log_redaction
 from ..core.errors import IntakeError
 from ..core.files import restrict_umask
 from ..core.hardening import harden_process
-from ..core.i18n import _
+from ..core.i18n import PSEUDO, _, available_languages, language_code, load_language
 from . import (
     bundle_cmd,
     case_cmd,
@@ -34,13 +34,17 @@ from .context import Context
 from .text import safe
 
 Command = Callable[[Context], int]
+LANGUAGE_ENV = "INTAKE_LANGUAGE"
+# Commands whose own --language (after the command name) is not the interface's.
+OWN_LANGUAGE_OPTION = {("statement", "read-back")}
 
 
-def _global_options(defaults: bool) -> argparse.ArgumentParser:
+def _global_options(defaults: bool, language: bool = True) -> argparse.ArgumentParser:
     """Options every command takes, before or after its name.
 
     Subcommand copies default to SUPPRESS so they never overwrite a value
-    given before the command name.
+    given before the command name. ``language=False`` for a command with a
+    ``--language`` of its own (``OWN_LANGUAGE_OPTION``).
     """
     parser = argparse.ArgumentParser(add_help=False)
     default = None if defaults else argparse.SUPPRESS
@@ -57,7 +61,64 @@ def _global_options(defaults: bool) -> argparse.ArgumentParser:
         default=False if defaults else argparse.SUPPRESS,
         help=_("show tracebacks and debug logging (never case content)"),
     )
+    if not language:
+        return parser
+    parser.add_argument(
+        "--language",
+        dest="interface_language",
+        metavar="CODE",
+        default=default,
+        help=_("interface language: en, fa_AF (Dari) or ps (Pashto)"),
+    )
     return parser
+
+
+def language_option(args: Sequence[str]) -> str | None:
+    """The value of the global ``--language``, read before the parser exists.
+
+    Before the command name or after it, like every global option, except
+    where a command has a ``--language`` of its own (``statement read-back``:
+    the language the statement was read in), which keeps its meaning there.
+    """
+    words: list[str] = []
+    found = None
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            break
+        if arg == "--language" or arg.startswith("--language="):
+            value = arg.partition("=")[2] if "=" in arg else None
+            if value is None and index + 1 < len(args):
+                value = args[index + 1]
+                index += 1
+            own = any(tuple(words[i : i + 2]) in OWN_LANGUAGE_OPTION for i in range(len(words)))
+            if not own and value is not None:
+                found = value
+        elif not arg.startswith("-"):
+            words.append(arg)
+        index += 1
+    return found
+
+
+def choose_language(args: Sequence[str]) -> tuple[str | None, str | None]:
+    """The interface language asked for: ``--language``, else ``$INTAKE_LANGUAGE``.
+
+    Returns (code, or None when neither is given; an error line, or None).
+    Runs before the parser is built, since its help texts are translated then.
+    """
+    given, where = language_option(args), "--language"
+    if given is None:
+        given, where = os.environ.get(LANGUAGE_ENV) or None, LANGUAGE_ENV
+    if given is None:
+        return None, None
+    code = language_code(given)
+    if code is None:
+        choices = ", ".join([*available_languages(), PSEUDO])
+        return None, _(
+            '{option}: unknown interface language "{code}"; choose one of {choices}.'
+        ).format(option=where, code=given, choices=choices)
+    return code, None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,12 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     identity_cmd.register(commands, common)
     trust_cmd.register(commands, common)
     bundle_cmd.register(commands, common)
-    statement_cmd.register(commands, common)
+    statement_cmd.register(commands, common, _global_options(defaults=False, language=False))
     duplicates_cmd.register(commands, common)
     return parser
 
 
-def _open_app(ctx: Context) -> int:
+def _open_app(ctx: Context, language: str | None) -> int:
     """No command: the desktop app, on the same vault the commands would use."""
     from ..selftest.xcb import startup_hint
 
@@ -105,7 +166,7 @@ def _open_app(ctx: Context) -> int:
             file=sys.stderr,
         )
         return 1
-    return run(ctx.vault_path)
+    return run(ctx.vault_path, language=language)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .. import selftest
 
         return selftest.main(args_list[1:])
+    language, problem = choose_language(args_list)
+    if problem:
+        print(f"intake-desktop: {safe(problem)}", file=sys.stderr)
+        return 2
+    if language:
+        load_language(language)  # before build_parser(): its help texts are translated
     parser = build_parser()
     args = parser.parse_args(args_list)
     logging.basicConfig(
@@ -138,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Command | None = getattr(args, "handler", None)
     ctx = Context(args)
     if handler is None:
-        return _open_app(ctx)
+        return _open_app(ctx, language)
     try:
         return handler(ctx)
     except IntakeError as exc:

@@ -13,7 +13,10 @@ from .context import Context
 from .text import safe
 
 
-def register(commands: Any, common: argparse.ArgumentParser) -> None:
+def register(
+    commands: Any, common: argparse.ArgumentParser, common_no_language: argparse.ArgumentParser
+) -> None:
+    """``common_no_language``: the global options but ``--language`` (read-back has its own)."""
     statement = commands.add_parser(
         "statement", parents=[common], help=_("certify a translation, record a read-back")
     )
@@ -34,7 +37,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
     read_back = sub.add_parser(
         "read-back",
-        parents=[common],
+        parents=[common_no_language],  # its --language is the read-back's, not the interface's
         help=_("record that the statement was read back and confirmed (caseworkers only)"),
     )
     read_back.add_argument("statement_id", metavar="STATEMENT_ID")

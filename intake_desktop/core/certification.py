@@ -19,6 +19,7 @@ shows the translator a translation of it too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -212,12 +213,16 @@ def record_read_back(
     return stored
 
 
-def describe(status: attestations.Status) -> str:
-    """One line for people (translated): "Certified by X on D (valid)", "void" ..."""
+def describe(status: attestations.Status, value: Callable[[str], str] = str) -> str:
+    """One line for people (translated): "Certified by X on D (valid)", "void" ...
+
+    ``value`` wraps the name and date put into the sentence (the app isolates
+    them for right-to-left text; the command line prints them as they are).
+    """
     certification = status.kind == attestations.CERTIFICATION
     params: dict[str, Any] = {
-        "name": status.by,
-        "date": status.date,
+        "name": value(status.by),
+        "date": value(status.date),
         "language": language_name(status.language, translate=True),
     }
     if status.state == attestations.NONE:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gettext
 import logging
 import re
+import unicodedata
 from typing import Final
 
 from ..resources import resource_path
@@ -38,6 +39,7 @@ LANGUAGES: Final = {
 _RTL_LANGUAGES: Final = frozenset({"fa", "ps", "ar", "ur", "he", "ckb", "sd", "ug"})
 
 _active: gettext.NullTranslations = gettext.NullTranslations()
+_active_code: str = ENGLISH
 
 
 def set_translations(translations: gettext.NullTranslations) -> None:
@@ -65,6 +67,21 @@ def N_(message: str) -> str:
 def available_languages() -> dict[str, str]:
     """The interface languages, code -> native name (English, دری, پښتو)."""
     return dict(LANGUAGES)
+
+
+def language_code(code: str) -> str | None:
+    """``code`` as the app spells it ("fa-AF" -> "fa_AF"), or None if it is no interface language.
+
+    The interface languages and "pseudo" are accepted (the command line's
+    ``--language`` and ``INTAKE_LANGUAGE``).
+    """
+    code = code.strip().replace("-", "_")
+    return code if code in LANGUAGES or code == PSEUDO else None
+
+
+def current_language() -> str:
+    """The code last given to ``load_language`` ("en" until then)."""
+    return _active_code
 
 
 def is_rtl(code: str) -> bool:
@@ -96,14 +113,76 @@ def translations_for(code: str) -> gettext.NullTranslations:
     return translations
 
 
-def load_language(code: str) -> None:
+def load_language(code: str, *, rtl_marks: bool = False) -> None:
     """Install the interface language for everything that calls ``_`` from now on.
 
     Text already shown is not changed: choose the language before building
     windows (or rebuild them). ValueError for a code not in ``available_languages()``
-    (or "pseudo").
+    (or "pseudo"). ``rtl_marks`` (the desktop app): see ``RightToLeftStart``.
     """
-    set_translations(translations_for(code))
+    global _active_code
+    translations = translations_for(code)
+    if rtl_marks and is_rtl(code):
+        translations = RightToLeftStart(translations)
+    set_translations(translations)
+    _active_code = code.replace("-", "_")
+
+
+# Right-to-left sentences that start with a Latin word
+
+RLM: Final = "\u200f"  # RIGHT-TO-LEFT MARK: a strong right-to-left character, invisible
+_RIGHT_TO_LEFT: Final = frozenset({"R", "AL"})
+
+
+def starts_right_to_left(text: str) -> bool:
+    """Whether a translated template is laid out right to left by its first letter.
+
+    A placeholder counts as a letter of unknown direction (a name may be Latin).
+    """
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        for char in text[position : match.start()]:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("L", "R", "AL"):
+                return kind in _RIGHT_TO_LEFT
+        if match.group() not in ("{{", "}}"):
+            return False
+        position = match.end()
+    for char in text[position:]:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            return kind in _RIGHT_TO_LEFT
+    return False
+
+
+class RightToLeftStart(gettext.NullTranslations):
+    """A Dari or Pashto message that begins with a Latin word or a placeholder starts
+    with U+200F (RIGHT-TO-LEFT MARK).
+
+    Qt lays a label out in the direction of its first letter, so "intake-desktop
+    پرونده‌ها را ..." or "{name} اضافه شد" would otherwise be shown left to
+    right, its words in the wrong order. Only translated messages that hold
+    right-to-left letters are marked; English ones (not translated yet) stay as
+    they are. The command line never gets the mark (``load_language`` default).
+    """
+
+    def __init__(self, inner: gettext.NullTranslations) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def gettext(self, message: str) -> str:
+        return self._marked(self.inner.gettext(message), (message,))
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self._marked(self.inner.ngettext(msgid1, msgid2, n), (msgid1, msgid2))
+
+    @staticmethod
+    def _marked(text: str, originals: tuple[str, ...]) -> str:
+        if text in originals or text.startswith(RLM) or starts_right_to_left(text):
+            return text
+        if not any(unicodedata.bidirectional(char) in _RIGHT_TO_LEFT for char in text):
+            return text
+        return RLM + text
 
 
 # The pseudo-locale

@@ -80,7 +80,13 @@ def _widgets() -> bool:
             ),
         )
         return False
-    _report("qt", True, f"Qt {qVersion()}; JPEG, TIFF, WebP")
+    from ..ui.language import qt_catalog
+
+    catalog = qt_catalog("fa_AF")  # Qt's buttons in Dari (and Pashto): packaging keeps it
+    if catalog is None:
+        _report("qt", False, _("Qt's own Persian translation (qtbase_fa.qm) is missing"))
+        return False
+    _report("qt", True, f"Qt {qVersion()}; JPEG, TIFF, WebP; {catalog.name}")
     return True
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.i18n import N_, _, ngettext
+from .bidi import show_in_natural_direction
 from .field_editors import FieldEditor, plain_label, plain_tooltip
 from .qt import (
     QAbstractItemView,
@@ -109,6 +110,7 @@ class AttachmentsView(QWidget):
         self.fetch: Callable[[str], bytes | None] | None = None  # sha256 -> content
         self.items: list[dict[str, Any]] = []
         self.table = QTableWidget(0, 3)
+        show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Files of this evidence"))
         self.table.setHorizontalHeaderLabels([_("File"), _("Type"), _("Size")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -19,6 +19,7 @@ from ..core.model import CASE, CHILD_KINDS, KINDS
 from ..core.records import Record
 from .attachments_view import AttachmentsEditor, AttachmentsView
 from .autosave import Autosave
+from .bidi import align_to_interface
 from .case_header import CaseHeader
 from .case_outline import CaseOutline, Loaded, records_of, reference_options, references_to
 from .delete_dialog import confirm_delete
@@ -96,6 +97,7 @@ class CaseEditor(QWidget):
         bold.setPointSizeF(bold.pointSizeF() * 1.1)
         self.record_heading.setFont(bold)
         self.record_heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        align_to_interface(self.record_heading)
         self.message = MessageBar()
         self.stack = QStackedWidget()
         self.empty_page = plain_label(_("Choose a case from the list, or make a new one."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.i18n import _
+from .bidi import align_to_interface
 from .field_editors import plain_label, plain_tooltip
 from .qt import QFont, QHBoxLayout, QSizePolicy, Qt, QWidget
 
@@ -34,6 +35,7 @@ class CaseHeader(QWidget):
         self.title.setFont(font)
         # A long title must not widen the window: it is cut, and whole in the tooltip.
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        align_to_interface(self.title)
         self.state = plain_label()
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setAccessibleName(_("Save state"))

@@ -12,6 +12,7 @@ from typing import Any
 from ..core.cases import CaseQuery, CaseSummary
 from ..core.i18n import _
 from ..core.model import ROUTES, STATUSES
+from .bidi import show_in_natural_direction
 from .labels import route_label, status_label
 from .qt import (
     QAbstractItemView,
@@ -19,6 +20,7 @@ from .qt import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QItemSelectionModel,
     QLabel,
     QLineEdit,
     QModelIndex,
@@ -161,6 +163,7 @@ class CaseListView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName(_("Cases"))
+        show_in_natural_direction(self.table)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setSortingEnabled(True)
@@ -223,7 +226,12 @@ class CaseListView(QWidget):
     def select(self, case_id: str) -> None:
         row = self.model.row_of(case_id)
         if row >= 0:
-            self.table.selectRow(row)
+            # Not selectRow(): right to left, it picks its column at the viewport's far
+            # edge, which may be past the last column, and then the current row stays.
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), flags.ClearAndSelect | flags.Rows
+            )
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case_id = self.model.case_id(current.row())

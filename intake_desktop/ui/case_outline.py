@@ -12,6 +12,7 @@ from typing import Any
 
 from ..core.i18n import _
 from ..core.model import CASE, CHILD_KINDS, KINDS, display_name, references
+from .bidi import isolate, show_in_natural_direction
 from .field_editors import plain_tooltip
 from .field_labels import choice_label, kind_text
 from .qt import QAbstractItemView, QFont, Qt, QTreeWidget, QTreeWidgetItem
@@ -47,9 +48,9 @@ def record_label(kind: str, body: dict[str, Any], records: dict[str, Loaded]) ->
     if kind == "relationship":
         what = choice_label(body.get("kind") or "") if body.get("kind") else "…"
         return _("{relative}: {kind} of {person}").format(
-            relative=person(body.get("relative")),
+            relative=isolate(person(body.get("relative"))),
             kind=what,
-            person=person(body.get("person")),
+            person=isolate(person(body.get("person"))),
         )
     if kind == "identity_document":
         what = choice_label(body["kind"]) if body.get("kind") else _("Document")
@@ -114,6 +115,7 @@ class CaseOutline(QTreeWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setHeaderHidden(True)
+        show_in_natural_direction(self)
         self.setAccessibleName(_("Sections and records of the case"))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformRowHeights(True)

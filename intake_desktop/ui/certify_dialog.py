@@ -16,6 +16,7 @@ from ..core.certification import (
     language_name,
 )
 from ..core.i18n import _
+from .bidi import LTR, NaturalDirection, set_text_direction
 from .field_editors import plain_label
 from .qt import (
     QDialog,
@@ -55,7 +56,9 @@ class CertifyDialog(QDialog):
         intro.setWordWrap(True)
         self.certificate = _reading_box()
         self.certificate.setAccessibleName(_("Certificate (English, as filed)"))
+        set_text_direction(self.certificate, LTR)  # English, also in a Dari or Pashto interface
         self.translated = _reading_box()
+        NaturalDirection(self.translated)
         self.translated.setAccessibleName(_("Certificate in your language"))
         self.translated_caption = plain_label(_("In your language (for reading only):"))
         show_translation = _(CERTIFICATE) != CERTIFICATE
@@ -67,6 +70,7 @@ class CertifyDialog(QDialog):
         self.address = QPlainTextEdit(earlier.address if earlier else "")
         self.address.setAccessibleName(_("Your address"))
         self.address.setTabChangesFocus(True)
+        NaturalDirection(self.address)
         self.address.setFixedHeight(self.address.fontMetrics().lineSpacing() * 3 + 14)
         self.phone = QLineEdit(earlier.phone if earlier else "")
         self.phone.setAccessibleName(_("Your telephone number"))

@@ -16,6 +16,7 @@ from ..core.errors import IntakeError
 from ..core.i18n import N_, _
 from ..core.model import KINDS
 from ..core.records import Record, person_label
+from .bidi import LTR, set_text_direction, show_in_natural_direction
 from .bundle_service import BundleService
 from .bundle_text import when
 from .field_labels import field_label
@@ -117,6 +118,7 @@ class ConflictsView(QWidget):
         self.items: list[Conflict] = []
         self._busy = False
         self.table = QTableWidget(0, 5)
+        show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Conflicts"))
         self.table.setHorizontalHeaderLabels(
             [_("Kind"), _("Record"), _("Case"), _("Yours"), _("Incoming")]
@@ -183,6 +185,7 @@ class ConflictsView(QWidget):
         pane.setAccessibleName(name)
         pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         pane.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        set_text_direction(pane, LTR)  # field: value lines, the field names in English
         return pane
 
     # Contents

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..core.duplicates import Candidate
 from ..core.errors import IntakeError
 from ..core.i18n import _, ngettext
+from .bidi import NaturalDirection, show_in_natural_direction
 from .field_editors import plain_label
 from .jobs import run_in_background
 from .person_comparison import PersonComparison
@@ -24,6 +25,7 @@ from .qt import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QObject,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -63,6 +65,7 @@ class DuplicatesDialog(QDialog):
         intro.setWordWrap(True)
         self.status = plain_label(_("Looking for possible duplicates…"))
         self.table = QTableWidget(0, 5)
+        show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Possible duplicates"))
         self.table.setHorizontalHeaderLabels(
             [_("Person"), _("Case"), _("Person"), _("Case"), _("Score")]
@@ -78,6 +81,7 @@ class DuplicatesDialog(QDialog):
         self.reasons = QPlainTextEdit()
         self.reasons.setReadOnly(True)
         self.reasons.setAccessibleName(_("Why they may be the same person"))
+        NaturalDirection(self.reasons)
         self.open_button = QPushButton(_("Open both"))
         self.dismiss_button = QPushButton(_("Not the same person"))
         self.dismiss_button.setToolTip(_("Do not propose this pair again"))
@@ -202,7 +206,23 @@ def add_duplicates_action(
     action.setToolTip(_("People who may be the same person in two cases"))
     action.triggered.connect(lambda: show_duplicates(session, window, open_case))
     action.setEnabled(session.is_unlocked)
-    session.unlocked.connect(lambda: action.setEnabled(True))
-    session.locked.connect(lambda: action.setEnabled(False))
+    _FollowsTheLock(action, session)
     toolbar.addAction(action)
     return action
+
+
+class _FollowsTheLock(QObject):
+    """On while unlocked. Slots of a child of the action, not lambdas: the session outlives
+    the window (it is rebuilt for another language), and a lambda would outlive the action."""
+
+    def __init__(self, action: QAction, session: VaultSession) -> None:
+        super().__init__(action)
+        self.action = action
+        session.unlocked.connect(self.enable)
+        session.locked.connect(self.disable)
+
+    def enable(self) -> None:
+        self.action.setEnabled(True)
+
+    def disable(self) -> None:
+        self.action.setEnabled(False)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.i18n import _
+from .bidi import NaturalDirection
 from .field_labels import choice_label
 from .qt import (
     QCheckBox,
@@ -154,6 +155,7 @@ class MultilineEditor(FieldEditor):
         edit.setTabChangesFocus(True)  # Tab moves on, as everywhere else in the form
         edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 12)
         edit.textChanged.connect(self.touch)
+        NaturalDirection(edit)  # Dari notes right to left in an English interface, and back
 
     def set_value(self, value: Any) -> None:
         self.edit.setPlainText(value or "")

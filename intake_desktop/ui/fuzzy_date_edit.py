@@ -22,6 +22,7 @@ from ..core.calendars import gregorian_estimate
 from ..core.date_text import ParsedDate, parse_date_text
 from ..core.i18n import _
 from ..core.model import CALENDARS, PRECISIONS
+from .bidi import isolate
 from .field_editors import FieldEditor, plain_label
 from .field_labels import choice_label
 from .qt import (
@@ -125,6 +126,7 @@ class FuzzyDateEdit(QWidget):
             caption.setBuddy(widget)
             ymd.addWidget(caption)
             ymd.addWidget(widget)
+            ymd.addSpacing(8)  # a caption belongs to the box after it, not the one before
         ymd.addStretch(1)
         grid.addLayout(ymd, 1, 0, 1, 2)
         as_written = plain_label(_("As written"))
@@ -214,9 +216,11 @@ class FuzzyDateEdit(QWidget):
         elif estimate is None:
             self.estimate.setText("")
         elif precision == "day":
-            self.estimate.setText(_("Gregorian: {date}").format(date=estimate))
+            self.estimate.setText(_("Gregorian: {date}").format(date=isolate(estimate)))
         else:
-            self.estimate.setText(_("Gregorian estimate: about {date}").format(date=estimate))
+            self.estimate.setText(
+                _("Gregorian estimate: about {date}").format(date=isolate(estimate))
+            )
         value = self.value()
         placeholder = problem is None and calendars.possible_placeholder(value)
         if not placeholder:

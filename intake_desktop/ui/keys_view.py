@@ -12,6 +12,7 @@ from ..core.errors import IntakeError
 from ..core.fingerprint import recipient_fingerprint, signing_key_fingerprint
 from ..core.i18n import _
 from ..core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore
+from .bidi import show_in_natural_direction
 from .confirm import confirm_destructive
 from .key_card import KeyCard
 from .qt import (
@@ -83,6 +84,7 @@ class KeysDialog(QDialog):
         cards.addWidget(self.signing_card)
 
         self.table = QTableWidget(0, self.COLUMNS)
+        show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Trusted devices and recipients"))
         self.table.setHorizontalHeaderLabels(
             [_("Name"), _("Kind"), _("Fingerprint"), _("Added"), _("Added by")]

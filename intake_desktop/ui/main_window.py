@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import __version__
 from ..core.i18n import _
 from ..core.model import ROUTES
+from .bidi import isolate
 from .case_editor import CaseEditor
 from .case_list import CaseListView
 from .duplicates_view import add_duplicates_action
@@ -12,6 +13,7 @@ from .export_dialog import ExportDialog
 from .import_dialog import ImportDialog
 from .keys_view import KeysDialog
 from .labels import role_label, route_label
+from .language import LanguageMenuButton
 from .qt import (
     QAction,
     QCloseEvent,
@@ -30,6 +32,7 @@ from .qt import (
     Qt,
     QTimer,
     QWidget,
+    Signal,
 )
 from .session import VaultSession
 from .unlock import UnlockScreen
@@ -63,10 +66,15 @@ class NewCaseDialog(QDialog):
 
 
 class MainWindow(QMainWindow):
+    # The user chose another interface language (app.DesktopApp rebuilds the window).
+    language_requested = Signal(str)
+
     def __init__(self, session: VaultSession) -> None:
         super().__init__()
         self.session = session
         self._wizard: CreateVaultWizard | None = None
+        # What was typed in a wizard closed by a language switch: its next one starts from it.
+        self.wizard_prefill: dict[str, str] | None = None
         self._first_shown = False
         self.setWindowTitle("intake-desktop")
         self.resize(1280, 800)
@@ -96,6 +104,7 @@ class MainWindow(QMainWindow):
         session.locked.connect(self.show_lock_screen)
         self.cases.case_selected.connect(self._open_case)
         self.unlock_screen.create_button.clicked.connect(self.first_run)
+        self.unlock_screen.language.chosen.connect(self.language_requested)
         self.editor.save_state_changed.connect(self._show_save_state)
         self.editor.title_changed.connect(lambda _case_id: self.cases.model.reload())
         self.show_lock_screen()
@@ -134,6 +143,10 @@ class MainWindow(QMainWindow):
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
         )
         toolbar.addWidget(spacer)
+        self.language_button = LanguageMenuButton()
+        self.language_button.chosen.connect(self.language_requested)
+        self.language_actions = self.language_button.actions_by_code
+        toolbar.addWidget(self.language_button)
         toolbar.addAction(self.about_action)
         toolbar.addAction(self.lock_action)
         self.vault_actions = [
@@ -144,6 +157,36 @@ class MainWindow(QMainWindow):
             self.users_action,
             self.lock_action,
         ]
+
+    # Rebuilding in another language (app.DesktopApp)
+
+    def ready_to_rebuild(self) -> bool:
+        """Save what is typed; False (and say why) if something could not be saved."""
+        if self.editor.flush():
+            return True
+        self.editor.message.show_message(
+            _("The language was not changed: correct the marked field first, then choose again."),
+            "warning",
+        )
+        return False
+
+    def wizard_draft(self) -> dict[str, str] | None:
+        """The names and role typed into an open wizard (never the passphrase)."""
+        if self._wizard is None:
+            return None
+        details = self._wizard.details
+        return {
+            "vault_name": details.vault_name.text(),
+            "user_name": details.user_name.text(),
+            "role": details.role(),
+        }
+
+    def retire(self) -> None:
+        """Close for good without locking again (the new window has taken over)."""
+        if self._wizard is not None:
+            self._wizard.done(QDialog.DialogCode.Rejected.value)
+        self.hide()
+        self.deleteLater()
 
     # Screens
 
@@ -165,7 +208,9 @@ class MainWindow(QMainWindow):
             act.setEnabled(True)
         self.who.setText(
             _("{user} ({role}) · {vault}").format(
-                user=vault.user.name, role=role_label(vault.user.role), vault=vault.name
+                user=isolate(vault.user.name),
+                role=role_label(vault.user.role),
+                vault=isolate(vault.name),
             )
         )
         self.cases.attach(self.session.cases)
@@ -178,6 +223,10 @@ class MainWindow(QMainWindow):
             return
         self._wizard = CreateVaultWizard(self.session, self)
         self._wizard.finished.connect(self._wizard_closed)
+        self._wizard.welcome.language.chosen.connect(self.language_requested)
+        if self.wizard_prefill:
+            self._wizard.details.restore(self.wizard_prefill)
+            self.wizard_prefill = None
         self._wizard.open()
 
     def _wizard_closed(self, _result: int) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..core.i18n import _
 from ..core.model import NAME, SCRIPTS
+from .bidi import NaturalDirectionDelegate
 from .field_editors import FieldEditor
 from .field_labels import choice_label
 from .qt import (
@@ -25,7 +26,6 @@ from .qt import (
     QModelIndex,
     QPersistentModelIndex,
     QPushButton,
-    QStyledItemDelegate,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -54,7 +54,7 @@ def column_label(column: int) -> str:
     return (_("Name as written"), _("Script"), _("Kind"), _("Language"), _("Source"))[column]
 
 
-class _CellDelegate(QStyledItemDelegate):
+class _CellDelegate(NaturalDirectionDelegate):
     """Choice columns edit with a combo box; it remembers the open editor so a save can
     take its text before the cell is closed."""
 

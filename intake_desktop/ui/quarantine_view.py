@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..core.bundle.importer import QuarantinedBundle
 from ..core.errors import IntakeError
 from ..core.i18n import _
+from .bidi import show_in_natural_direction
 from .bundle_service import BundleService
 from .bundle_text import human_size, when
 from .qt import (
@@ -56,6 +57,7 @@ class QuarantineView(QWidget):
             )
         )
         self.table = QTableWidget(0, 4)
+        show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Quarantined bundles"))
         self.table.setHorizontalHeaderLabels(
             [_("Claimed sender (unverified)"), _("Signer fingerprint"), _("Received"), _("Size")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..core.certification import language_name
 from ..core.i18n import _
+from .bidi import NaturalDirection
 from .field_editors import plain_label
 from .qt import (
     QCheckBox,
@@ -44,6 +45,7 @@ class ReadBackDialog(QDialog):
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName(_("Notes"))
         self.notes.setTabChangesFocus(True)
+        NaturalDirection(self.notes)
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 14)
         self.confirmed = QCheckBox(
             _("The speaker heard the whole statement and confirmed that it is correct")

@@ -31,7 +31,7 @@ from .field_editors import (
     TextListEditor,
     plain_label,
 )
-from .field_labels import field_label
+from .field_labels import field_label, kind_text
 from .fuzzy_date_edit import FuzzyDateEditor
 from .names_table import NamesEditor
 from .qt import QFont, QFormLayout, QFrame, QScrollArea, Qt, QWidget, Signal
@@ -108,7 +108,7 @@ class RecordForm(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes from the last field to the list
-        self.setAccessibleName(field_label(kind.name, kind.name))
+        self.setAccessibleName(kind_text(kind.name, 0))  # the section's name: Statements
         inner = QWidget()
         self.rows = QFormLayout(inner)
         self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

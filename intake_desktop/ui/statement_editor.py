@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import attestations, certification
 from ..core.errors import IntakeError, StaleEdit
 from ..core.i18n import _
+from .bidi import isolate
 from .certify_dialog import CertifyDialog
 from .field_editors import FieldEditor, plain_label
 from .qt import QDialog, QGridLayout, QGroupBox, QObject, QPushButton, Qt, QWidget, Signal
@@ -118,7 +119,7 @@ class CertificationPanel(FieldEditor):
             (self.read_back_status, attestations.READ_BACK),
         ):
             status = self.statuses[kind]
-            label.setText(certification.describe(status))
+            label.setText(certification.describe(status, isolate))
             label.setAccessibleName(label.text())
             label.setProperty("state", status.state)
             label.style().unpolish(label)

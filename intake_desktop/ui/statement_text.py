@@ -1,8 +1,11 @@
 """A statement's original text beside its English translation.
 
 The original is shown right-to-left, in a Naskh face that covers every Dari
-and Pashto letter, whenever its language is written that way; the
-translation sits beside it so a translator can work line by line.
+and Pashto letter, whenever its language is written that way, whatever the
+interface language; with no language given yet it follows its own first
+letter. The English translation is always left-to-right, also in a Dari or
+Pashto interface. It sits beside the original (to its left in an English
+interface, mirrored in Dari and Pashto) so a translator can work line by line.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.i18n import _
+from .bidi import natural_direction
 from .field_editors import FieldEditor, plain_label
 from .qt import (
     QCompleter,
     QFont,
     QFontDatabase,
     QFormLayout,
+    QGuiApplication,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -106,6 +111,7 @@ class StatementText(QWidget):
         self.translator = self.translated.add_line(_("Translator"), _("Translator"))
         self.translation = self.translated.text
         self.translation.setAccessibleName(_("Translation text"))
+        set_direction(self.translation, False)  # English, also in a Dari or Pashto interface
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -122,9 +128,21 @@ class StatementText(QWidget):
         self.setTabOrder(self.translation_language, self.translator)
         self.setTabOrder(self.translator, self.translation)
         self.language.textChanged.connect(self.update_direction)
+        self.text.textChanged.connect(self.update_direction)
 
     def update_direction(self, *_args: object) -> None:
-        set_direction(self.text, is_rtl(self.language.text()))
+        """Right to left for Dari and Pashto; no language yet: the text's own first letter."""
+        language = self.language.text()
+        if is_rtl(language):
+            rtl = True
+        elif language.strip():
+            rtl = False
+        else:
+            found = natural_direction(self.text.toPlainText()[:4000])
+            rtl = (found or QGuiApplication.layoutDirection()) == Qt.LayoutDirection.RightToLeft
+        wanted = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        if self.text.document().defaultTextOption().textDirection() != wanted:
+            set_direction(self.text, rtl)
 
 
 class StatementTextEditor(FieldEditor):

@@ -21,6 +21,7 @@ from ..core.fingerprint import (
 )
 from ..core.i18n import _
 from ..core.trust import DEVICE, MAX_NAME_CHARS, TrustEntry, TrustStore
+from .bidi import LTR, set_text_direction
 from .key_card import fingerprint_font_label
 from .qt import (
     QCheckBox,
@@ -100,6 +101,7 @@ class TrustAddDialog(QDialog):
         self.key.setTabChangesFocus(True)
         self.key.setUndoRedoEnabled(False)  # a refused secret must not come back with Ctrl+Z
         self.key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        set_text_direction(self.key, LTR)  # a key is Latin letters and digits
         self.key.setFixedHeight(self.key.fontMetrics().lineSpacing() * 3 + 16)
         self.key.setPlaceholderText(_("RW...") if device else _("age1..."))
         self.fingerprint = fingerprint_font_label()

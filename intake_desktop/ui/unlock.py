@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.i18n import _
+from .language import LanguageChooser
 from .qt import (
     QHBoxLayout,
     QLabel,
@@ -48,6 +49,12 @@ class UnlockScreen(QWidget):
         self.forgot.clicked.connect(self._recover)
         self.create_button = QPushButton(_("Create a vault…"))
         self.create_button.setAccessibleName(_("Create a vault"))
+        # Someone who does not read this language finds theirs here, before unlocking.
+        self.language = LanguageChooser()
+        language_row = QHBoxLayout()
+        language_row.addStretch()
+        language_row.addWidget(self.language)
+        language_row.addStretch()
         create_row = QHBoxLayout()
         create_row.addStretch()
         create_row.addWidget(self.create_button)
@@ -68,6 +75,7 @@ class UnlockScreen(QWidget):
         layout.addLayout(create_row)
         layout.addWidget(self.forgot, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)
+        layout.addLayout(language_row)
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)

@@ -12,6 +12,7 @@ from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.vault import RECOVERY_USER, User
 from .add_user_dialog import AddUserDialog
+from .bidi import show_in_natural_direction
 from .change_passphrase_dialog import ChangePassphraseDialog
 from .confirm import confirm_destructive
 from .labels import role_label
@@ -52,6 +53,7 @@ class UsersDialog(QDialog):
             raise RuntimeError("UsersDialog needs an unlocked vault")
 
         self.table = QTableWidget(0, 3)
+        show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Users who can unlock this vault"))
         self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), ""])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

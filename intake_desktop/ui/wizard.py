@@ -16,6 +16,7 @@ import logging
 from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.vault import RECOVERY_USER
+from .language import LanguageChooser
 from .passphrase_entry import NewPassphraseEntry
 from .qt import (
     QFormLayout,
@@ -71,7 +72,11 @@ class WelcomePage(QWizardPage):
         )
         where = plain_label(_("The vault will be made in:\n{path}").format(path=session.path))
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Choosing the language rebuilds the wizard in it (app.DesktopApp).
+        self.language = LanguageChooser()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.language)
+        layout.addSpacing(12)
         layout.addWidget(text)
         layout.addSpacing(12)
         layout.addWidget(where)
@@ -121,6 +126,13 @@ class DetailsPage(QWizardPage):
 
     def role(self) -> str:
         return self.roles.role()
+
+    def restore(self, draft: dict[str, str]) -> None:
+        """What was typed before the wizard was rebuilt in another language."""
+        self.vault_name.setText(draft.get("vault_name", ""))
+        self.user_name.setText(draft.get("user_name", ""))
+        if draft.get("role") in self.roles.buttons:
+            self.roles.set_role(draft["role"])
 
     def isComplete(self) -> bool:
         return bool(self.vault_name.text().strip() and self.user_name.text().strip())

@@ -128,7 +128,10 @@ def test_a_translator_certifies_and_an_edit_voids_it(
     type_text(dialog.phone, "+93 700 123 456")
     assert dialog.ok.isEnabled()
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    assert panel.certification_status.text().startswith("Certified by Zarghuna Safi on ")
+    # Name and date are isolated (bidi.isolate) so that they cannot reorder a Dari sentence.
+    assert panel.certification_status.text().startswith(
+        "Certified by \u2068Zarghuna Safi\u2069 on "
+    )
     assert panel.certification_status.property("state") == "valid"
     assert editor.message.label.text() == "Certified."
     assert state(translator, record_id) == "valid"
@@ -205,7 +208,9 @@ def test_a_caseworker_records_the_read_back(
         assert not dialog.ok.isEnabled()  # the speaker's confirmation is required
         dialog.confirmed.setChecked(True)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-        assert panel.read_back_status.text().startswith("Read back in Dari by farida on ")
+        assert panel.read_back_status.text().startswith(
+            "Read back in Dari by \u2068farida\u2069 on "
+        )
         assert state(caseworker, record_id, "read_back") == "valid"
         original = editor.forms["statement"].editor("text").pair.text  # type: ignore[attr-defined]
         original.setFocus()
