@@ -69,8 +69,13 @@ def run(vault_path: Path, argv: list[str] | None = None, language: str | None = 
     QGuiApplication.setApplicationName("intake-desktop")
     QGuiApplication.setOrganizationName("intake-desktop")
     QGuiApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    assert isinstance(app, QApplication)
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    elif existing is None:
+        app = QApplication(argv or sys.argv[:1])
+    else:  # not an assert: python -O would drop it (bandit B101)
+        raise RuntimeError("a non-widget Qt application is already running")
     from .startup_probe import install_if_requested
 
     install_if_requested(app)  # benchmarks only (INTAKE_REPORT_SHOWN); inert otherwise
