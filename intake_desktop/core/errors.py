@@ -8,7 +8,22 @@ because messages reach terminals, logs and screenshots.
 
 from __future__ import annotations
 
-from .i18n import _
+from .i18n import N_, _
+
+# A record kind named in a message ("No {kind} with id …") is shown as a
+# word of the reader's language, not as the storage name.
+RECORD_NOUNS = {
+    "record": N_("record"),
+    "case": N_("case"),
+    "person": N_("person"),
+    "relationship": N_("relationship"),
+    "identity_document": N_("identity document"),
+    "claim": N_("claim"),
+    "evidence": N_("evidence record"),
+    "interview": N_("interview"),
+    "statement": N_("statement"),
+    "consent": N_("consent record"),
+}
 
 
 class IntakeError(Exception):
@@ -23,9 +38,13 @@ class IntakeError(Exception):
 
     def __str__(self) -> str:
         # A broken translation (or template) must never hide the error itself.
+        params = dict(self.params)
+        kind = params.get("kind")
+        if isinstance(kind, str) and kind in RECORD_NOUNS:
+            params["kind"] = _(RECORD_NOUNS[kind])
         for template in (_(self.template), self.template):
             try:
-                return template.format(**self.params)
+                return template.format(**params)
             except (KeyError, IndexError, ValueError):
                 continue
         return self.template

@@ -187,3 +187,24 @@ def test_updating_a_po_file_keeps_its_translations_and_translator_headers() -> N
     assert again == translated
     assert 'msgid "Lock"\nmsgstr "قلف"' in again
     assert '"Last-Translator: A. Translator\\n"' in again
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_a_record_kind_in_a_message_is_a_word_of_the_language(code: str) -> None:
+    """ "No {kind} with id …" names the kind in the reader's language, not as stored."""
+    from intake_desktop.core import i18n
+    from intake_desktop.core.errors import RECORD_NOUNS, NotFound
+    from intake_desktop.core.i18n import N_
+    from intake_desktop.core.model import KINDS
+
+    assert set(KINDS) <= set(RECORD_NOUNS)
+    try:
+        i18n.load_language(code)
+        text = str(NotFound(N_("No {kind} with id {id}."), kind="identity_document", id="x1"))
+        assert "identity_document" not in text and "x1" in text
+        assert i18n._(RECORD_NOUNS["identity_document"]) in text
+    finally:
+        i18n.load_language("en")
+    assert str(NotFound(N_("No {kind} with id {id}."), kind="evidence", id="x")) == (
+        "No evidence record with id x."
+    )
