@@ -85,6 +85,18 @@ def start_in(desktop: DesktopApp, code: str) -> MainWindow:
     return desktop.window
 
 
+def unlock_and_open_a_case(qtbot, window: MainWindow) -> str:
+    """Unlock, add the minimal case and open it in the editor; its id."""
+    unlock(qtbot, window)
+    vault = window.session.vault
+    assert vault is not None
+    case_id = CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
+    window.cases.model.reload()
+    window.cases.select(case_id)
+    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
+    return case_id
+
+
 def gone(qtbot, widget: MainWindow) -> None:
     qtbot.waitUntil(lambda: not isValid(widget), timeout=5_000)
 
@@ -130,13 +142,7 @@ def test_starting_in_the_pseudo_locale_translates_the_window(desktop: DesktopApp
 def test_a_case_opens_from_the_list_right_to_left(qtbot, desktop: DesktopApp) -> None:
     """selectRow() picks no column right to left in a narrow list: the case did not open."""
     window = start_in(desktop, "fa_AF")
-    unlock(qtbot, window)
-    vault = window.session.vault
-    assert vault is not None
-    case_id = CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
-    window.cases.model.reload()
-    window.cases.select(case_id)
-    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
+    unlock_and_open_a_case(qtbot, window)
 
 
 def test_an_unknown_or_missing_preference_means_english(settings: QSettings) -> None:
@@ -156,13 +162,7 @@ def test_switching_from_the_menu_saves_the_edit_locks_and_rebuilds(
     qtbot, desktop: DesktopApp, tmp_path: Path
 ) -> None:
     window = desktop.window
-    unlock(qtbot, window)
-    vault = window.session.vault
-    assert vault is not None
-    case_id = CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
-    window.cases.model.reload()
-    window.cases.select(case_id)
-    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
+    case_id = unlock_and_open_a_case(qtbot, window)
     title = window.editor.forms["case"].editor("title").widget
     assert isinstance(title, QLineEdit)
     title.setFocus()
@@ -194,13 +194,7 @@ def test_switching_from_the_menu_saves_the_edit_locks_and_rebuilds(
 
 def test_a_field_that_cannot_be_saved_stops_the_switch(qtbot, desktop: DesktopApp) -> None:
     window = desktop.window
-    unlock(qtbot, window)
-    vault = window.session.vault
-    assert vault is not None
-    case_id = CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
-    window.cases.model.reload()
-    window.cases.select(case_id)
-    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
+    unlock_and_open_a_case(qtbot, window)
     editor = window.editor
     editor.outline.setCurrentItem(editor.outline.sections["person"].child(0))
     year = editor.forms["person"].editor("date_of_birth").edit.year  # type: ignore[attr-defined]
@@ -289,13 +283,7 @@ def test_the_statement_panes_keep_their_directions_in_a_dari_interface(
     qtbot, desktop: DesktopApp
 ) -> None:
     window = start_in(desktop, "fa_AF")
-    unlock(qtbot, window)
-    vault = window.session.vault
-    assert vault is not None
-    case_id = CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
-    window.cases.model.reload()
-    window.cases.select(case_id)
-    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
+    unlock_and_open_a_case(qtbot, window)
     editor = window.editor
     editor.outline.setCurrentItem(editor.outline.sections["statement"].child(0))
     pair = editor.forms["statement"].editor("text").pair  # type: ignore[attr-defined]
