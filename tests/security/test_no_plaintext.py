@@ -227,7 +227,7 @@ def test_no_case_content_or_secret_is_left_anywhere(
     from intake_desktop.ui.case_editor import CaseEditor
     from intake_desktop.ui.qt import QColor, QImage, QSettings
     from intake_desktop.ui.session import VaultSession
-    from tests.ui.test_case_editor import line, select, type_text, wait_saved
+    from tests.ui.case_editor_support import line, select, type_text, wait_saved
 
     caplog.set_level(logging.DEBUG)
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}

@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from intake_desktop.core.cases import CaseStore
+from intake_desktop.ui.case_editor import CaseEditor
 from intake_desktop.ui.qt import QSettings
 from intake_desktop.ui.session import VaultSession
 from tests.helpers import make_vault
+from tests.ui.case_editor_support import family_document
 
 
 @pytest.fixture
@@ -39,3 +43,26 @@ def locked_session(qapp: object, tmp_path: Path, settings: QSettings) -> Iterato
     live = VaultSession(path, settings)
     yield live
     live.lock()
+
+
+# The case editor on a family case (tests/ui/test_case_editor*.py).
+
+
+@pytest.fixture
+def case_id(session: VaultSession) -> str:
+    assert session.vault is not None
+    return CaseStore(session.vault).add_case(family_document())
+
+
+@pytest.fixture
+def editor(qtbot: Any, session: VaultSession, case_id: str) -> Iterator[CaseEditor]:
+    widget = CaseEditor(session)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    qtbot.waitUntil(widget.isActiveWindow)
+    widget.open_case(case_id)
+    yield widget
+    widget.flush()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +13,11 @@ from intake_desktop import demo
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.records import RecordStore
 from intake_desktop.ui.case_editor import CaseEditor
-from intake_desktop.ui.fuzzy_date_edit import FuzzyDateEditor, gregorian_estimate
 from intake_desktop.ui.names_table import NamesEditor
 from intake_desktop.ui.qt import (
     QApplication,
-    QColor,
     QComboBox,
-    QDir,
-    QEvent,
     QImage,
-    QKeyEvent,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -37,128 +30,14 @@ from intake_desktop.ui.qt import (
     QWidget,
 )
 from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.statement_text import StatementTextEditor
-
-SAVE_TIMEOUT = 5000  # ms: the debounce is one second
-
-
-def family_document(people: int = 8, sentinel: str = "") -> dict[str, Any]:
-    """A case with ``people`` people and about 30 records in all."""
-    tag = f" {sentinel}" if sentinel else ""
-    persons = [
-        {
-            "id": f"p{i}",
-            "full_name": f"Person {i}{tag}",
-            "role": "principal" if i == 0 else "family_member",
-            "names": [
-                {"text": f"نام {i}{tag}", "script": "arabic", "language": "fa-AF"},
-                {
-                    "text": f"Name {i}{tag}",
-                    "script": "latin",
-                    "kind": "alias",
-                    "source": "passport",
-                },
-            ],
-        }
-        for i in range(people)
-    ]
-    return {
-        "title": f"Haidari family{tag}",
-        "route": "humanitarian_parole",
-        "external_ref": f"REF-1{tag}",
-        "notes": f"Case notes{tag}",
-        "people": persons,
-        "relationships": [
-            {"person": "p0", "relative": f"p{i}", "kind": "child", "notes": f"rel{tag}"}
-            for i in range(1, people)
-        ],
-        "identity_documents": [
-            {"person": f"p{i}", "kind": "tazkira", "number": f"12/34/{i}{tag}"}
-            for i in range(min(5, people))
-        ],
-        "claims": [
-            {"kind": "targeted_harm", "summary": f"Threatened{tag}", "people": ["p0"]},
-            {"kind": "medical", "summary": f"Needs care{tag}", "people": ["p1"]},
-        ],
-        "evidence": [
-            {"id": f"e{i}", "kind": "letter", "description": f"Letter {i}{tag}"} for i in range(3)
-        ],
-        "interviews": [
-            {"id": f"i{i}", "date": "2024-05-0" + str(i + 1), "place": f"Doha{tag}"}
-            for i in range(2)
-        ],
-        "statements": [
-            {
-                "speaker": "p0",
-                "interview": "i0",
-                "language": "fa-AF",
-                "text": f"ما از کابل آمدیم{tag}",
-                "translation": {"language": "en", "text": f"We came from Kabul{tag}"},
-            }
-            for _ in range(2)
-        ],
-        "consents": [
-            {"person": "p0", "scope": ["share_with_counsel"], "recipients": [f"Counsel{tag}"]}
-        ],
-    }
-
-
-@pytest.fixture
-def case_id(session: VaultSession) -> str:
-    assert session.vault is not None
-    return CaseStore(session.vault).add_case(family_document())
-
-
-@pytest.fixture
-def editor(qtbot: Any, session: VaultSession, case_id: str) -> Iterator[CaseEditor]:
-    widget = CaseEditor(session)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
-    widget.open_case(case_id)
-    yield widget
-    widget.flush()
-
-
-def stored(session: VaultSession, record_id: str) -> Any:
-    """A record as a second connection sees it: committed, not just in this one."""
-    assert session.vault is not None
-    other = session.vault.clone()
-    try:
-        return RecordStore(other).get(record_id)
-    finally:
-        other.close()
-
-
-def select(editor: CaseEditor, kind: str, index: int = 0) -> str:
-    item = editor.outline.sections[kind].child(index)
-    editor.outline.setCurrentItem(item)
-    assert editor.form is editor.forms[kind]
-    return str(item.data(0, Qt.ItemDataRole.UserRole + 1))
-
-
-def line(editor: CaseEditor, kind: str, key: str) -> Any:
-    return editor.forms[kind].editor(key).focus_widget()
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Key presses carrying any text (QTest's keyClicks only knows Latin-1)."""
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char)
-            QApplication.sendEvent(widget, event)
-
-
-def wait_saved(qtbot: Any, editor: CaseEditor) -> Any:
-    return qtbot.waitSignal(
-        editor.save_state_changed, timeout=SAVE_TIMEOUT, check_params_cb=lambda s: s == "saved"
-    )
-
-
-# Opening
+from tests.ui.case_editor_support import (
+    SAVE_TIMEOUT,
+    family_document,
+    line,
+    select,
+    stored,
+    wait_saved,
+)
 
 
 def test_open_case_lists_every_section_quickly(
@@ -433,145 +312,6 @@ def test_untouched_new_record_is_dropped(editor: CaseEditor, session: VaultSessi
 
 
 # Dates and statements
-
-
-def test_gregorian_estimates() -> None:
-    assert gregorian_estimate("solar_hijri", "day", 1365, 1, 1) == "1986-03-21"
-    assert gregorian_estimate("solar_hijri", "day", 1402, 12, 29) == "2024-03-19"
-    assert gregorian_estimate("solar_hijri", "day", 1402, 12, 30) is None  # not a leap year
-    assert gregorian_estimate("lunar_hijri", "day", 1400, 1, 1) == "1979-11-21"
-    assert gregorian_estimate("gregorian", "month", 1990, 4, None) == "1990-04-15"
-    assert gregorian_estimate("solar_hijri", "year", 1365, None, None) == "1986-09-23"
-    assert gregorian_estimate("gregorian", "unknown", None, None, None) is None
-
-
-def test_solar_hijri_date_of_birth(qtbot: Any, editor: CaseEditor, session: VaultSession) -> None:
-    person_id = select(editor, "person", 0)
-    dob = editor.forms["person"].editor("date_of_birth")
-    assert isinstance(dob, FuzzyDateEditor)
-    edit = dob.edit
-    edit.calendar.setCurrentIndex(edit.calendar.findData("solar_hijri"))
-    assert edit.month.itemText(1).startswith("1 Hamal")
-    type_text(edit.year, "۱۳۶۵")  # Persian digits, as on a Dari keyboard
-    edit.month.setCurrentIndex(edit.month.findData(1))
-    qtbot.keyClicks(edit.day, "1")
-    type_text(edit.original, "۱ حمل ۱۳۶۵")
-    assert edit.estimate.text() == "Gregorian: \u20681986-03-21\u2069"
-    assert edit.warning.isVisibleTo(editor) and "placeholder" in edit.warning.text()
-    assert editor.flush()
-    saved = stored(session, person_id).body["date_of_birth"]
-    assert saved == {
-        "calendar": "solar_hijri",
-        "precision": "day",
-        "year": 1365,
-        "month": 1,
-        "day": 1,
-        "original_text": "۱ حمل ۱۳۶۵",
-        "gregorian": "1986-03-21",
-    }
-    select(editor, "person", 1)
-    select(editor, "person", 0)
-    assert (
-        edit.year.text() == "1365" and edit.estimate.text() == "Gregorian: \u20681986-03-21\u2069"
-    )
-
-
-def test_impossible_fuzzy_date_is_refused(qtbot: Any, editor: CaseEditor) -> None:
-    select(editor, "person", 0)
-    edit = editor.forms["person"].editor("date_of_birth").edit  # type: ignore[attr-defined]
-    edit.calendar.setCurrentIndex(edit.calendar.findData("solar_hijri"))
-    qtbot.keyClicks(edit.year, "1402")
-    edit.month.setCurrentIndex(edit.month.findData(12))
-    qtbot.keyClicks(edit.day, "30")
-    assert editor.flush() is False
-    assert edit.day.property("invalid") is True
-    assert "no such day" in editor.message.label.text()
-
-
-def test_statement_original_is_right_to_left(editor: CaseEditor) -> None:
-    select(editor, "statement", 0)
-    pair = editor.forms["statement"].editor("text")
-    assert isinstance(pair, StatementTextEditor)
-    original = pair.pair.text
-    assert original.toPlainText() == "ما از کابل آمدیم"
-    assert pair.pair.translation.toPlainText() == "We came from Kabul"
-    assert original.layoutDirection() == Qt.LayoutDirection.RightToLeft
-    option = original.document().defaultTextOption()
-    assert option.textDirection() == Qt.LayoutDirection.RightToLeft
-    pair.pair.language.setText("en")
-    assert original.layoutDirection() == Qt.LayoutDirection.LeftToRight
-
-
-# Attachments
-
-
-def _files(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
-
-
-def test_attachment_is_listed_and_previewed_without_files(
-    qtbot: Any,
-    editor: CaseEditor,
-    session: VaultSession,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    assert Path(QDir.tempPath()).resolve() == temp.resolve()
-    inputs = tmp_path / "input"
-    inputs.mkdir()
-    photo = inputs / "tazkira photo.png"
-    image = QImage(240, 160, QImage.Format.Format_RGB32)
-    image.fill(QColor("#4a7ab0"))
-    assert image.save(str(photo))
-    vault_dir = session.path
-    before = _files(vault_dir)
-
-    evidence_id = select(editor, "evidence", 1)
-    monkeypatch.setattr(
-        "intake_desktop.ui.file_dialogs.QFileDialog.getOpenFileNames",
-        lambda *args, **kwargs: ([str(photo)], ""),
-    )
-    editor.attachments.add_button.click()
-    view = editor.attachments
-    assert view.table.rowCount() == 1
-    assert view.table.item(0, 0).text() == "tazkira photo.png"
-    assert view.table.item(0, 1).text() == "image/png"
-    assert not view.image.pixmap().isNull()
-    assert "Stored encrypted in this vault" in view.note.text()
-    body = stored(session, evidence_id).body
-    assert body["attachments"][0]["filename"] == "tazkira photo.png"
-    assert body["description"] == "Letter 1"
-    assert editor.saver.state == "saved"
-
-    assert _files(vault_dir) - before == set()
-    assert _files(temp) == set()
-    assert _files(inputs) == {"tazkira photo.png"}
-
-
-def test_new_evidence_takes_files_and_shows_details(
-    editor: CaseEditor, session: VaultSession, tmp_path: Path
-) -> None:
-    letter = tmp_path / "letter.pdf"
-    letter.write_bytes(demo.demo_files()[3][1])
-    editor.add_record("evidence")
-    editor.attach_files([letter])
-    view = editor.attachments
-    assert view.table.rowCount() == 1
-    assert view.image.pixmap().isNull()
-    text = view.details.text()
-    assert "application/pdf" in text and "No preview" in text
-    sha = view.items[0]["sha256"]
-    assert view.hash.text().startswith(sha[:8] + " " + sha[8:16])
-    assert editor.outline.currentItem().text(0) == "letter.pdf"
-    assert session.cases is not None
-    assert len(session.cases.children(editor.case_id, "evidence")) == 4
-
-
-# Locking
 
 
 def _case_text(root: QWidget) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from intake_desktop.ui.fuzzy_date_edit import FuzzyDateEdit
-from tests.ui.test_case_editor import type_text
+from tests.ui.case_editor_support import type_text
 
 
 def make(qtbot: Any) -> FuzzyDateEdit:

@@ -20,7 +20,7 @@ from intake_desktop.ui.read_back_dialog import ReadBackDialog
 from intake_desktop.ui.session import VaultSession
 from intake_desktop.ui.statement_editor import CertificationPanel
 from tests.helpers import make_vault
-from tests.ui.test_case_editor import SAVE_TIMEOUT, select, stored, type_text, wait_saved
+from tests.ui.case_editor_support import SAVE_TIMEOUT, select, stored, type_text, wait_saved
 
 CASEWORKER_PASSPHRASE = "caseworker passphrase for tests"
 DARI = (
