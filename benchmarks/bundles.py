@@ -104,9 +104,13 @@ class BundleBench:
         source: Vault = setup["source"]
         mib = setup["payload_mib"]
         out = self.work / "bench.intake"
+        # Every timed step starts with nothing left to write back from the
+        # step before (1 GiB each): otherwise whichever runs next pays for it.
+        os.sync()
         seconds = timed(lambda: export_bundle(source, [setup["recipient"]], out)) / 1000
         self.results["export_mib_s"] = mib / seconds
         target = Vault.open(setup["target_path"], PASSPHRASE)
+        os.sync()
         seconds = timed(lambda: import_bundle(target, out)) / 1000
         target.close()
         self.results["import_mib_s"] = mib / seconds
@@ -119,6 +123,7 @@ class BundleBench:
             )
             recipient = setup["recipient"].recipient
             age_out = self.work / "baseline.age"
+            os.sync()
             enc = (
                 timed(
                     lambda: subprocess.run(
@@ -132,6 +137,7 @@ class BundleBench:
             self.results["export_vs_age_cli"] = self.results["export_mib_s"] / (mib / enc)
             again = self.work / "plain-again"
             again.mkdir()
+            os.sync()
             dec = (
                 timed(
                     lambda: subprocess.run(

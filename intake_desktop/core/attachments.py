@@ -8,15 +8,17 @@ type) belongs to the evidence record that lists the attachment.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import io
 import mimetypes
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, VaultDamaged
 from .i18n import N_
 from .vault import Vault
 
@@ -154,6 +156,77 @@ class BlobStore:
     def all_hashes(self) -> list[str]:
         rows = self.conn.execute("SELECT sha256 FROM blobs WHERE complete = 1 ORDER BY id")
         return [r[0] for r in rows]
+
+
+class ParallelChunks:
+    """Attachment chunks read ahead, in order, by helper threads on their own connections.
+
+    SQLCipher decrypts and authenticates every page it reads (AES-256 and
+    HMAC-SHA512, about 3 s of CPU per GiB on a laptop core without SHA
+    instructions), and sqlite3 releases the GIL while it works: two readers
+    on two connections use two cores, where one connection is bound to one.
+    For streaming whole attachments out (export). Use as a context manager:
+    closing stops the threads and closes their connections.
+    """
+
+    def __init__(self, vault: Vault, readers: int = 2, ahead: int = 4) -> None:
+        self.vault = vault
+        self._ahead = ahead
+        self._local = threading.local()
+        self._clones: list[Vault] = []
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(readers, thread_name_prefix="chunks")
+
+    def __enter__(self) -> ParallelChunks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            for clone in self._clones:
+                clone.close()
+            self._clones.clear()
+
+    def chunks(self, sha256: str) -> Iterator[bytes]:
+        """The content of ``sha256`` chunk by chunk; at most ``ahead`` chunks in memory."""
+        row = self.vault.conn.execute(
+            "SELECT id, (SELECT count(*) FROM blob_chunks WHERE blob_id = blobs.id) FROM blobs"
+            " WHERE sha256 = ? AND complete = 1",
+            (sha256,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(N_("No attachment {sha256} in this vault."), sha256=sha256[:16])
+        blob_id, count = row
+        pending: collections.deque[Future[bytes]] = collections.deque()
+        seq = 0
+        try:
+            while pending or seq < count:
+                while seq < count and len(pending) < self._ahead:
+                    pending.append(self._pool.submit(self._read, blob_id, seq))
+                    seq += 1
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _read(self, blob_id: int, seq: int) -> bytes:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            clone = self.vault.clone()
+            # Each chunk is read once: a big page cache would only add memory.
+            clone.conn.execute("PRAGMA cache_size = -1024")
+            with self._lock:
+                self._clones.append(clone)
+            conn = self._local.conn = clone.conn
+        found = conn.execute(
+            "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (blob_id, seq)
+        ).fetchone()
+        if found is None:
+            raise VaultDamaged(N_("An attachment in the vault is damaged; run vault check."))
+        return bytes(found[0])
 
 
 class _ChunkReader(io.RawIOBase):

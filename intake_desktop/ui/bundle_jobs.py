@@ -135,7 +135,7 @@ class BundleJob(QObject):
             self.result = result
         finally:
             # Core stops its own reader threads before returning (export's
-            # closing(prefetched(...))), so the clone can close at once.
+            # ParallelChunks), so the clone can close at once.
             self._drop_tracebacks()
             clone.close()
         if self.error is None:

@@ -9,12 +9,20 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from intake_desktop.core.attachments import CHUNK_SIZE, BlobStore, sniff_media_type
-from intake_desktop.core.errors import InvalidInput, NotFound
+from intake_desktop.core.attachments import (
+    CHUNK_SIZE,
+    BlobStore,
+    ParallelChunks,
+    sniff_media_type,
+)
+from intake_desktop.core.errors import InvalidInput, NotFound, VaultDamaged
+from intake_desktop.core.files import EarlyWriteback
 from intake_desktop.core.vault import Vault
 from tests.helpers import REPO, make_vault
 
@@ -148,3 +156,61 @@ def test_a_1_gib_attachment_is_streamed_without_holding_it_in_memory(tmp_path: P
     # Python, SQLCipher and Argon2id's 64 MiB account for ~120 MiB; a file held
     # in memory would add 1,024 MiB.
     assert figures["rss_peak_kib"] < 300 * 1024, figures
+
+
+def chunk_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("chunks")]
+
+
+def test_parallel_readers_return_every_chunk_in_order_then_stop(vault: Vault) -> None:
+    data = os.urandom(CHUNK_SIZE * 5 + 777)
+    with vault.transaction():
+        info = BlobStore(vault).put(io.BytesIO(data), "scan.bin")
+    with ParallelChunks(vault, readers=2, ahead=3) as readers:
+        chunks = list(readers.chunks(info.sha256))
+        assert len(chunk_threads()) == 2
+        # Stopped halfway (an export that failed): the rest is never read.
+        partial = readers.chunks(info.sha256)
+        assert next(partial) == data[:CHUNK_SIZE]
+        partial.close()
+    assert b"".join(chunks) == data and [len(c) for c in chunks[:5]] == [CHUNK_SIZE] * 5
+    assert chunk_threads() == []
+
+
+def test_parallel_readers_report_a_lost_chunk_as_damage(vault: Vault) -> None:
+    data = os.urandom(CHUNK_SIZE * 3)
+    with vault.transaction():
+        info = BlobStore(vault).put(io.BytesIO(data), "scan.bin")
+        vault.conn.execute("DELETE FROM blob_chunks WHERE seq = 1")
+    with ParallelChunks(vault) as readers:
+        with pytest.raises(VaultDamaged):
+            list(readers.chunks(info.sha256))
+        with pytest.raises(NotFound):
+            list(readers.chunks("0" * 64))
+    assert chunk_threads() == []
+
+
+def test_early_writeback_flushes_a_growing_file_as_it_grows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        flushed.append(os.fstat(fd).st_size)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    target, untouched = tmp_path / "out.bin", tmp_path / "other.bin"
+    untouched.write_bytes(b"x" * 100)
+    step = 1 << 20
+    with EarlyWriteback(target, untouched, step=step, interval=0.01), target.open("wb") as out:
+        for _ in range(4):
+            out.write(os.urandom(step))
+            out.flush()
+            deadline = time.monotonic() + 10
+            while (not flushed or flushed[-1] < out.tell()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+    # Each step of growth was flushed once, while the file was being written;
+    # the small file that did not grow was left alone.
+    assert flushed == [step, 2 * step, 3 * step, 4 * step]

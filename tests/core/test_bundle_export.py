@@ -143,3 +143,34 @@ def test_exports_are_numbered_and_chained(field: Vault, tmp_path: Path) -> None:
     manifest = importer.parse_manifest(data[512 : 512 + int(data[124:135], 8)])
     assert manifest.previous_manifest_sha256 == first.manifest_sha256
     assert manifest.producer.signing_key == identity.load(field.conn).signing_key
+
+
+def test_the_worker_never_writes_through_a_link_put_in_place_of_its_file(
+    tmp_path: Path,
+) -> None:
+    """Someone with access to the output folder swaps the temporary file for a link."""
+    import subprocess
+
+    from intake_desktop.core.bundle.worker import clean_environment, command
+
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    link = tmp_path / "bundle.intake.tmp"
+    link.symlink_to(victim)
+    done = subprocess.run(
+        [*command(), "encrypt", str(link), TO[0].recipient],
+        input=b"plaintext",
+        capture_output=True,
+        env=clean_environment(),
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert victim.read_bytes() == b"keep me"
+
+
+def test_a_bundle_decrypts_to_exactly_what_was_streamed(field: Vault, tmp_path: Path) -> None:
+    result = export_bundle(field, TO, tmp_path / "b.intake")
+    data = bytes(pyrage.decrypt((tmp_path / "b.intake").read_bytes(), [COORDINATOR]))
+    assert result.size == (tmp_path / "b.intake").stat().st_size
+    assert ATTACHMENT in data  # the two chunks, read by two threads, in order
+    assert oct((tmp_path / "b.intake").stat().st_mode & 0o777) == "0o600"

@@ -319,3 +319,54 @@ def test_a_withheld_name_shows_only_the_pseudonym(vault: Vault) -> None:
     doc = store.document(store.add_case(copy.deepcopy(FULL_CASE)))
     witness = next(p for p in doc["people"] if p["name_withheld"])
     assert display_name(witness) == "Witness A"
+
+
+def wal_pages_written(vault: Vault, change: Any) -> int:
+    """Pages one commit appends to the WAL (each one encrypted and HMACed)."""
+    vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    change()
+    wal = vault.path / "vault.db-wal"
+    page = vault.conn.execute("PRAGMA cipher_page_size").fetchone()[0]
+    return (wal.stat().st_size - 32) // (int(page) + 24)
+
+
+def test_an_edit_that_leaves_searchable_text_alone_writes_four_pages(vault: Vault) -> None:
+    store = CaseStore(vault)
+    for _ in range(30):  # enough records for several index levels and FTS segments
+        store.add_case(copy.deepcopy(FULL_CASE))
+    case_id = store.add_case(copy.deepcopy(FULL_CASE))
+    # The record, its case-list row, the list's date index and the audit
+    # entry. Rewriting unchanged index entries and the FTS row made it 12.
+    pages = wal_pages_written(vault, lambda: store.update_case(case_id, {"notes": "Called back."}))
+    assert pages <= 4
+
+
+def test_the_case_list_and_search_follow_edits_of_listed_fields(vault: Vault) -> None:
+    store = CaseStore(vault)
+    case_id = store.add_case({**copy.deepcopy(MINIMAL_CASE), "title": "Sadat family"})
+    store.update_case(case_id, {"notes": "Unchanged listing."})
+    assert [c.title for c in store.list(CaseQuery(search="sadat"))] == ["Sadat family"]
+    store.update_case(case_id, {"title": "Wardak family", "status": "ready"})
+    (row,) = store.list()
+    assert (row.title, row.status) == ("Wardak family", "ready")
+    assert store.count(CaseQuery(search="sadat")) == 0
+    assert store.count(CaseQuery(search="wardak", status="ready")) == 1
+    store.update_case(case_id, {"priority": ["medical"]})
+    assert store.list()[0].priority == ("medical",)
+    with vault.transaction():
+        RecordStore(vault).delete(case_id)
+    assert store.count() == 0 and store.count(CaseQuery(search="wardak")) == 0
+
+
+def test_a_stored_record_cannot_move_to_another_case(vault: Vault) -> None:
+    from dataclasses import replace
+
+    store = CaseStore(vault)
+    a = store.add_case(copy.deepcopy(FULL_CASE))
+    b = store.add_case(copy.deepcopy(MINIMAL_CASE))
+    person = store.children(a, "person")[0]
+    before = counts(vault)
+    with pytest.raises(RuntimeError), vault.transaction():
+        RecordStore(vault).write_raw(replace(person, case_id=b, version=person.version + 1))
+    assert counts(vault) == before
+    assert RecordStore(vault).require(person.id).case_id == a

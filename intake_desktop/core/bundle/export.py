@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import identity
-from ..attachments import BlobStore
+from ..attachments import BlobStore, ParallelChunks
 from ..errors import Cancelled, InvalidInput, NotFound, VaultDamaged
-from ..files import PRIVATE_FILE_MODE, fsync_dir, temp_name
+from ..files import PRIVATE_FILE_MODE, EarlyWriteback, fsync_dir, temp_name
 from ..fingerprint import signing_key_fingerprint
 from ..i18n import N_
-from ..pipeline import prefetched
 from ..records import Record, RecordStore
 from ..vault import Vault
 from .channel import WorkerChannel
@@ -247,11 +246,16 @@ def _write(
                 progress(done, total)
             yield chunk
 
+    # The stack closes the chunk readers (threads, connections) before the
+    # caller may close the connection they were cloned from.
+    stack = contextlib.ExitStack()
     try:
         tar = TarWriter(worker.stdin, mtime=int(time.time()))
         tar.add(MANIFEST, len(manifest), [manifest])
         tar.add(SIGNATURE, len(signature), [signature])
-        store, blobs = RecordStore(vault), BlobStore(vault)
+        store = RecordStore(vault)
+        stack.enter_context(EarlyWriteback(tmp))
+        readers = stack.enter_context(ParallelChunks(vault))
         cases = iter(plan.cases)
         for member in plan.members:
             if member.path in plan.extra:
@@ -266,10 +270,8 @@ def _write(
                 # No second SHA-256 here: SQLCipher's per-page HMAC already
                 # proves the chunks are the bytes stored under this address,
                 # and the receiver checks the hash anyway.
-                # closing(): on any error the reader thread stops before the
-                # caller may close the connection it reads from.
-                with contextlib.closing(prefetched(blobs.chunks(member.sha256))) as chunks:
-                    tar.add(member.path, member.size, report(_sized(chunks, member)))
+                chunks = readers.chunks(member.sha256)
+                tar.add(member.path, member.size, report(_sized(chunks, member)))
         tar.close()
         written = json.loads(worker.finish(timeout=600))
         if not isinstance(written, dict):
@@ -285,6 +287,7 @@ def _write(
         error = _worker_error(worker)
         raise error from None
     finally:
+        stack.close()
         worker.kill()
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
