@@ -307,13 +307,22 @@ class RecordStore:
             )
             return
         # Setting an indexed column, even to its old value, rewrites its
-        # index page: name only what changed.
-        changed = {k: v for (k, v), old in zip(shown.items(), current, strict=True) if v != old}
-        sets = "".join(f"{column} = ?, " for column in changed)
+        # index page: set only what changed (fixed statements, no SQL built).
+        for (column, value), old in zip(shown.items(), current, strict=True):
+            if value != old:
+                self.conn.execute(_SET_CASE_COLUMN[column], (value, record.id))
         self.conn.execute(
-            f"UPDATE case_list SET {sets}updated_at = max(updated_at, ?) WHERE id = ?",  # noqa: S608 - fixed column names, bound values
-            (*changed.values(), record.updated_at, record.id),
+            "UPDATE case_list SET updated_at = max(updated_at, ?) WHERE id = ?",
+            (record.updated_at, record.id),
         )
+
+
+_SET_CASE_COLUMN = {
+    "title": "UPDATE case_list SET title = ? WHERE id = ?",
+    "route": "UPDATE case_list SET route = ? WHERE id = ?",
+    "status": "UPDATE case_list SET status = ? WHERE id = ?",
+    "priority": "UPDATE case_list SET priority = ? WHERE id = ?",
+}
 
 
 def person_label(record: Record) -> str:
