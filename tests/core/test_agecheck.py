@@ -141,6 +141,8 @@ def test_pyrage_passphrase_file_refused() -> None:
         header(x25519_stanza(), stanza(b"scrypt", b64(b"s" * 16), b"30", body=b"b" * 32)) + PAYLOAD,
         header(GREASE, stanza(b"scrypt", b"salt", b"63", body=b"")) + PAYLOAD,
     ],
+    # Random salts: stable ids so parallel workers collect the same tests.
+    ids=["stanza-line-only", "whole-header", "behind-x25519", "behind-grease"],
 )
 def test_scrypt_refused_fast(data: bytes) -> None:
     start = time.perf_counter()

@@ -6,7 +6,6 @@ import io
 import random
 import re
 import struct
-import time
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -273,17 +272,3 @@ def test_attachments_are_stored_once_and_valid(filled: Filled) -> None:
         check_png(data) if name.endswith(".png") else check_pdf(data)
         assert 100 < len(data) < 16_384
     assert media  # at least one kind was cited and checked
-
-
-# How long it takes (printed, not asserted: shared machines vary)
-
-
-@pytest.mark.slow
-def test_fill_2000_cases_timing(tmp_path: Path) -> None:
-    vault = make_vault(tmp_path / "vault")
-    started = time.perf_counter()
-    ids = demo.fill(vault, 2000, seed=11)
-    elapsed = time.perf_counter() - started
-    print(f"\ndemo.fill: 2000 cases in {elapsed:.1f} s ({elapsed / 2:.2f} ms per case)")
-    assert len(ids) == CaseStore(vault).count() == 2000
-    vault.close()
