@@ -14,9 +14,11 @@ import logging
 from pathlib import Path
 
 from ..core.errors import IntakeError, StaleEdit
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..core.model import CASE, CHILD_KINDS, KINDS
 from ..core.records import Record
+from ..core.vault import Vault
+from .attach_job import AttachJob
 from .attachments_view import AttachmentsEditor, AttachmentsView
 from .autosave import Autosave
 from .bidi import align_to_interface
@@ -34,6 +36,7 @@ from .qt import (
     QHBoxLayout,
     QKeySequence,
     QMenu,
+    QProgressDialog,
     QPushButton,
     QShortcut,
     QSignalBlocker,
@@ -55,6 +58,11 @@ from .statement_editor import StatementActions
 
 log = logging.getLogger(__name__)
 
+# Above this, "Add files…" streams on a thread behind a progress dialog; below
+# it (scans, photos: well under a second) at once, without a dialog flashing up.
+BACKGROUND_BYTES = 8 << 20
+PROGRESS_STEPS = 1000  # the dialog's scale (its int is 32-bit; files may exceed 2 GiB)
+
 STYLE = """
 *[invalid="true"] { border: 2px solid #c62828; border-radius: 3px; }
 QLabel#placeholder-warning { color: #8a5a00; }
@@ -64,6 +72,7 @@ QLabel#placeholder-warning { color: #8a5a00; }
 class CaseEditor(QWidget):
     save_state_changed = Signal(str)  # "saved" | "unsaved" | "saving" | "error"
     title_changed = Signal(str)  # case id, after the case title/status/route was saved
+    attaching_finished = Signal()  # an "Add files…" job ended (stored, failed or cancelled)
 
     def __init__(self, session: VaultSession) -> None:
         super().__init__()
@@ -72,6 +81,9 @@ class CaseEditor(QWidget):
         self.records: dict[str, Loaded] = {}
         self.current: QTreeWidgetItem | None = None  # the item whose form is shown
         self.form: RecordForm | None = None
+        self.attach_job: AttachJob | None = None
+        self._attach_dialog: QProgressDialog | None = None
+        session.about_to_lock.connect(self._lock_while_attaching)
         self.setStyleSheet(STYLE)
 
         self.header = CaseHeader()
@@ -350,14 +362,26 @@ class CaseEditor(QWidget):
         self.attach_files([Path(p) for p in paths])
 
     def attach_files(self, paths: list[Path]) -> None:
-        """Stream files into the vault and list them in the shown evidence record."""
+        """Stream files into the vault and list them in the shown evidence record.
+
+        Small files (scans, photos) are stored at once. Larger ones stream on
+        a thread (``AttachJob``) behind a window-modal progress dialog, so the
+        window keeps painting and nothing else can be edited meanwhile;
+        ``attaching_finished`` is emitted when that is over.
+        """
         service = self.session.cases
-        if not paths or service is None or self.case_id is None or self.form is None:
+        vault = self.session.vault
+        if not paths or service is None or vault is None or self.case_id is None:
             return
-        if self.form is not self.forms["evidence"] or not self.flush():
+        if self.attach_job is not None or self.form is not self.forms["evidence"]:
+            return
+        if not self.flush():
             return
         record_id = self.saver.save_new_now()
         if record_id is None:
+            return
+        if _total_size(paths) > BACKGROUND_BYTES:
+            self._attach_in_background(vault, self.case_id, record_id, paths)
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -367,6 +391,74 @@ class CaseEditor(QWidget):
             self.message.show_message(str(exc), "error")
         finally:
             QApplication.restoreOverrideCursor()
+
+    def _attach_in_background(
+        self, vault: Vault, case_id: str, record_id: str, paths: list[Path]
+    ) -> None:
+        job = AttachJob(vault, case_id, record_id, paths)
+        dialog = QProgressDialog(
+            ngettext(
+                "Storing the file in the vault…", "Storing {count} files in the vault…", len(paths)
+            ).format(count=len(paths)),
+            _("Cancel"),
+            0,
+            PROGRESS_STEPS,
+            self,
+        )
+        dialog.setWindowTitle(_("Add files"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(job.cancel)
+        job.progress.connect(lambda done, total: self._attach_progress(job, done, total))
+        job.finished.connect(lambda record: self._attached(job, record, None))
+        job.failed.connect(lambda message: self._attached(job, None, message))
+        # Set before setValue(), which runs the event loop for a modal dialog.
+        self.attach_job, self._attach_dialog = job, dialog
+        dialog.setValue(0)
+        dialog.show()  # modal at once: no edit may race the job's transaction
+        job.start()
+
+    def _attach_progress(self, job: AttachJob, done: int, total: int) -> None:
+        if job is self.attach_job and self._attach_dialog is not None:
+            self._attach_dialog.setValue(done * PROGRESS_STEPS // max(total, 1))
+
+    def _attached(self, job: AttachJob, record: Record | None, error: str | None) -> None:
+        """The job ended (GUI thread): show what was stored, or why not."""
+        if job is not self.attach_job:
+            return
+        self._end_attach()
+        service = self.session.cases
+        if service is not None and self.case_id == job.case_id:
+            service.case_changed.emit(job.case_id)
+            if record is not None:
+                self.stored(record, reload=True)
+            elif (
+                job.stored
+                and self.current is not None
+                and self.outline.item_for(job.evidence_id) is self.current
+            ):
+                self.saver.reload_current()  # files stored before the error or the cancel
+        if error is not None:
+            self.message.show_message(error, "warning" if job.cancel_requested else "error")
+        self.attaching_finished.emit()
+
+    def _end_attach(self) -> None:
+        job, dialog = self.attach_job, self._attach_dialog
+        self.attach_job, self._attach_dialog = None, None
+        if dialog is not None:
+            dialog.canceled.disconnect()
+            dialog.close()
+            dialog.deleteLater()
+        if job is not None:
+            job.detach()
+
+    def _lock_while_attaching(self) -> None:
+        """Locking: the file being stored is stored (or not) all the same, by
+        its own connection; only the progress dialog goes, with the case."""
+        if self.attach_job is not None:
+            self._end_attach()
+            self.attaching_finished.emit()
 
     def _attachment_bytes(self, sha256: str) -> bytes | None:
         service = self.session.cases
@@ -410,3 +502,14 @@ class CaseEditor(QWidget):
         form = self.form
         if old is not None and form is not None and form.isAncestorOf(old):
             self.saver.focus_left()
+
+
+def _total_size(paths: list[Path]) -> int:
+    """Bytes to store; an unreadable file counts 0 (storing it reports the error)."""
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total

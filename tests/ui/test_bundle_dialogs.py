@@ -10,11 +10,9 @@ Set INTAKE_SCREENSHOTS=/some/folder to save what the dialogs look like.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyrage
@@ -33,10 +31,11 @@ from intake_desktop.ui import bundle_jobs
 from intake_desktop.ui.bundle_text import grouped_sha256
 from intake_desktop.ui.export_dialog import ALL, CHANGED, SELECTED, ExportDialog
 from intake_desktop.ui.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
-from intake_desktop.ui.qt import QApplication, QFileDialog, QSettings, Qt, QTimer, QWidget
+from intake_desktop.ui.qt import QApplication, QFileDialog, QSettings, Qt, QWidget
 from intake_desktop.ui.session import VaultSession
 from tests.bundle_forge import RICH_CASE, export_to, introduce
 from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
+from tests.ui.stall import gaps_while
 
 TIMEOUT_MS = 120_000
 
@@ -442,22 +441,6 @@ def test_cancelling_a_large_export_leaves_no_file(
     assert rows[0] == 0
     assert dialog.export_button.isEnabled()  # ready to try again
     dialog.close()
-
-
-def gaps_while(qtbot, until: Callable[[], bool], start: Callable[[], None]) -> float:
-    """Longest pause (ms) between 5 ms ticks of a GUI-thread timer while work runs."""
-    ticks: list[float] = []
-    timer = QTimer()
-    timer.setTimerType(Qt.TimerType.PreciseTimer)
-    timer.setInterval(5)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    timer.start()
-    ticks.append(time.perf_counter())
-    start()
-    qtbot.waitUntil(until, timeout=TIMEOUT_MS)
-    ticks.append(time.perf_counter())
-    timer.stop()
-    return max(b - a for a, b in itertools.pairwise(ticks)) * 1000
 
 
 def test_the_gui_thread_keeps_running_during_a_large_export(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -9,17 +11,24 @@ from typing import Any
 import pytest
 
 from intake_desktop import demo
+from intake_desktop.core.records import RecordStore
+from intake_desktop.core.vault import Vault
 from intake_desktop.ui.case_editor import CaseEditor
 from intake_desktop.ui.qt import (
     QColor,
     QDir,
     QImage,
+    QProgressDialog,
+    QPushButton,
+    Qt,
 )
 from intake_desktop.ui.session import VaultSession
+from tests.helpers import PASSPHRASE
 from tests.ui.case_editor_support import (
     select,
     stored,
 )
+from tests.ui.stall import gaps_while
 
 
 def _files(folder: Path) -> set[str]:
@@ -89,3 +98,105 @@ def test_new_evidence_takes_files_and_shows_details(
 
 
 # Locking
+
+
+# Large files: streamed on a thread behind a progress dialog
+
+
+def _big_file(folder: Path, mib: int = 48) -> Path:
+    path = folder / "interview recording.mp4"
+    with path.open("wb") as out:
+        for _ in range(mib):
+            out.write(os.urandom(1 << 20))
+    return path
+
+
+def _blob_rows(session: VaultSession) -> tuple[int, int]:
+    """(complete blobs, chunk rows) as another connection sees them."""
+    assert session.vault is not None
+    other = session.vault.clone()
+    try:
+        blobs = other.conn.execute("SELECT count(*) FROM blobs WHERE complete = 1").fetchone()
+        chunks = other.conn.execute("SELECT count(*) FROM blob_chunks").fetchone()
+        return int(blobs[0]), int(chunks[0])
+    finally:
+        other.close()
+
+
+def test_a_large_file_streams_on_a_thread_while_the_window_keeps_painting(
+    qtbot: Any, editor: CaseEditor, session: VaultSession, tmp_path: Path
+) -> None:
+    big = _big_file(tmp_path)
+    evidence_id = select(editor, "evidence", 0)
+    before = len(stored(session, evidence_id).body["attachments"])
+    blobs_before = _blob_rows(session)[0]
+    ended: list[bool] = []
+    editor.attaching_finished.connect(lambda: ended.append(True))
+
+    def start() -> None:
+        editor.attach_files([big])
+        # Returned at once: the job runs, behind a dialog that blocks the window.
+        assert editor.attach_job is not None and editor.attach_job.is_running
+        dialog = editor.findChild(QProgressDialog)
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.windowModality() == Qt.WindowModality.WindowModal
+
+    longest = gaps_while(qtbot, lambda: bool(ended), start)
+    print(f"\nlongest GUI-thread stall while storing 48 MiB: {longest:.1f} ms")
+    assert longest < 250  # storing 48 MiB on the GUI thread stops it for about a second
+
+    assert editor.attach_job is None
+    assert (
+        editor.findChild(QProgressDialog) is None
+        or not editor.findChild(QProgressDialog).isVisible()
+    )
+    items = stored(session, evidence_id).body["attachments"]
+    assert len(items) == before + 1
+    assert items[-1]["filename"] == "interview recording.mp4"
+    assert items[-1]["size"] == 48 << 20
+    assert items[-1]["sha256"] == hashlib.sha256(big.read_bytes()).hexdigest()
+    assert _blob_rows(session)[0] == blobs_before + 1
+    assert editor.attachments.table.rowCount() == before + 1  # the form shows it
+    assert editor.saver.state == "saved"
+
+
+def test_cancelling_a_large_file_stores_nothing_of_it(
+    qtbot: Any, editor: CaseEditor, session: VaultSession, tmp_path: Path
+) -> None:
+    big = _big_file(tmp_path)
+    evidence_id = select(editor, "evidence", 0)
+    before = stored(session, evidence_id).body["attachments"]
+    rows_before = _blob_rows(session)
+    with qtbot.waitSignal(editor.attaching_finished, timeout=120_000):
+        editor.attach_files([big])
+        dialog = editor.findChild(QProgressDialog)
+        assert dialog is not None
+        dialog.findChild(QPushButton).click()  # its Cancel button
+    assert stored(session, evidence_id).body["attachments"] == before
+    assert _blob_rows(session) == rows_before  # not one chunk of it left behind
+    assert editor.message.isVisible()
+    assert "cancelled" in editor.message.label.text()
+    assert editor.attach_job is None
+
+
+def test_locking_while_a_large_file_streams_still_stores_it_whole(
+    qtbot: Any, editor: CaseEditor, session: VaultSession, tmp_path: Path
+) -> None:
+    big = _big_file(tmp_path)
+    evidence_id = select(editor, "evidence", 0)
+    count = len(stored(session, evidence_id).body["attachments"])
+    with qtbot.waitSignal(editor.attaching_finished, timeout=10_000):
+        editor.attach_files([big])
+        job = editor.attach_job
+        assert job is not None
+        session.lock()  # the idle lock, or the Lock button
+    assert session.vault is None
+    assert editor.attach_job is None
+    qtbot.waitUntil(lambda: not job.is_running, timeout=120_000)
+    vault = Vault.open(session.path, PASSPHRASE)
+    try:
+        items = RecordStore(vault).get(evidence_id).body["attachments"]
+        assert len(items) == count + 1
+        assert items[-1]["size"] == 48 << 20
+    finally:
+        vault.close()
