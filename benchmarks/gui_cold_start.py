@@ -12,7 +12,12 @@ imports and Qt's start; the launcher's wall clock up to reading the line is
 shown beside it on stderr.
 
 The app is started exactly as a person starts it:
-``python -m intake_desktop --vault DIR``.
+``python -m intake_desktop --vault DIR``, with its bytecode compiled, as
+installed (pip compiles at install, the PyInstaller package ships it): the
+runs share a private ``PYTHONPYCACHEPREFIX`` filled by one untimed warm-up
+run. An environment with ``PYTHONDONTWRITEBYTECODE`` (some sandboxes set it)
+would otherwise compile every module from source on every start: about 500
+ms more here, a cost no installed app pays.
 
 Prints JSON: {"gui_cold_start_ms": <median>}.
 """
@@ -50,8 +55,13 @@ def make_vault(folder: Path) -> Path:
 
 
 def environment(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("INTAKE_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(
+        PYTHONPYCACHEPREFIX=str(home / "pycache"),
         QT_QPA_PLATFORM="offscreen",
         INTAKE_REPORT_SHOWN="1",
         HOME=str(home),  # Qt settings go here, never to the user's
@@ -120,6 +130,9 @@ def main() -> int:
         vault = args.vault or make_vault(folder)
         env = environment(folder / "home")
         command = [sys.executable, "-m", "intake_desktop", "--vault", str(vault)]
+        # Untimed: compiles the bytecode into the private cache.
+        if one_run(command, env, TIMEOUT_S) is None:
+            raise SystemExit("gui_cold_start: the app exited without showing the lock screen")
         results: list[tuple[float, float]] = []
         while len(results) < args.runs:
             outcome = one_run(command, env, TIMEOUT_S)
