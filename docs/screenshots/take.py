@@ -40,7 +40,15 @@ from intake_desktop.ui.import_dialog import ImportDialog
 from intake_desktop.ui.keys_view import KeysDialog
 from intake_desktop.ui.language import InterfaceLanguage
 from intake_desktop.ui.main_window import MainWindow
-from intake_desktop.ui.qt import QApplication, QSettings, Qt, QThread, QWidget
+from intake_desktop.ui.qt import (
+    QApplication,
+    QPainter,
+    QProgressDialog,
+    QSettings,
+    Qt,
+    QThread,
+    QWidget,
+)
 from intake_desktop.ui.session import VaultSession
 from intake_desktop.ui.users_dialog import UsersDialog
 from intake_desktop.ui.wizard import CreateVaultWizard
@@ -61,6 +69,43 @@ def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not save {path}")
     print(path)
+
+
+def save_over(app: QApplication, window: QWidget, dialog: QWidget, out: Path, name: str) -> None:
+    """The window with a dialog drawn where it sits (offscreen grabs are per window)."""
+    settle(app)
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.drawPixmap(dialog.geometry().topLeft() - window.geometry().topLeft(), dialog.grab())
+    painter.end()
+    path = out / f"{name}.png"
+    if not shot.save(str(path)):
+        raise SystemExit(f"could not save {path}")
+    print(path)
+
+
+def add_files_progress(app: QApplication, window: MainWindow, root: Path, out: Path) -> None:
+    """ "Add files…" with a recording large enough to stream behind the progress dialog."""
+    recording = root / "interview recording.mp4"  # random bytes: no case content
+    with recording.open("wb") as f:
+        for _ in range(512):
+            f.write(os.urandom(1 << 20))
+    editor = window.editor
+    editor.attach_files([recording])
+    dialog = editor.findChild(QProgressDialog)
+    for _ in range(1000):
+        settle(app, 2)
+        QThread.msleep(10)
+        if dialog is None or dialog.value() >= 300:
+            break
+    if dialog is not None and editor.attach_job is not None:
+        save_over(app, window, dialog, out, "editor-add-files")
+        editor.attach_job.cancel()
+    while editor.attach_job is not None:
+        settle(app, 2)
+        QThread.msleep(10)
+    editor.message.hide_message()
+    recording.unlink()
 
 
 def best_case(vault: Vault, ids: list[str]) -> str:
@@ -212,6 +257,7 @@ def main() -> int:
         index = next(i for i, e in enumerate(doc["evidence"]) if e["attachments"])
         editor.outline.setCurrentItem(editor.outline.sections["evidence"].child(index))
         save(app, window, out, "editor-evidence")
+        add_files_progress(app, window, root, out)
         open_statement(window, chosen)
         settle(app)
         statement = editor.forms["statement"].editor("text").pair  # type: ignore[attr-defined]

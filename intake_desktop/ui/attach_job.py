@@ -18,10 +18,13 @@ from typing import BinaryIO
 from ..core.attachments import CHUNK_SIZE
 from ..core.errors import Cancelled, InvalidInput
 from ..core.evidence import add_attachment
-from ..core.i18n import N_
+from ..core.i18n import N_, _, ngettext
 from ..core.records import Record
 from ..core.vault import Vault
 from .bundle_jobs import BundleJob, Progress
+from .qt import QObject, QProgressDialog, Qt, QWidget, Signal
+
+PROGRESS_STEPS = 1000  # the dialog's scale (its int is 32-bit; files may exceed 2 GiB)
 
 
 class _Counted:
@@ -87,3 +90,54 @@ class AttachJob(BundleJob):
         if record is None:  # unreachable: paths is never empty
             raise RuntimeError("no files were stored")
         return record
+
+
+class AttachProgress(QObject):
+    """An ``AttachJob`` behind a window-modal progress dialog with Cancel.
+
+    ``ended(job, record or None, error text or None)`` once the job is over;
+    ``close()`` takes the dialog away and stops listening (the job runs on to
+    its end, on its own connection).
+    """
+
+    ended = Signal(object, object, object)
+
+    def __init__(self, parent: QWidget, job: AttachJob) -> None:
+        super().__init__(parent)
+        self.job = job
+        self._closed = False
+        count = len(job.paths)
+        self.dialog = QProgressDialog(
+            ngettext(
+                "Storing the file in the vault…", "Storing {count} files in the vault…", count
+            ).format(count=count),
+            _("Cancel"),
+            0,
+            PROGRESS_STEPS,
+            parent,
+        )
+        self.dialog.setWindowTitle(_("Add files"))
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(job.cancel)
+        job.progress.connect(self._progress)
+        job.finished.connect(lambda record: self.ended.emit(job, record, None))
+        job.failed.connect(lambda message: self.ended.emit(job, None, message))
+
+    def start(self) -> None:
+        self.dialog.setValue(0)  # runs the event loop (a modal dialog): the caller is ready
+        self.dialog.show()  # modal at once: no edit may race the job's transaction
+        self.job.start()
+
+    def close(self) -> None:
+        self._closed = True
+        self.job.detach()
+        self.dialog.canceled.disconnect()
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self.deleteLater()
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self._closed:  # a report queued before close() may still arrive
+            self.dialog.setValue(done * PROGRESS_STEPS // max(total, 1))

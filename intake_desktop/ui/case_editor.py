@@ -14,11 +14,11 @@ import logging
 from pathlib import Path
 
 from ..core.errors import IntakeError, StaleEdit
-from ..core.i18n import _, ngettext
+from ..core.i18n import _
 from ..core.model import CASE, CHILD_KINDS, KINDS
 from ..core.records import Record
 from ..core.vault import Vault
-from .attach_job import AttachJob
+from .attach_job import AttachJob, AttachProgress
 from .attachments_view import AttachmentsEditor, AttachmentsView
 from .autosave import Autosave
 from .bidi import align_to_interface
@@ -36,7 +36,6 @@ from .qt import (
     QHBoxLayout,
     QKeySequence,
     QMenu,
-    QProgressDialog,
     QPushButton,
     QShortcut,
     QSignalBlocker,
@@ -61,7 +60,6 @@ log = logging.getLogger(__name__)
 # Above this, "Add files…" streams on a thread behind a progress dialog; below
 # it (scans, photos: well under a second) at once, without a dialog flashing up.
 BACKGROUND_BYTES = 8 << 20
-PROGRESS_STEPS = 1000  # the dialog's scale (its int is 32-bit; files may exceed 2 GiB)
 
 STYLE = """
 *[invalid="true"] { border: 2px solid #c62828; border-radius: 3px; }
@@ -81,8 +79,7 @@ class CaseEditor(QWidget):
         self.records: dict[str, Loaded] = {}
         self.current: QTreeWidgetItem | None = None  # the item whose form is shown
         self.form: RecordForm | None = None
-        self.attach_job: AttachJob | None = None
-        self._attach_dialog: QProgressDialog | None = None
+        self._attaching: AttachProgress | None = None
         session.about_to_lock.connect(self._lock_while_attaching)
         self.setStyleSheet(STYLE)
 
@@ -392,42 +389,23 @@ class CaseEditor(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
 
+    @property
+    def attach_job(self) -> AttachJob | None:
+        """The background "Add files…" job running now, if any."""
+        return None if self._attaching is None else self._attaching.job
+
     def _attach_in_background(
         self, vault: Vault, case_id: str, record_id: str, paths: list[Path]
     ) -> None:
-        job = AttachJob(vault, case_id, record_id, paths)
-        dialog = QProgressDialog(
-            ngettext(
-                "Storing the file in the vault…", "Storing {count} files in the vault…", len(paths)
-            ).format(count=len(paths)),
-            _("Cancel"),
-            0,
-            PROGRESS_STEPS,
-            self,
-        )
-        dialog.setWindowTitle(_("Add files"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(job.cancel)
-        job.progress.connect(lambda done, total: self._attach_progress(job, done, total))
-        job.finished.connect(lambda record: self._attached(job, record, None))
-        job.failed.connect(lambda message: self._attached(job, None, message))
-        # Set before setValue(), which runs the event loop for a modal dialog.
-        self.attach_job, self._attach_dialog = job, dialog
-        dialog.setValue(0)
-        dialog.show()  # modal at once: no edit may race the job's transaction
-        job.start()
-
-    def _attach_progress(self, job: AttachJob, done: int, total: int) -> None:
-        if job is self.attach_job and self._attach_dialog is not None:
-            self._attach_dialog.setValue(done * PROGRESS_STEPS // max(total, 1))
+        self._attaching = AttachProgress(self, AttachJob(vault, case_id, record_id, paths))
+        self._attaching.ended.connect(self._attached)
+        self._attaching.start()
 
     def _attached(self, job: AttachJob, record: Record | None, error: str | None) -> None:
         """The job ended (GUI thread): show what was stored, or why not."""
         if job is not self.attach_job:
             return
-        self._end_attach()
+        self._close_attach()
         service = self.session.cases
         if service is not None and self.case_id == job.case_id:
             service.case_changed.emit(job.case_id)
@@ -443,21 +421,16 @@ class CaseEditor(QWidget):
             self.message.show_message(error, "warning" if job.cancel_requested else "error")
         self.attaching_finished.emit()
 
-    def _end_attach(self) -> None:
-        job, dialog = self.attach_job, self._attach_dialog
-        self.attach_job, self._attach_dialog = None, None
-        if dialog is not None:
-            dialog.canceled.disconnect()
-            dialog.close()
-            dialog.deleteLater()
-        if job is not None:
-            job.detach()
+    def _close_attach(self) -> None:
+        if self._attaching is not None:
+            self._attaching.close()
+            self._attaching = None
 
     def _lock_while_attaching(self) -> None:
         """Locking: the file being stored is stored (or not) all the same, by
         its own connection; only the progress dialog goes, with the case."""
-        if self.attach_job is not None:
-            self._end_attach()
+        if self._attaching is not None:
+            self._close_attach()
             self.attaching_finished.emit()
 
     def _attachment_bytes(self, sha256: str) -> bytes | None:

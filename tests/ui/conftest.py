@@ -12,6 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from intake_desktop.core.cases import CaseStore
+from intake_desktop.ui import bundle_jobs
 from intake_desktop.ui.case_editor import CaseEditor
 from intake_desktop.ui.qt import QSettings
 from intake_desktop.ui.session import VaultSession
@@ -66,3 +67,24 @@ def editor(qtbot: Any, session: VaultSession, case_id: str) -> Iterator[CaseEdit
     widget.open_case(case_id)
     yield widget
     widget.flush()
+
+
+# The export and import dialogs (tests/ui/test_bundle_dialogs*.py).
+
+
+@pytest.fixture
+def coord(qapp: object, tmp_path: Path, settings: QSettings) -> Iterator[VaultSession]:
+    """The coordinator's vault, a second session beside the ``session`` fixture's."""
+    path = tmp_path / "coord"
+    vault, _code = make_vault(path, user_name="cora", role="coordinator", name="Office")
+    live = VaultSession(path, settings)
+    live._opened(vault)
+    yield live
+    live.lock()
+
+
+@pytest.fixture
+def jobs_end(qtbot: object) -> Iterator[None]:
+    """No test leaves a bundle thread running into the next one (or into tmp_path cleanup)."""
+    yield
+    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=120_000)  # type: ignore[attr-defined]

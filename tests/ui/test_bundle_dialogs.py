@@ -10,16 +10,12 @@ Set INTAKE_SCREENSHOTS=/some/folder to save what the dialogs look like.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyrage
 import pytest
 
 from intake_desktop.core import identity
-from intake_desktop.core.attachments import BlobStore
 from intake_desktop.core.bundle import importer
 from intake_desktop.core.bundle.export import ExportResult
 from intake_desktop.core.cases import CaseStore
@@ -27,106 +23,25 @@ from intake_desktop.core.records import RecordStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.demo import fill
-from intake_desktop.ui import bundle_jobs
 from intake_desktop.ui.bundle_text import grouped_sha256
-from intake_desktop.ui.export_dialog import ALL, CHANGED, SELECTED, ExportDialog
+from intake_desktop.ui.export_dialog import CHANGED, ExportDialog
 from intake_desktop.ui.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
-from intake_desktop.ui.qt import QApplication, QFileDialog, QSettings, Qt, QWidget
+from intake_desktop.ui.qt import QFileDialog, QSettings, Qt
 from intake_desktop.ui.session import VaultSession
 from tests.bundle_forge import RICH_CASE, export_to, introduce
-from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
-from tests.ui.stall import gaps_while
+from tests.helpers import MINIMAL_CASE, make_vault
+from tests.ui.bundle_dialog_support import (
+    TIMEOUT_MS,
+    check_recipients,
+    export_with_dialog,
+    import_with_dialog,
+    open_session,
+    report_rows,
+    shot,
+    vault_of,
+)
 
-TIMEOUT_MS = 120_000
-
-
-# Sessions and helpers
-
-
-def open_session(path: Path, settings: QSettings, vault: Vault) -> VaultSession:
-    live = VaultSession(path, settings)
-    live._opened(vault)
-    return live
-
-
-@pytest.fixture
-def coord(qapp: object, tmp_path: Path, settings: QSettings) -> Iterator[VaultSession]:
-    """The coordinator's vault, a second session beside the ``session`` fixture's."""
-    path = tmp_path / "coord"
-    vault, _code = make_vault(path, user_name="cora", role="coordinator", name="Office")
-    live = open_session(path, settings, vault)
-    yield live
-    live.lock()
-
-
-@pytest.fixture(autouse=True)
-def jobs_end(qtbot: object) -> Iterator[None]:
-    """No test leaves a bundle thread running into the next one (or into tmp_path cleanup)."""
-    yield
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
-
-
-def shot(widget: QWidget, name: str) -> None:
-    folder = os.environ.get("INTAKE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        QApplication.processEvents()  # let pending relayouts (a hidden progress row) land
-        assert widget.grab().save(str(Path(folder) / f"{name}.png"))
-
-
-def vault_of(live: VaultSession) -> Vault:
-    assert live.vault is not None
-    return live.vault
-
-
-def check_recipients(dialog: ExportDialog, *names: str) -> None:
-    tree = dialog.recipient_list
-    for i in range(tree.topLevelItemCount()):
-        item = tree.topLevelItem(i)
-        wanted = item.text(0) in names
-        item.setCheckState(0, Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
-
-
-def start_export(
-    qtbot, live: VaultSession, out: Path, choice: int, selected: list[str], to: str
-) -> ExportDialog:
-    dialog = ExportDialog(live, selected)
-    dialog.show()
-    {SELECTED: dialog.selected_radio, ALL: dialog.all_radio, CHANGED: dialog.changed_radio}[
-        choice
-    ].click()
-    check_recipients(dialog, to)
-    dialog.set_output_path(out)
-    assert dialog.export_button.isEnabled()
-    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    return dialog
-
-
-def export_with_dialog(
-    qtbot, live: VaultSession, out: Path, to: str, choice: int = ALL, selected: list[str] = ()
-) -> ExportResult:
-    dialog = start_export(qtbot, live, out, choice, list(selected), to)
-    qtbot.waitUntil(lambda: dialog.job is None, timeout=TIMEOUT_MS)
-    result = dialog.written
-    assert result is not None, dialog.message.text()
-    dialog.close()
-    return result
-
-
-def import_with_dialog(qtbot, live: VaultSession, *paths: Path) -> ImportDialog:
-    dialog = ImportDialog(live)
-    dialog.show()
-    with qtbot.waitSignal(dialog.batch_finished, timeout=TIMEOUT_MS):
-        dialog.import_files(list(paths))
-    return dialog
-
-
-def report_rows(dialog: ImportDialog) -> list[tuple[str, str, str]]:
-    table = dialog.report
-    return [
-        tuple(table.item(r, c).text() for c in range(3))  # type: ignore[misc]
-        for r in range(table.rowCount())
-    ]
+pytestmark = pytest.mark.usefixtures("jobs_end")
 
 
 # Export, then import on the other side
@@ -368,137 +283,3 @@ def test_conflicts_are_shown_side_by_side_and_resolved(
     assert again.conflicts.count() == 0
     assert CaseStore(field).document(case_id)["title"] == "Rahimi family (office)"
     again.close()
-
-
-# Large exports: cancel, and the GUI thread keeps ticking
-
-
-class _Generated:
-    """A file-like object over generated 1 MiB chunks: never held whole in memory."""
-
-    def __init__(self, mib: int, seed: int) -> None:
-        self._block = os.urandom(1 << 20)
-        self._left, self._seed, self._n = mib, seed, 0
-
-    def read(self, _size: int = -1) -> bytes:
-        if self._left == 0:
-            return b""
-        self._left -= 1
-        self._n += 1
-        return bytes([self._seed, self._n % 256]) + self._block[2:]
-
-
-BIG_MIB = 200
-
-
-@pytest.fixture(scope="module")
-def big_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vault holding ~200 MiB of attachments in four cases, and a trusted recipient."""
-    path = tmp_path_factory.mktemp("big") / "vault"
-    vault, _ = make_vault(path)
-    with vault:
-        for i in range(4):
-            with vault.transaction():
-                info = BlobStore(vault).put(_Generated(BIG_MIB // 4, i), f"scan-{i}.bin")
-            item = {"sha256": info.sha256, "filename": f"scan-{i}.bin", "size": info.size}
-            item["media_type"] = info.media_type
-            document = {
-                "title": f"Payload {i}",
-                "route": "siv",
-                "evidence": [{"attachments": [item]}],
-            }
-            CaseStore(vault).add_case(document)
-        recipient = str(pyrage.x25519.Identity.generate().to_public())
-        TrustStore(vault).add_recipient("Office", recipient)
-    return path
-
-
-@pytest.fixture
-def big_session(big_vault: Path, settings: QSettings, qapp: object) -> Iterator[VaultSession]:
-    live = open_session(big_vault, settings, Vault.open(big_vault, PASSPHRASE))
-    yield live
-    live.lock()
-
-
-def test_cancelling_a_large_export_leaves_no_file(
-    qtbot, big_session: VaultSession, tmp_path: Path
-) -> None:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    out = folder / "big.intake"
-    dialog = start_export(qtbot, big_session, out, ALL, [], "Office")
-    qtbot.waitUntil(lambda: dialog.progress.value() >= 5, timeout=TIMEOUT_MS)
-    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.job is None, timeout=TIMEOUT_MS)
-    assert dialog.written is None and not dialog.result_box.isVisible()
-    assert "cancelled" in dialog.message.text()
-    assert list(folder.iterdir()) == []  # no final name, no temporary file
-    # Core's attachment reader thread has stopped before the job closed its
-    # connection (closing under it crashed the process).
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=TIMEOUT_MS)
-    assert [t for t in threading.enumerate() if t.name == "prefetch"] == []
-    rows = vault_of(big_session).conn.execute("SELECT count(*) FROM bundles_out").fetchone()
-    assert rows[0] == 0
-    assert dialog.export_button.isEnabled()  # ready to try again
-    dialog.close()
-
-
-def test_the_gui_thread_keeps_running_during_a_large_export(
-    qtbot, qapp, big_session: VaultSession, tmp_path: Path
-) -> None:
-    out = tmp_path / "big.intake"
-    dialog = ExportDialog(big_session, [])
-    dialog.show()
-    check_recipients(dialog, "Office")
-    dialog.set_output_path(out)
-    qapp.processEvents()  # its first paint is not part of the export
-    done: list[ExportResult] = []
-    dialog.exported.connect(done.append)
-    longest = gaps_while(qtbot, lambda: bool(done), dialog.export_button.click)
-    size = done[0].size >> 20
-    print(f"\nlongest GUI-thread stall during a {size} MiB export: {longest:.1f} ms")
-    assert done[0].attachments == 4 and out.is_file()
-    # Generous: a shared 2-core machine must not make this flaky. The real
-    # figure is benchmarks/gui_stall.py's (target 50 ms).
-    assert longest < 250
-    dialog.close()
-
-
-def test_locking_closes_the_dialogs_and_stops_the_export(
-    qtbot, big_session: VaultSession, tmp_path: Path
-) -> None:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    exporting = start_export(qtbot, big_session, folder / "big.intake", ALL, [], "Office")
-    browsing = ImportDialog(big_session)
-    browsing.show()
-    qtbot.waitUntil(lambda: exporting.progress.value() >= 5, timeout=TIMEOUT_MS)
-    with (
-        qtbot.waitSignal(exporting.finished, timeout=TIMEOUT_MS),
-        qtbot.waitSignal(browsing.finished, timeout=TIMEOUT_MS),
-    ):
-        big_session.lock()  # nothing from the vault stays on screen
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=TIMEOUT_MS)
-    assert list(folder.iterdir()) == []  # no bundle, no temporary file
-
-
-def test_cancelling_an_import_changes_nothing(
-    qtbot, big_vault: Path, coord: VaultSession, tmp_path: Path
-) -> None:
-    office = vault_of(coord)
-    bundle = tmp_path / "big.intake"
-    with Vault.open(big_vault, PASSPHRASE) as field:
-        export_to(field, office, bundle)
-        TrustStore(office).add_device("Field", identity.load(field.conn).signing_key)
-    dialog = ImportDialog(coord)
-    dialog.show()
-    dialog.import_files([bundle, bundle])
-    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=TIMEOUT_MS)
-    with qtbot.waitSignal(dialog.batch_finished, timeout=TIMEOUT_MS):
-        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-    rows = report_rows(dialog)
-    assert [w for _n, w, _d in rows] == ["Cancelled", "Not imported"]
-    assert CaseStore(office).count() == 0
-    assert office.conn.execute("SELECT count(*) FROM bundles_in").fetchone()[0] == 0
-    assert office.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 0
-    dialog.close()

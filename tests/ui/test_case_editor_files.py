@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +104,21 @@ def test_new_evidence_takes_files_and_shows_details(
 # Large files: streamed on a thread behind a progress dialog
 
 
-def _big_file(folder: Path, mib: int = 48) -> Path:
-    path = folder / "interview recording.mp4"
+@dataclass
+class Large:
+    path: Path  # 48 MiB of random bytes
+    evidence_id: str  # the evidence record shown in the editor
+    attachments: list[dict[str, Any]]  # what it listed before
+
+
+@pytest.fixture
+def large(editor: CaseEditor, session: VaultSession, tmp_path: Path, jobs_end: None) -> Large:
+    path = tmp_path / "interview recording.mp4"
     with path.open("wb") as out:
-        for _ in range(mib):
+        for _ in range(48):
             out.write(os.urandom(1 << 20))
-    return path
+    evidence_id = select(editor, "evidence", 0)
+    return Large(path, evidence_id, stored(session, evidence_id).body["attachments"])
 
 
 def _blob_rows(session: VaultSession) -> tuple[int, int]:
@@ -124,11 +134,9 @@ def _blob_rows(session: VaultSession) -> tuple[int, int]:
 
 
 def test_a_large_file_streams_on_a_thread_while_the_window_keeps_painting(
-    qtbot: Any, editor: CaseEditor, session: VaultSession, tmp_path: Path
+    qtbot: Any, editor: CaseEditor, session: VaultSession, large: Large
 ) -> None:
-    big = _big_file(tmp_path)
-    evidence_id = select(editor, "evidence", 0)
-    before = len(stored(session, evidence_id).body["attachments"])
+    big, evidence_id, before = large.path, large.evidence_id, len(large.attachments)
     blobs_before = _blob_rows(session)[0]
     ended: list[bool] = []
     editor.attaching_finished.connect(lambda: ended.append(True))
@@ -161,11 +169,9 @@ def test_a_large_file_streams_on_a_thread_while_the_window_keeps_painting(
 
 
 def test_cancelling_a_large_file_stores_nothing_of_it(
-    qtbot: Any, editor: CaseEditor, session: VaultSession, tmp_path: Path
+    qtbot: Any, editor: CaseEditor, session: VaultSession, large: Large
 ) -> None:
-    big = _big_file(tmp_path)
-    evidence_id = select(editor, "evidence", 0)
-    before = stored(session, evidence_id).body["attachments"]
+    big, evidence_id, before = large.path, large.evidence_id, large.attachments
     rows_before = _blob_rows(session)
     with qtbot.waitSignal(editor.attaching_finished, timeout=120_000):
         editor.attach_files([big])
@@ -180,11 +186,9 @@ def test_cancelling_a_large_file_stores_nothing_of_it(
 
 
 def test_locking_while_a_large_file_streams_still_stores_it_whole(
-    qtbot: Any, editor: CaseEditor, session: VaultSession, tmp_path: Path
+    qtbot: Any, editor: CaseEditor, session: VaultSession, large: Large
 ) -> None:
-    big = _big_file(tmp_path)
-    evidence_id = select(editor, "evidence", 0)
-    count = len(stored(session, evidence_id).body["attachments"])
+    big, evidence_id, count = large.path, large.evidence_id, len(large.attachments)
     with qtbot.waitSignal(editor.attaching_finished, timeout=10_000):
         editor.attach_files([big])
         job = editor.attach_job
