@@ -1,4 +1,10 @@
-"""``vault init | check | passwd | user | recovery-code | audit``."""
+"""``vault init | check | passwd | user | recovery-code | audit``.
+
+Who may change users and keys is decided in the core (core/permissions.py),
+not here: a refused role gets exit 13 from the same check the app meets.
+Names and audit fields printed for people go through ``safe``: a name stored
+by an older version, or typed into another vault, must not drive the terminal.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from ..core.i18n import N_, _
 from ..core.vault import ROLES, Vault
 from . import secrets_input
 from .context import Context, kdf_target_seconds
+from .text import safe
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -35,8 +42,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     passwd.add_argument(
         "--recovery", action="store_true", help=_("unlock with the recovery code instead")
     )
-    passwd.add_argument("--user", help=_("whose passphrase to reset (with --recovery)"))
+    passwd.add_argument(
+        "--user",
+        help=_("whose passphrase to reset (a caseworker, a coordinator, or with --recovery)"),
+    )
     passwd.set_defaults(handler=passwd_cmd)
+    with_code = _("unlock with the recovery code instead of a passphrase")
 
     users = sub.add_parser("user", parents=[common], help=_("users who can unlock this vault"))
     user_sub = users.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -44,17 +55,20 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
     add.add_argument("--new-passphrase-file", metavar="FILE")
+    add.add_argument("--recovery", action="store_true", help=with_code)
     add.set_defaults(handler=user_add)
     listing = user_sub.add_parser("list", parents=[common])
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=user_list)
     remove = user_sub.add_parser("remove", parents=[common])
     remove.add_argument("name")
+    remove.add_argument("--recovery", action="store_true", help=with_code)
     remove.set_defaults(handler=user_remove)
 
     code = sub.add_parser(
         "recovery-code", parents=[common], help=_("replace the recovery code (shown once)")
     )
+    code.add_argument("--recovery", action="store_true", help=with_code)
     code.set_defaults(handler=recovery_cmd)
 
     log = sub.add_parser("audit", parents=[common], help=_("show the audit log"))
@@ -68,9 +82,20 @@ def _print_recovery_code(code: str) -> None:
     print(f"    {code}")
 
 
+def open_for_managing(ctx: Context, recovery: bool) -> Vault:
+    """The vault unlocked with the passphrase, or with the recovery code (``--recovery``)."""
+    if not recovery:
+        return ctx.open_vault()
+    vault = Vault.open_with_recovery(ctx.vault_path, secrets_input.recovery_code())
+    ctx.adopt(vault)
+    return vault
+
+
 def init_vault(ctx: Context) -> int:
     args = ctx.args
-    passphrase = secrets_input.new_passphrase(args.passphrase_file, secrets_input.PASSPHRASE_ENV)
+    passphrase = secrets_input.new_passphrase(
+        args.passphrase_file, secrets_input.PASSPHRASE_ENV, secrets_input.PASSPHRASE_OPTION
+    )
     vault, code = Vault.create(
         ctx.vault_path,
         passphrase,
@@ -92,7 +117,11 @@ def init_vault(ctx: Context) -> int:
             }
         )
     else:
-        print(_("Created the vault {name} at {path}.").format(name=vault.name, path=vault.path))
+        print(
+            _("Created the vault {name} at {path}.").format(
+                name=safe(vault.name), path=safe(str(vault.path))
+            )
+        )
         _print_recovery_code(code)
     return 0
 
@@ -127,21 +156,20 @@ def passwd_cmd(ctx: Context) -> int:
         target = args.user or users[0].name
     else:
         vault = ctx.open_vault()
-        if args.user not in (None, vault.user.name):
-            raise InvalidInput(N_("Only the recovery code can reset another user's passphrase."))
-        target = vault.user.name
+        # Another user's: the core refuses a role that may not reset it (exit 13).
+        target = args.user or vault.user.name
     new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.NEW_PASSPHRASE_ENV)
     vault.change_passphrase(new, target)
-    print(_("The passphrase of {user} was changed.").format(user=target))
+    print(_("The passphrase of {user} was changed.").format(user=safe(target)))
     return 0
 
 
 def user_add(ctx: Context) -> int:
-    vault = ctx.open_vault()
     args = ctx.args
+    vault = open_for_managing(ctx, args.recovery)
     new = secrets_input.new_passphrase(args.new_passphrase_file, secrets_input.NEW_PASSPHRASE_ENV)
     user = vault.add_user(args.name, args.role, new)
-    print(_("Added {user} ({role}).").format(user=user.name, role=user.role))
+    print(_("Added {user} ({role}).").format(user=safe(user.name), role=safe(user.role)))
     return 0
 
 
@@ -151,18 +179,18 @@ def user_list(ctx: Context) -> int:
         ctx.print_json([{"name": u.name, "role": u.role} for u in users])
     else:
         for u in users:
-            print(f"{u.name}\t{u.role}")
+            print(f"{safe(u.name)}\t{safe(u.role)}")
     return 0
 
 
 def user_remove(ctx: Context) -> int:
-    ctx.open_vault().remove_user(ctx.args.name)
-    print(_("Removed {user}.").format(user=ctx.args.name))
+    open_for_managing(ctx, ctx.args.recovery).remove_user(ctx.args.name)
+    print(_("Removed {user}.").format(user=safe(ctx.args.name)))
     return 0
 
 
 def recovery_cmd(ctx: Context) -> int:
-    _print_recovery_code(ctx.open_vault().new_recovery_code())
+    _print_recovery_code(open_for_managing(ctx, ctx.args.recovery).new_recovery_code())
     return 0
 
 
@@ -173,5 +201,6 @@ def audit_cmd(ctx: Context) -> int:
         ctx.print_json([e.__dict__ for e in entries])
     else:
         for e in entries:
-            print(f"{e.seq}\t{e.at}\t{e.user}\t{e.action}\t{e.record_id or ''}")
+            fields = (e.at, e.user, e.action, e.record_id or "")
+            print("\t".join([str(e.seq), *(safe(str(field)) for field in fields)]))
     return 0

@@ -35,11 +35,16 @@ from .session import VaultSession
 
 
 def change_own_passphrase(vault: Vault, current: str, new: str) -> None:
-    """Check ``current`` against this user's slot, then rewrap the slot under ``new``."""
-    slot = vault.header.slot(vault.user.slot_id)
-    if slot is None or vault.header.open(slot, current) is None:
+    """Check ``current`` against this user's slot, then rewrap the slot under ``new``.
+
+    The slot is read from disk, not from the copy made at unlock: after a
+    change from the command line the old passphrase must not count as current.
+    """
+    header = vault.reload_header()
+    slot = header.slot(vault.user.slot_id)
+    if slot is not None and header.open(slot, current) is None:
         raise WrongPassphrase(N_("The current passphrase is wrong."))
-    vault.change_passphrase(new)
+    vault.change_passphrase(new)  # a removed slot: the core says so
 
 
 class ChangePassphraseDialog(QDialog):

@@ -4,9 +4,11 @@ Adding a user, changing a passphrase and replacing the recovery code each
 derive a key with Argon2id (about a second on a calibrated vault). They run
 on a pool thread against ``vault.clone()``, never against the session's own
 connection: SQLite connections must not be shared between threads, and the
-GUI thread may save a case meanwhile. The clone writes ``keyslots.json``;
-back on the GUI thread the session's vault adopts the clone's header, so the
-next slot change starts from what is on disk.
+GUI thread may save a case meanwhile. The clone changes ``keyslots.json``
+under the vault folder's key-slot lock, re-reading it from disk first (the
+command line may have changed it since the app unlocked); back on the GUI
+thread the session's vault adopts the clone's header, which is what is on
+disk now.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def run_keyslot_job(
     owner.destroyed.connect(lambda *_args: alive.clear())
 
     def adopt_header() -> None:
-        # Also after a failure: the header may have been written before it.
+        # Also after a failure: the header may have been re-read or written before it.
         if session.vault is vault:
             vault.header = clone.header
 

@@ -9,7 +9,10 @@ from .qt import QButtonGroup, QLabel, QRadioButton, Qt, QVBoxLayout, QWidget
 
 ROLE_HELP = {
     "caseworker": N_("Interviews families and records their cases on this laptop."),
-    "translator": N_("Types statements in Dari or Pashto with their English translation."),
+    "translator": N_(
+        "Types statements in Dari or Pashto with their English translation. Cannot add"
+        " users or trust other devices."
+    ),
     "coordinator": N_("Receives bundles from field laptops, checks them and passes them on."),
 }
 

@@ -4,15 +4,21 @@ Mirrors the user and key-slot half of ``core/vault.py``. Slow changes
 (adding a user, a new passphrase, a new recovery code: Argon2id) run in
 their own dialogs on a pool thread; removing a user is quick and runs here
 after a confirmation. The dialog closes itself when the session locks.
+
+Who may do what is the core's rule (``core/permissions.py``): the buttons a
+role may not use are disabled with the reason in a tooltip and in a line of
+text, and a refusal the core still makes (another program changed the vault
+meanwhile) is shown here, in the dialog.
 """
 
 from __future__ import annotations
 
+from ..core import permissions
 from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.vault import RECOVERY_USER, User
 from .add_user_dialog import AddUserDialog
-from .bidi import show_in_natural_direction
+from .bidi import isolate, select_row, show_in_natural_direction
 from .change_passphrase_dialog import ChangePassphraseDialog
 from .confirm import confirm_destructive
 from .labels import role_label
@@ -79,7 +85,19 @@ class UsersDialog(QDialog):
             )
         )
         people_about.setWordWrap(True)
+        # Shown to a role that may not manage users: why some buttons are off.
+        self.role_note = QLabel(
+            _(
+                "As a translator you can change only your own passphrase. A caseworker or a "
+                "coordinator adds and removes users and replaces the recovery code."
+            )
+        )
+        self.role_note.setObjectName("usersRoleNote")
+        self.role_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.role_note.setWordWrap(True)
+        self.role_note.setStyleSheet("font-style: italic;")
         people_layout.addWidget(people_about)
+        people_layout.addWidget(self.role_note)
         people_layout.addWidget(self.table)
         people_layout.addLayout(row)
 
@@ -168,25 +186,41 @@ class UsersDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, user.name)
                 self.table.setItem(row, column, item)
             if user.name == select:
-                self.table.selectRow(row)
+                select_row(self.table, row)  # selectRow() selects nothing right to left
         self._update_buttons()
 
     def selected_name(self) -> str | None:
         items = self.table.selectedItems()
         return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
 
+    def may(self, action: str) -> bool:
+        me = self.me()
+        return me is not None and permissions.may(me, action)
+
     def _update_buttons(self) -> None:
         me = self.me()
         users = self.users()
         selected = self.selected_name()
-        removable = selected is not None and len(users) > 1 and (me is None or selected != me.name)
-        self.remove.setEnabled(removable)
-        if selected is not None and me is not None and selected == me.name:
-            self.remove.setToolTip(_("You cannot remove yourself."))
+        may_add = self.may(permissions.ADD_USER)
+        may_remove = self.may(permissions.REMOVE_USER)
+        self.role_note.setVisible(me is not None and not may_add)
+        self.add.setEnabled(may_add)
+        self.add.setToolTip("" if may_add else _("Only a caseworker or a coordinator can do this."))
+        if not may_remove:
+            reason = _("Only a caseworker or a coordinator can do this.")
+        elif selected is not None and me is not None and selected == me.name:
+            reason = _("You cannot remove yourself.")
         elif len(users) <= 1:
-            self.remove.setToolTip(_("The last user cannot be removed."))
+            reason = _("The last user cannot be removed.")
         else:
-            self.remove.setToolTip("")
+            reason = ""
+        self.remove.setEnabled(selected is not None and not reason)
+        self.remove.setToolTip(reason)
+        may_replace = self.may(permissions.REPLACE_RECOVERY_CODE)
+        self.replace_code.setEnabled(may_replace)
+        self.replace_code.setToolTip(
+            "" if may_replace else _("Only a caseworker or a coordinator can do this.")
+        )
         opened_with_code = me is not None and me.role == RECOVERY_USER
         self.change.setEnabled(me is not None and not opened_with_code)
         self.change.setToolTip(
@@ -209,7 +243,7 @@ class UsersDialog(QDialog):
             self.reload(select=user.name)
             self.message.setText(
                 _("{name} can now unlock this vault as {role}.").format(
-                    name=user.name, role=role_label(user.role)
+                    name=isolate(user.name), role=role_label(user.role)
                 )
             )
 
@@ -236,7 +270,7 @@ class UsersDialog(QDialog):
             _(
                 "Remove {name}? Their passphrase will no longer unlock this vault. Their past "
                 "work stays in the cases and the audit log."
-            ).format(name=name),
+            ).format(name=isolate(name)),
             _("Remove"),
             lambda: self._remove(name),
         )
@@ -248,10 +282,14 @@ class UsersDialog(QDialog):
         try:
             vault.remove_user(name)
         except IntakeError as exc:
+            # The list may be stale (another program changed the users): show it as it is.
+            self.reload(select=name)
             self.message.setText(str(exc))
             return
         self.reload()
-        self.message.setText(_("{name} can no longer unlock this vault.").format(name=name))
+        self.message.setText(
+            _("{name} can no longer unlock this vault.").format(name=isolate(name))
+        )
 
     def _on_locked(self) -> None:
         self.table.setRowCount(0)

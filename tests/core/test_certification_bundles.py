@@ -58,8 +58,10 @@ class Field:
 @pytest.fixture(scope="module")
 def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Field]:
     root = tmp_path_factory.mktemp("certified")
-    vault, _ = make_vault(root / "field", user_name="zarghuna", role="translator", name="Field")
-    vault.add_user("farida", "caseworker", CASEWORKER_PASSPHRASE)
+    vault, code = make_vault(root / "field", user_name="zarghuna", role="translator", name="Field")
+    # A translator may not add users or trust keys (docs/roles.md); the recovery code may.
+    with Vault.open_with_recovery(vault.path, code) as recovery:
+        recovery.add_user("farida", "caseworker", CASEWORKER_PASSPHRASE)
     store = CaseStore(vault)
     certified, voided = store.add_case(MINIMAL_CASE), store.add_case(MINIMAL_CASE)
     statements = {c: store.children(c, "statement")[0].id for c in (certified, voided)}
@@ -80,7 +82,8 @@ def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Field]:
 def coordinator(field: Field, tmp_path: Path) -> Iterator[Vault]:
     vault, _ = make_vault(tmp_path / "coord", user_name="cora", role="coordinator")
     # The field laptop's name for it must be new: the field vault lives for the module.
-    introduce(field.vault, vault, "Field laptop", f"Office {uuid.uuid4().hex[:8]}")
+    with Vault.open(field.vault.path, CASEWORKER_PASSPHRASE) as caseworker:
+        introduce(caseworker, vault, "Field laptop", f"Office {uuid.uuid4().hex[:8]}")
     yield vault
     vault.close()
 

@@ -174,20 +174,20 @@ def test_a_new_recovery_code_replaces_the_old_one(vault_path: Path) -> None:
 
 def test_users_each_unlock_with_their_own_passphrase(vault_path: Path) -> None:
     vault, _ = make_vault(vault_path, user_name="farida")
-    vault.add_user("Zarghuna", "translator", "translator passphrase")
+    vault.add_user("Zarghuna", "coordinator", "coordinator passphrase")
     with pytest.raises(InvalidInput):
         vault.add_user("Zarghuna", "translator", "another passphrase")
     with pytest.raises(InvalidInput):
         vault.add_user("x", "administrator", "another passphrase")
     vault.close()
-    with Vault.open(vault_path, "translator passphrase") as translator:
-        assert (translator.user.name, translator.user.role) == ("Zarghuna", "translator")
-        assert {u.name for u in translator.users()} == {"farida", "Zarghuna"}
+    with Vault.open(vault_path, "coordinator passphrase") as coordinator:
+        assert (coordinator.user.name, coordinator.user.role) == ("Zarghuna", "coordinator")
+        assert {u.name for u in coordinator.users()} == {"farida", "Zarghuna"}
         with pytest.raises(InvalidInput):
-            translator.remove_user("Zarghuna")  # not yourself
-        translator.remove_user("farida")
+            coordinator.remove_user("Zarghuna")  # not yourself
+        coordinator.remove_user("farida")
         with pytest.raises(NotFound):
-            translator.remove_user("farida")
+            coordinator.remove_user("farida")
     with pytest.raises(WrongPassphrase):
         Vault.open(vault_path, PASSPHRASE)
 

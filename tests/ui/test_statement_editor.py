@@ -65,8 +65,10 @@ def open_session(vault: Vault, tmp_path: Path) -> VaultSession:
 
 @pytest.fixture
 def translator(qapp: object, tmp_path: Path) -> Iterator[VaultSession]:
-    vault, _ = make_vault(tmp_path / "vault", user_name="zarghuna", role="translator")
-    vault.add_user("farida", "caseworker", CASEWORKER_PASSPHRASE)
+    vault, code = make_vault(tmp_path / "vault", user_name="zarghuna", role="translator")
+    # A translator may not add users (docs/roles.md); the recovery code may.
+    with Vault.open_with_recovery(vault.path, code) as recovery:
+        recovery.add_user("farida", "caseworker", CASEWORKER_PASSPHRASE)
     CaseStore(vault).add_case(DOCUMENT)
     live = open_session(vault, tmp_path)
     yield live
