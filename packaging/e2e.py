@@ -25,9 +25,11 @@ CASE = {
     "title": "Ahmadzai family",
     "route": "humanitarian_parole",
     "people": [
-        {"full_name": "محمد نور احمدزی", "role": "beneficiary"},
+        {"id": "p1", "full_name": "محمد نور احمدزی", "role": "beneficiary"},
         {"full_name": "ښکلې ځدراڼ", "role": "family_member"},
     ],
+    # Export refuses a case whose recorded consent does not cover sharing it.
+    "consents": [{"person": "p1", "scope": ["share_with_counsel"], "given_on": "2026-11-20"}],
     "statements": [
         {
             "language": "ps",

@@ -305,8 +305,12 @@ def describe(
     month_style: str = "latin",
     calendar_label: Callable[[str], str] = calendar_name,
     unknown: str | None = None,
+    estimate_text: Callable[[str], str] = str,
 ) -> str:
     """A fuzzy date for people: ``15 Hamal 1365 (Solar Hijri) = 1986-04-04``.
+
+    ``estimate_text`` wraps the Gregorian estimate (the app isolates it: after a
+    Dari calendar name, "1986-04-04" would otherwise be shown as 04-04-1986).
 
     In the interface language: Latin month names, calendar names and the word
     for an unknown date (``unknown``, unless given) go through the catalog.
@@ -331,7 +335,8 @@ def describe(
         text += f" ({calendar_label(calendar)})"
     estimate = value.get("gregorian") or gregorian_estimate(calendar, precision, year, month, day)
     if estimate and calendar != GREGORIAN:
-        text += f" = {estimate}" if precision == "day" else f" ~ {estimate}"
+        shown = estimate_text(estimate)
+        text += f" = {shown}" if precision == "day" else f" ~ {shown}"
     return text
 
 

@@ -14,8 +14,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import InvalidInput
+from .i18n import N_
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+
+
+def require_file(path: Path, shown: str | None = None) -> None:
+    """Refuse a missing path, a folder or a device, each saying which it is."""
+    shown = str(path) if shown is None else shown
+    if path.is_dir():
+        raise InvalidInput(N_("{path} is a folder, not a file."), path=shown)
+    if path.exists() and not path.is_file():
+        raise InvalidInput(N_("{path} is not a regular file."), path=shown)
+    if not path.is_file():
+        raise InvalidInput(N_("There is no file {path}."), path=shown)
 
 
 def restrict_umask() -> None:

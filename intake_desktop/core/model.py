@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import calendars
 from .attestations import CERTIFICATION_SPEC, READ_BACK_SPEC, check_shape
 from .fields import (
     Boolean,
@@ -49,6 +50,14 @@ SCRIPTS = ("arabic", "latin", "cyrillic", "other")
 SYSTEM_FIELDS = ("id", "version", "created_at", "updated_at", "updated_by", "checks")
 
 
+# One whole sentence per calendar, so each translates as a sentence.
+_NOT_A_DATE = {
+    calendars.GREGORIAN: N_("{path}: is not a real date in the Gregorian calendar."),
+    calendars.SOLAR_HIJRI: N_("{path}: is not a real date in the Solar Hijri calendar."),
+    calendars.LUNAR_HIJRI: N_("{path}: is not a real date in the Lunar Hijri calendar."),
+}
+
+
 def _check_fuzzy_date(value: dict[str, Any] | None, path: str) -> None:
     """Dates as Afghan documents write them: calendar, precision, original text."""
     if value is None:
@@ -60,7 +69,19 @@ def _check_fuzzy_date(value: dict[str, Any] | None, path: str) -> None:
             raise invalid(f"{path}.{part}", N_("{path}: is required for this precision."))
     if precision == "unknown" and (year or month or day):
         raise invalid(f"{path}.precision", N_("{path}: is unknown but a date was given."))
-    exact = value["calendar"] == "gregorian" and precision == "day"
+    calendar = value["calendar"]
+    if precision != "unknown":
+        # The app's date editor refuses these too: a day the month lacks
+        # (30 February, 31 Mizan, 30 Hut of a common year), or a date with no
+        # Gregorian equivalent in years 1-9999 (nothing to sort or age it by).
+        if month is not None and day is not None:
+            if day > calendars.days_in_month(calendar, year, month):
+                raise invalid(f"{path}.day", _NOT_A_DATE[calendar])
+            if not calendars.is_valid(calendar, year, month, day):
+                raise invalid(f"{path}.year", _NOT_A_DATE[calendar])
+        if calendars.gregorian_estimate(calendar, precision, year, month, day) is None:
+            raise invalid(f"{path}.year", _NOT_A_DATE[calendar])
+    exact = calendar == "gregorian" and precision == "day"
     if exact and value["gregorian"] not in (None, f"{year:04d}-{month:02d}-{day:02d}"):
         raise invalid(f"{path}.gregorian", N_("{path}: does not match the date."))
 

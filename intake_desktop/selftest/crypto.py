@@ -128,23 +128,23 @@ def age_worker(work: Path) -> str:
     out = work / "worker.age"
     os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     payload = SAMPLE * 4096  # ~150 KiB: more than one age chunk
-    report = json.loads(_run_worker(["encrypt", str(out), str(identity.to_public())], payload))
+    channel = WorkerChannel.encrypt(out, [str(identity.to_public())])
+    report = json.loads(_run_worker(channel, payload))
     if report.get("size") != out.stat().st_size:
         raise CheckFailed(_("the worker reported a size that does not match its file"))
-    plain = _run_worker(["decrypt", str(out)], str(identity).encode("ascii") + b"\n")
+    plain = _run_worker(WorkerChannel.decrypt(out), str(identity).encode("ascii") + b"\n")
     if plain != payload:
         raise CheckFailed(_("the worker's decryption did not return the plaintext"))
     stranger = str(pyrage.x25519.Identity.generate()).encode("ascii") + b"\n"
     try:
-        _run_worker(["decrypt", str(out)], stranger)
+        _run_worker(WorkerChannel.decrypt(out), stranger)
     except IntakeError:
         program = Path(worker_command()[0]).name
         return " ".join([program, *worker_command()[1:]])
     raise CheckFailed(_("the worker decrypted with another identity"))
 
 
-def _run_worker(args: list[str], data: bytes) -> bytes:
-    channel = WorkerChannel(args)
+def _run_worker(channel: WorkerChannel, data: bytes) -> bytes:
     try:
         channel.stdin.write(data)
         return channel.finish(timeout=60)

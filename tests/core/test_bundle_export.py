@@ -149,17 +149,24 @@ def test_the_worker_never_writes_through_a_link_put_in_place_of_its_file(
     tmp_path: Path,
 ) -> None:
     """Someone with access to the output folder swaps the temporary file for a link."""
+    import json
     import subprocess
 
+    from intake_desktop.core.bundle.channel import WorkerChannel
     from intake_desktop.core.bundle.worker import clean_environment, command
 
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"keep me")
     link = tmp_path / "bundle.intake.tmp"
     link.symlink_to(victim)
+    # The parent opens the file for the worker (POSIX) ...
+    with pytest.raises(InvalidInput):
+        WorkerChannel.encrypt(link, [TO[0].recipient])
+    # ... and the worker, told a path instead (Windows), opens it the same way.
+    header = {"path": str(link), "recipients": [TO[0].recipient]}
     done = subprocess.run(
-        [*command(), "encrypt", str(link), TO[0].recipient],
-        input=b"plaintext",
+        [*command(), "encrypt"],
+        input=json.dumps(header).encode() + b"\nplaintext",
         capture_output=True,
         env=clean_environment(),
         timeout=60,

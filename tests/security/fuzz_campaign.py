@@ -254,10 +254,14 @@ class PlainChannel:
 
     current = b""
 
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self) -> None:
         self.stdin = io.BytesIO()
         self.stdout = io.BytesIO(PlainChannel.current)
         self.proc = _Proc()
+
+    @classmethod
+    def decrypt(cls, _bundle: Path) -> PlainChannel:
+        return cls()
 
     def finish(self, timeout: float | None = None) -> bytes:
         return self.stdout.read()

@@ -1,15 +1,23 @@
-"""The parent's side of the crypto worker: start it, talk to it, read its verdict."""
+"""The parent's side of the crypto worker: start it, talk to it, read its verdict.
+
+The worker's command line names only the action: the file and the
+recipients go over its stdin (see worker.py), because any account on the
+machine can read a process's command line.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
-from typing import IO
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
 
-from ..errors import BundleRejected, IntakeError
+from ..errors import BundleRejected, IntakeError, InvalidInput
 from ..i18n import N_
-from .worker import clean_environment, command
+from .worker import NOFOLLOW, clean_environment, command
 
 PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031  # Linux; elsewhere the default pipe size stays
@@ -27,17 +35,59 @@ def _widen(pipe: IO[bytes] | None) -> None:
             fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
 
 
+# A child inherits a descriptor by number on POSIX only (subprocess's pass_fds).
+INHERIT_FILE = os.name == "posix"
+
+
 class WorkerChannel:
-    def __init__(self, args: list[str]) -> None:
-        self.proc = subprocess.Popen(
-            [*command(), *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=clean_environment(),
-        )
+    """One worker process: ``WorkerChannel.encrypt(...)`` or ``WorkerChannel.decrypt(...)``."""
+
+    @classmethod
+    def encrypt(cls, out: Path, recipients: Sequence[str]) -> WorkerChannel:
+        """Encrypt what is written to ``stdin`` into ``out``, a 0600 file made with O_EXCL."""
+        header: dict[str, Any] = {"recipients": list(recipients)}
+        return cls("encrypt", out, os.O_RDWR | NOFOLLOW, header)
+
+    @classmethod
+    def decrypt(cls, bundle: Path) -> WorkerChannel:
+        """Decrypt ``bundle`` to ``stdout``, once the identity's line is written to ``stdin``."""
+        return cls("decrypt", bundle, os.O_RDONLY, {})
+
+    def __init__(self, action: str, file: Path, flags: int, header: dict[str, Any]) -> None:
+        fd = -1
+        if INHERIT_FILE:
+            try:
+                # Opened here and handed down: the worker never opens a path by
+                # name, and for export never follows a link put in place of the
+                # temporary file.
+                fd = os.open(file, flags)
+            except OSError:
+                if action == "encrypt":
+                    raise InvalidInput(
+                        N_("The bundle's temporary file could not be opened; nothing was written.")
+                    ) from None
+                raise InvalidInput(N_("The file {path} cannot be read."), path=str(file)) from None
+            header = {**header, "fd": fd}
+        else:
+            header = {**header, "path": str(file)}
+        try:
+            self.proc = subprocess.Popen(
+                [*command(), action],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=clean_environment(),
+                pass_fds=(fd,) if fd >= 0 else (),
+            )
+        finally:
+            if fd >= 0:
+                os.close(fd)  # the worker holds its own copy now
         for pipe in (self.proc.stdin, self.proc.stdout):
             _widen(pipe)
+        # A worker that died at once says why when the caller next reads or waits.
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.stdin.write(json.dumps(header).encode("utf-8") + b"\n")
+            self.stdin.flush()
 
     @property
     def stdin(self) -> IO[bytes]:

@@ -5,21 +5,29 @@ badly beside another busy Python thread (DESIGN.md, measured facts), so the
 app never runs it on the GUI thread or beside the tar stream: the parent
 streams plaintext over a pipe and this process does the age work.
 
-    encrypt OUT RECIPIENT...  plaintext on stdin  -> ciphertext written to OUT
-                              (an existing 0600 file); prints {"size"}
-    decrypt IN                identity on stdin's first line -> plaintext on stdout
+    encrypt   stdin: a header line, then the plaintext -> ciphertext into the file;
+              prints {"size"}
+    decrypt   stdin: a header line, then the identity's line -> plaintext on stdout
+
+The header is one JSON line: {"fd": N} names a file descriptor the parent
+opened and handed down (POSIX), {"path": P} a file to open (Windows, where a
+child cannot inherit a descriptor by number); "recipients" lists an
+export's age recipients. Nothing but the action is in argv: every account
+can read a command line (/proc), and a bundle's name, its temporary file's
+name and its recipients say who a case is about and where it goes. The
+identity, too, travels over stdin.
 
 Failures are one JSON line on stderr, {"error": template, "params": {...}},
-and exit status 1; the parent turns it back into the same error. The
-identity travels over stdin, never argv (visible in /proc).
+and exit status 1; the parent turns it back into the same error.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
-from pathlib import Path
+from typing import Any
 
 import pyrage
 
@@ -44,19 +52,55 @@ def clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
 
 
-def encrypt(out_path: Path, recipients: list[str]) -> dict[str, object]:
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+HEADER_BYTES = 1 << 16  # far more than the recipients an export may name
+
+
+def read_header() -> dict[str, Any]:
+    """The first line of stdin, read a byte at a time so no plaintext is read ahead.
+
+    pyrage then reads the rest of the pipe itself (``/dev/stdin``), so a
+    buffered reader here would swallow the start of the tar stream.
+    """
+    line = bytearray()
+    while not line.endswith(b"\n"):
+        byte = os.read(0, 1)
+        if not byte or len(line) >= HEADER_BYTES:
+            raise ValueError("no header")
+        line += byte
+    header = json.loads(line)
+    if not isinstance(header, dict):
+        raise ValueError("bad header")
+    return header
+
+
+def open_file(header: dict[str, Any], flags: int) -> int:
+    """The descriptor of the header's file: inherited, or opened here with ``flags``."""
+    if "fd" in header:
+        fd = header["fd"]
+        if isinstance(fd, bool) or not isinstance(fd, int) or fd < 3:
+            raise ValueError("bad descriptor")
+    else:
+        path = header["path"]
+        if not isinstance(path, str):
+            raise ValueError("bad path")
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError("not a regular file")
+    return fd
+
+
+def encrypt(fd: int, recipients: list[str]) -> dict[str, object]:
     keys = [pyrage.x25519.Recipient.from_str(r) for r in recipients]
-    # The parent made this file (O_EXCL, 0600): never write through a link
-    # someone put in its place.
-    fd = os.open(out_path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "r+b") as out:
         out.truncate(0)
-        by_path = Path(f"/dev/fd/{fd}")
-        if by_path.exists() and Path("/dev/stdin").exists():
+        by_fd = f"/dev/fd/{fd}"
+        if os.path.exists(by_fd) and os.path.exists("/dev/stdin"):
             # pyrage's own file I/O costs about a third less CPU than its calls
             # into Python file objects, and the CPU is what export is short of.
             # /dev/fd/N reopens this very file, whatever its name now points at.
-            pyrage.encrypt_file("/dev/stdin", str(by_path), keys)
+            pyrage.encrypt_file("/dev/stdin", by_fd, keys)
         else:  # no /dev/fd (Windows)
             pyrage.encrypt_io(sys.stdin.buffer, out, keys)
             out.flush()
@@ -64,9 +108,9 @@ def encrypt(out_path: Path, recipients: list[str]) -> dict[str, object]:
         return {"size": os.fstat(fd).st_size}
 
 
-def decrypt(in_path: Path, identity: str) -> None:
+def decrypt(fd: int, identity: str) -> None:
     key = pyrage.x25519.Identity.from_str(identity)
-    with in_path.open("rb") as bundle:
+    with os.fdopen(fd, "rb") as bundle:
         # Check the header of the very bytes we decrypt (no swap in between):
         # a passphrase (scrypt) file must never reach pyrage.
         read_age_header(bundle)
@@ -86,16 +130,21 @@ def main(argv: list[str]) -> int:
     # Started with exec, which resets "dumpable": the worker holds the age identity.
     harden_process()
     try:
-        if argv[:1] == ["encrypt"] and len(argv) >= 3:
-            print(json.dumps(encrypt(Path(argv[1]), argv[2:])), flush=True)
-        elif argv[:1] == ["decrypt"] and len(argv) == 2:
+        if argv == ["encrypt"]:
+            header = read_header()
+            recipients = header["recipients"]
+            if not isinstance(recipients, list) or not recipients:
+                raise ValueError("no recipients")
+            # The parent made this file (O_EXCL, 0600): never write through a
+            # link someone put in its place.
+            fd = open_file(header, os.O_RDWR | NOFOLLOW)
+            print(json.dumps(encrypt(fd, [str(r) for r in recipients])), flush=True)
+        elif argv == ["decrypt"]:
+            fd = open_file(read_header(), os.O_RDONLY)
             identity = sys.stdin.buffer.readline(4096).decode("ascii").strip()
-            decrypt(Path(argv[1]), identity)
+            decrypt(fd, identity)
         else:
-            print(
-                json.dumps({"error": "usage: encrypt OUT RECIPIENT... | decrypt IN"}),
-                file=sys.stderr,
-            )
+            print(json.dumps({"error": "usage: encrypt | decrypt"}), file=sys.stderr)
             return 2
     except IntakeError as exc:
         print(json.dumps({"error": exc.template, "params": _plain(exc.params)}), file=sys.stderr)
