@@ -63,6 +63,8 @@ class BundleBench:
                 {
                     "title": f"Payload {i}",
                     "route": "humanitarian_parole",
+                    # Export refuses a case whose consent does not cover sharing.
+                    "consents": [{"scope": ["share_with_counsel"]}],
                     "evidence": [
                         {
                             "attachments": [

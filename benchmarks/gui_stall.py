@@ -83,6 +83,7 @@ def _make_vault(path: Path, size_mib: int) -> None:
                 {
                     "title": f"Payload {i}",
                     "route": "humanitarian_parole",
+                    "consents": [{"scope": ["share_with_counsel"]}],
                     "evidence": [{"attachments": [item]}],
                 }
             )

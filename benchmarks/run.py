@@ -60,6 +60,7 @@ TARGETS: dict[str, Target] = {
     "import_vs_age_cli": Target(0.3, higher_is_better=True, unit="x"),
     "export_peak_rss_mib": Target(150, unit="MiB"),
     "import_peak_rss_mib": Target(150, unit="MiB"),
+    "large_case_vs_spread_ratio": Target(1.5, unit="x"),
     "gui_cold_start_ms": Target(1000),
     "gui_export_max_stall_ms": Target(50),
 }
@@ -241,6 +242,16 @@ class Bench(BundleBench):
                 if name in figures:
                     self.results[name] = float(figures[name])
 
+    def bench_large_case(self) -> None:
+        """One case of many people against the same people spread over cases (issue 13)."""
+        import large_case
+
+        people = 2_000 if self.quick else 20_000
+        figures = large_case.measure(self.work / "large-case", people, cases=20)
+        self.results["large_case_vs_spread_ratio"] = figures.pop("large_case_vs_spread_ratio")
+        self.notes.update(figures)
+        self.notes["large_case_people"] = people
+
     def close(self) -> None:
         if self._vault is not None:
             self._vault.close()
@@ -254,6 +265,7 @@ ORDER = (
     "memory_security",
     "unlock",
     "bundles",
+    "large_case",
     "gui",
 )
 

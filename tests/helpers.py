@@ -22,6 +22,8 @@ MINIMAL_CASE = {
             "translation": {"language": "en", "text": "We came from Kabul"},
         }
     ],
+    # Export refuses a case whose consent does not cover sharing with counsel.
+    "consents": [{"scope": ["share_with_counsel"], "given_on": "2026-11-01", "form": "written"}],
 }
 
 

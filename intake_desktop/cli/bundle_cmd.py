@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core import consent
 from ..core.bundle import importer, merge
 from ..core.bundle.export import export_bundle
 from ..core.bundle.format import RecipientRef
-from ..core.errors import InvalidInput
+from ..core.errors import RECORD_NOUNS, InvalidInput
 from ..core.i18n import N_, _
 from ..core.trust import TrustStore
 from .context import Context
@@ -32,6 +33,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     which.add_argument("--all", action="store_true", help=_("every case"))
     which.add_argument("--case", action="append", metavar="ID", help=_("a case (repeatable)"))
     export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument(
+        "--override-consent",
+        action="store_true",
+        help=_("export cases whose recorded consent does not cover it (audited per case)"),
+    )
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=export_cmd)
 
@@ -69,7 +75,30 @@ def export_cmd(ctx: Context) -> int:
     vault = ctx.open_vault()
     entries = TrustStore(vault).resolve_recipients(args.to)
     recipients = [RecipientRef(e.name, e.key, e.fingerprint) for e in entries]
-    result = export_bundle(vault, recipients, Path(args.out), None if args.all else args.case)
+    try:
+        result = export_bundle(
+            vault,
+            recipients,
+            Path(args.out),
+            None if args.all else args.case,
+            override_consent=args.override_consent,
+        )
+    except consent.ConsentRefused as exc:
+        for problem in exc.problems:
+            print(
+                "intake-desktop: "
+                + _("case {id}: {reason}").format(id=problem.case_id, reason=problem.text()),
+                file=sys.stderr,
+            )
+        print(
+            "intake-desktop: "
+            + _(
+                "Record the consent in each case, leave those cases out, or export with"
+                " --override-consent (written to the audit log)."
+            ),
+            file=sys.stderr,
+        )
+        raise
     summary = {
         "path": str(result.path),
         "bundle_id": result.bundle_id,
@@ -83,6 +112,9 @@ def export_cmd(ctx: Context) -> int:
             {"name": r.name, "recipient": r.recipient, "fingerprint": r.fingerprint}
             for r in result.recipients
         ],
+        "withheld_names_left_out": result.withheld,
+        "not_cleared_for_withheld_names": list(result.not_cleared),
+        "consent_overridden": list(result.consent_overridden),
     }
     if args.json:
         ctx.print_json(summary)
@@ -103,6 +135,25 @@ def export_cmd(ctx: Context) -> int:
                 + _("for {name}  {fingerprint}").format(
                     name=safe(r.name), fingerprint=r.fingerprint
                 )
+            )
+        if result.withheld:
+            names = ", ".join(safe(n) for n in result.not_cleared)
+            if names:
+                line = _(
+                    "Withheld names were left out of {count} person record(s). Not cleared"
+                    " to receive them: {names}."
+                ).format(count=result.withheld, names=names)
+            else:
+                line = _(
+                    "{count} person record(s) were sent without the names withheld from this vault."
+                ).format(count=result.withheld)
+            print(line)
+        if result.consent_overridden:
+            print(
+                _(
+                    "Exported {count} case(s) despite their recorded consent (override written"
+                    " to the audit log)."
+                ).format(count=len(result.consent_overridden))
             )
     return 0
 
@@ -129,7 +180,10 @@ def import_cmd(ctx: Context) -> int:
             )
         else:
             for q in waiting:
-                print(f"{q.id}\t{q.received_at}\t{q.fingerprint}\t{safe(q.producer_name)}")
+                print(
+                    f"{q.id}\t{q.received_at}\t{q.fingerprint}\t{q.size}\t{q.bundle_id}\t"
+                    + _("claims: {name}").format(name=safe(q.producer_name))
+                )
         return 0
     if args.discard_quarantine is not None:
         importer.discard_quarantined(vault, args.discard_quarantine)
@@ -156,6 +210,8 @@ def import_cmd(ctx: Context) -> int:
 
 
 def _print_result(result: importer.ImportResult) -> None:
+    # The trust store's name for the key that signed; the bundle's own claim
+    # is shown only for an unknown signer, and as a claim.
     who = f"{safe(result.producer_name)} ({result.fingerprint})"
     if result.status == importer.ALREADY_IMPORTED:
         print(
@@ -167,7 +223,7 @@ def _print_result(result: importer.ImportResult) -> None:
     if result.status == importer.QUARANTINED:
         print(
             _("Bundle {id} claims to come from {who}, a signer you do not trust.").format(
-                id=result.bundle_id, who=who
+                id=result.bundle_id, who=f"{safe(result.claimed_name)} ({result.fingerprint})"
             )
         )
         print(
@@ -192,8 +248,46 @@ def _print_result(result: importer.ImportResult) -> None:
             n=result.sequence, note=result.sequence_text()
         )
     )
+    for case in result.changes:
+        _print_case_changes(case)
     if c.get(merge.CONFLICT):
         print("  " + _("Resolve conflicts with: intake-desktop conflicts list"))
+
+
+_CHANGE_WORDS = {
+    importer.ADDED: N_("added"),
+    importer.CHANGED: N_("changed"),
+    importer.DELETED: N_("deleted"),
+    importer.PROPOSED: N_("conflict"),
+}
+
+
+def _print_case_changes(case: importer.CaseChanges) -> None:
+    """One line per case this bundle touched, then one per record added or changed."""
+    # Ids only: import's output carries no case content (`case show ID` has it).
+    deleted = "" if case.title else " " + _("(deleted)")
+    print("  " + _("Case {id}:").format(id=case.case_id) + deleted)
+    if case.other_device:
+        if case.origin == importer.ORIGIN_THIS_VAULT:
+            line = _("created in this vault; another device wrote into it")
+        else:
+            line = _("created by {name} ({fingerprint}); another device wrote into it").format(
+                name=safe(case.origin_name) or _("a device you no longer trust"),
+                fingerprint=case.origin_fingerprint,
+            )
+        print("    ! " + line)
+    elif case.origin == importer.ORIGIN_UNKNOWN:
+        print("    " + _("who created this case is not known (received before this was recorded)"))
+    for change in case.records:
+        print(
+            "    "
+            + _("{change} {kind} {id} (version {version})").format(
+                change=_(_CHANGE_WORDS[change.change]),
+                kind=_(RECORD_NOUNS.get(change.kind, change.kind)),
+                id=change.id,
+                version=change.version,
+            )
+        )
 
 
 def conflicts_list(ctx: Context) -> int:

@@ -1,4 +1,4 @@
-"""``case add | list | show``, ``attach`` and ``demo``."""
+"""``case add | list | show | delete``, ``attach`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from ..core.cases import (
     parse_document,
     prepare_case,
 )
-from ..core.errors import InvalidInput, NotAVault
+from ..core.errors import Cancelled, InvalidInput, NotAVault
 from ..core.evidence import add_attachment
+from ..core.files import require_file
 from ..core.i18n import N_, _
 from ..core.model import CHILD_KINDS, ROUTES, STATUSES, display_name
 from ..core.vault import HEADER_NAME, Vault
 from . import secrets_input
 from .context import Context, kdf_target_seconds
-from .text import safe
+from .text import ask, safe
 
 PAGE = 500
 # What ``case show`` counts, by the case document's keys.
@@ -58,6 +59,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=show_case)
 
+    delete = sub.add_parser(
+        "delete", parents=[common], help=_("delete a case and everything in it")
+    )
+    delete.add_argument("case_id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help=_("do not ask to confirm"))
+    delete.set_defaults(handler=delete_case)
+
     attach = commands.add_parser("attach", parents=[common], help=_("add a file to a case"))
     attach.add_argument("case_id", metavar="CASE_ID")
     attach.add_argument("file", metavar="FILE")
@@ -76,8 +84,7 @@ def _read_source(source: str) -> bytes:
         data: bytes = sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
         return data
     path = Path(source)
-    if not path.is_file():
-        raise InvalidInput(N_("There is no file {path}."), path=source)
+    require_file(path, source)
     try:
         with path.open("rb") as handle:
             return handle.read(MAX_DOCUMENT_BYTES + 1)
@@ -161,11 +168,26 @@ def show_case(ctx: Context) -> int:
     return 0
 
 
+def delete_case(ctx: Context) -> int:
+    store = CaseStore(ctx.open_vault())
+    document = store.document(ctx.args.case_id, checks=False)
+    if not ctx.args.yes:
+        question = _(
+            "Delete the case {title} ({id}) and everything in it from this vault? Its people,"
+            " statements and files cannot be brought back. [y/N]"
+        ).format(title=safe(document["title"]), id=document["id"])
+        # The title is case content: asked only of a person at a terminal.
+        if not secrets_input.interactive() or not ask(question):
+            raise Cancelled(N_("Nothing was deleted (confirm at a terminal, or add --yes)."))
+    count = store.delete_case(document["id"], document["version"])
+    print(_("Deleted the case {id} ({count} record(s)).").format(id=document["id"], count=count))
+    return 0
+
+
 def attach_file(ctx: Context) -> int:
     args = ctx.args
     path = Path(args.file)
-    if not path.is_file():
-        raise InvalidInput(N_("There is no file {path}."), path=args.file)
+    require_file(path, args.file)
     vault = ctx.open_vault()
     try:
         handle = path.open("rb")

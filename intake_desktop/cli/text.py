@@ -1,8 +1,10 @@
-"""Printing untrusted text to a terminal."""
+"""Printing untrusted text to a terminal, and asking a yes-or-no question there."""
 
 from __future__ import annotations
 
 import unicodedata
+
+from ..core.i18n import _
 
 
 def safe(text: str) -> str:
@@ -21,3 +23,18 @@ def safe(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def ask(question: str) -> bool:
+    """Ask ``question`` (ending in "[y/N]") at the terminal; True only for a yes.
+
+    No answer (end of input) is a no: a script that did not say ``--yes``
+    never gets a destructive or trusting default.
+    """
+    try:
+        answer = input(question + " ")
+    except EOFError:
+        return False
+    # Translators: the short and the long answer "yes" to a [y/N] question, as typed.
+    accepted = {"y", "yes", _("y").casefold(), _("yes").casefold()}
+    return answer.strip().casefold() in accepted

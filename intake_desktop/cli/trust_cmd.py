@@ -23,7 +23,8 @@ from ..core.i18n import N_, _
 from ..core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore, check_name
 from . import secrets_input
 from .context import Context
-from .text import safe
+from .text import ask, safe
+from .vault_cmd import open_for_managing
 
 MAX_KEY_FILE = 4096
 
@@ -34,6 +35,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     sub = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
     confirm = _("confirm that you compared the fingerprint (for scripts)")
+    # Changing the trust store is for caseworkers, coordinators and the recovery code.
+    with_code = _("unlock with the recovery code instead of a passphrase")
 
     device = sub.add_parser(
         "add-device", parents=[common], help=_("trust a device's signing key (for import)")
@@ -43,6 +46,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "key", metavar="SIGNING_KEY", help=_("the RW... public key, or @FILE (a minisign .pub)")
     )
     device.add_argument("--yes", action="store_true", help=confirm)
+    device.add_argument("--recovery", action="store_true", help=with_code)
     device.set_defaults(handler=add_device)
 
     recipient = sub.add_parser(
@@ -53,7 +57,23 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "key", metavar="AGE_RECIPIENT", help=_("the age1... recipient, or @FILE holding it")
     )
     recipient.add_argument("--yes", action="store_true", help=confirm)
+    recipient.add_argument("--recovery", action="store_true", help=with_code)
+    recipient.add_argument(
+        "--withheld-names",
+        action="store_true",
+        help=_("this recipient may receive names marked as withheld (counsel for the family)"),
+    )
     recipient.set_defaults(handler=add_recipient)
+
+    withheld = sub.add_parser(
+        "withheld-names",
+        parents=[common],
+        help=_("whether a recipient may receive names marked as withheld"),
+    )
+    withheld.add_argument("name", metavar="NAME")
+    withheld.add_argument("allowed", choices=("yes", "no"), metavar="yes|no")
+    withheld.add_argument("--recovery", action="store_true", help=with_code)
+    withheld.set_defaults(handler=withheld_names)
 
     listing = sub.add_parser("list", parents=[common], help=_("list trusted keys"))
     listing.add_argument("--json", action="store_true", help=_("print the result as JSON"))
@@ -61,6 +81,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
     remove = sub.add_parser("remove", parents=[common], help=_("stop trusting a key"))
     remove.add_argument("name", metavar="NAME")
+    remove.add_argument("--recovery", action="store_true", help=with_code)
     remove.set_defaults(handler=remove_trust)
 
 
@@ -97,13 +118,7 @@ def _confirm(fingerprint: str, yes: bool) -> None:
         "Did you compare this fingerprint with the one shown on the other device, "
         "in person or by phone? [y/N]"
     )
-    try:
-        answer = input(question + " ")
-    except EOFError:
-        answer = ""
-    # Translators: the short and the long answer "yes" to the question above, as typed.
-    accepted = {"y", "yes", _("y").casefold(), _("yes").casefold()}
-    if answer.strip().casefold() not in accepted:
+    if not ask(question):
         raise Cancelled(
             N_("Nothing was stored: the fingerprint {fingerprint} was not confirmed."),
             fingerprint=fingerprint,
@@ -130,13 +145,16 @@ def _add(
             ),
             fingerprint=fingerprint,
         )
-    store = TrustStore(ctx.open_vault())
+    store = TrustStore(open_for_managing(ctx, args.recovery))
     prepare = store.prepare_device if kind == DEVICE else store.prepare_recipient
     add = store.add_device if kind == DEVICE else store.add_recipient
     prepare(name, key)  # own key, name or key in use: refused before asking
     _show(kind, name, fingerprint)
     _confirm(fingerprint, args.yes)
-    entry = add(name, key)
+    if kind == RECIPIENT:
+        entry = store.add_recipient(name, key, withheld_names=args.withheld_names)
+    else:
+        entry = add(name, key)
     message = (
         _("Trusted the device {name}.") if kind == DEVICE else _("Trusted the recipient {name}.")
     )
@@ -152,8 +170,21 @@ def add_recipient(ctx: Context) -> int:
     return _add(ctx, RECIPIENT, parse_recipient, recipient_fingerprint)
 
 
+def withheld_names(ctx: Context) -> int:
+    store = TrustStore(open_for_managing(ctx, ctx.args.recovery))
+    entry = store.set_withheld_names(ctx.args.name, ctx.args.allowed == "yes")
+    if entry.withheld_names:
+        line = _("{name} may now receive names marked as withheld.")
+    else:
+        line = _("Names marked as withheld will be left out of bundles for {name}.")
+    print(line.format(name=safe(entry.name)))
+    return 0
+
+
 def _row(entry: TrustEntry) -> str:
-    fields = (entry.name, entry.kind, entry.fingerprint, entry.added_at, entry.added_by)
+    fields = [entry.name, entry.kind, entry.fingerprint, entry.added_at, entry.added_by]
+    if entry.kind == RECIPIENT and entry.withheld_names:
+        fields.append(_("receives withheld names"))
     return "\t".join(safe(field) for field in fields)
 
 
@@ -170,6 +201,6 @@ def list_trust(ctx: Context) -> int:
 
 
 def remove_trust(ctx: Context) -> int:
-    entry = TrustStore(ctx.open_vault()).remove(ctx.args.name)
+    entry = TrustStore(open_for_managing(ctx, ctx.args.recovery)).remove(ctx.args.name)
     print(_("{name} is no longer trusted.").format(name=safe(entry.name)))
     return 0

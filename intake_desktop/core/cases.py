@@ -9,13 +9,16 @@ only connect references inside the document, so the output of ``case show
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from sqlcipher3 import dbapi2
+
 from . import attestations, calendars, names
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, StaleEdit
 from .fields import is_uuid
 from .i18n import N_
 from .model import BY_PLURAL, CASE, CHILD_KINDS, KINDS, Kind, validate
@@ -211,6 +214,28 @@ class CaseStore:
 
     def children(self, case_id: str, kind: str) -> list[Record]:
         return [r for r in self.records.of_case(case_id) if r.kind == kind]
+
+    def delete_case(self, case_id: str, expected_version: int | None = None) -> int:
+        """Delete a case and everything in it; returns how many records were deleted.
+
+        Each record becomes a tombstone (id and version only), so the deletion
+        travels in bundles; its search rows, conflict copies, drafts and the
+        attachment content nothing else names go with it (records.py), and
+        the write-ahead log is emptied so no older page stays beside the file.
+        """
+        if not is_uuid(case_id):
+            raise NotFound(N_("No {kind} with id {id}."), kind="case", id=case_id[:64])
+        case = self.records.require(case_id, "case")
+        if expected_version is not None and case.version != expected_version:
+            raise StaleEdit(N_("This {kind} was changed elsewhere; reload it."), kind="case")
+        with self.vault.transaction():
+            children = [r for r in self.records.of_case(case_id) if r.kind != "case"]
+            for record in children:
+                self.records.delete(record.id)
+            self.records.delete(case_id)
+        with contextlib.suppress(dbapi2.DatabaseError):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return len(children) + 1
 
     def update_case(
         self, case_id: str, changes: dict[str, Any], expected_version: int | None = None

@@ -18,6 +18,7 @@ from . import audit
 from .attachments import BlobStore
 from .i18n import N_, _
 from .keyslots import USER
+from .model import KINDS, references
 from .records import Record, compute_rev
 from .vault import Vault
 
@@ -48,6 +49,15 @@ Outcome = tuple[bool, str, dict[str, object]]  # ok, detail template, its parame
 
 
 OK = N_("ok")
+# Every attachment a live evidence record or an open conflict names.
+_NAMED_ATTACHMENTS = (
+    "SELECT json_extract(item.value, '$.sha256') FROM records,"
+    " json_each(records.body, '$.attachments') AS item"
+    " WHERE records.kind = 'evidence' AND records.deleted = 0"
+    " UNION SELECT json_extract(item.value, '$.sha256') FROM conflicts,"
+    " json_each(conflicts.body, '$.attachments') AS item"
+    " WHERE conflicts.kind = 'evidence' AND conflicts.resolved = 0"
+)
 
 
 def _rows(vault: Vault, pragma: str) -> list[tuple[object, ...]]:
@@ -86,7 +96,8 @@ def check_vault(vault: Vault) -> list[CheckResult]:
         return True, OK, {}
 
     def key_slots() -> Outcome:
-        slots = {s.id for s in vault.header.of_kind(USER)}
+        # From disk: another program may have changed the slots since unlock.
+        slots = {s.id for s in vault.reload_header().of_kind(USER)}
         users = {r[0] for r in vault.conn.execute("SELECT slot_id FROM users")}
         if slots == users:
             return True, N_("{count} user slot(s)"), {"count": len(slots)}
@@ -119,8 +130,11 @@ def check_vault(vault: Vault) -> list[CheckResult]:
             "SELECT id, case_id, kind, version, rev, history, body, created_at, updated_at,"
             " updated_by, deleted FROM records"
         )
+        redacted = {r[0]: r[1] for r in vault.conn.execute("SELECT record_id, rev FROM redactions")}
         for rid, case_id, kind, version, rev, history, body, created, updated, by, deleted in rows:
             count += 1
+            if redacted.get(rid) == rev:
+                continue  # received without its withheld fields: its hash covers them
             parents = json.loads(history)
             record = Record(
                 rid,
@@ -145,6 +159,31 @@ def check_vault(vault: Vault) -> list[CheckResult]:
             )
         return True, N_("{count} record(s)"), {"count": count}
 
+    def references_() -> Outcome:
+        """Every record belongs to a case, and every reference names a record of its case."""
+        cases = {r[0] for r in vault.conn.execute("SELECT id FROM records WHERE kind = 'case'")}
+        orphans, dangling = 0, 0
+        rows = vault.conn.execute("SELECT case_id, kind, body FROM records WHERE deleted = 0")
+        targets = vault.conn.cursor()
+        for case_id, kind, body in rows:
+            if case_id not in cases:
+                orphans += 1
+                continue
+            spec = KINDS.get(kind)
+            for _field, target, ref in references(spec, json.loads(body)) if spec else ():
+                found = targets.execute(
+                    "SELECT kind, case_id FROM records WHERE id = ?", (ref,)
+                ).fetchone()
+                if found is None or found[0] != target or found[1] != case_id:
+                    dangling += 1
+        if orphans or dangling:
+            return (
+                False,
+                N_("{orphans} record(s) outside any case, {dangling} dangling reference(s)"),
+                {"orphans": orphans, "dangling": dangling},
+            )
+        return True, OK, {}
+
     def attachments() -> Outcome:
         store = BlobStore(vault)
         hashes = store.all_hashes()
@@ -155,6 +194,18 @@ def check_vault(vault: Vault) -> list[CheckResult]:
                 N_("{count} attachment(s) do not match their SHA-256"),
                 {"count": len(bad)},
             )
+        # Content nothing names is content someone deleted: it must not stay.
+        named = {row[0] for row in vault.conn.execute(_NAMED_ATTACHMENTS)}
+        unreferenced, missing = set(hashes) - named, named - set(hashes)
+        if unreferenced or missing:
+            return (
+                False,
+                N_(
+                    "{unreferenced} unreferenced attachment(s) (content left after deletion),"
+                    " {missing} named but missing"
+                ),
+                {"unreferenced": len(unreferenced), "missing": len(missing)},
+            )
         return True, N_("{count} attachment(s)"), {"count": len(hashes)}
 
     run(N_("sqlcipher page authentication"), page_hmacs)
@@ -164,5 +215,6 @@ def check_vault(vault: Vault) -> list[CheckResult]:
     run(N_("audit chain"), audit_chain)
     run(N_("search index"), search_index)
     run(N_("records"), records)
+    run(N_("references"), references_)
     run(N_("attachments"), attachments)
     return results

@@ -274,12 +274,96 @@ CREATE TABLE search_owner (
 INSERT INTO search_owner (row, case_id) SELECT rowid, case_id FROM search;
 """
 
+_V6 = """
+-- What was typed but could not be stored yet (a half-typed date, a statement
+-- whose required field is still empty): kept here, encrypted like everything
+-- else, until the record saves cleanly. One draft per record (or per new,
+-- never-saved record: id "new:" + a random UUID). See core/drafts.py.
+CREATE TABLE drafts (
+    id           TEXT PRIMARY KEY,
+    case_id      TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    record_id    TEXT,
+    base_version INTEGER,
+    fields       TEXT NOT NULL,
+    problem      TEXT NOT NULL,
+    saved_at     TEXT NOT NULL,
+    saved_by     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX drafts_by_case ON drafts (case_id);
+
+-- Which bundle, signed by which key, brought each stored revision of a record
+-- (records edited here have no row). A review of "what did this bundle
+-- change" and "who wrote this" reads from here, never from updated_by, which
+-- is whatever the sender wrote.
+-- first = 1: the revision that brought the record into this vault (who
+-- created a case, as far as this vault knows).
+CREATE TABLE record_sources (
+    record_id   TEXT NOT NULL,
+    rev         TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    bundle_id   TEXT NOT NULL,
+    signing_key TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    first       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (record_id, rev)
+) WITHOUT ROWID;
+CREATE INDEX record_sources_by_bundle ON record_sources (signing_key, bundle_id);
+
+-- Records held here with fields left out by their sender (a person whose
+-- name is withheld, sent to a recipient not cleared to receive it). The
+-- body cannot be checked against its revision hash, and editing it here
+-- would send the blanks back as a change: such a record is read-only.
+CREATE TABLE redactions (
+    record_id TEXT PRIMARY KEY,
+    rev       TEXT NOT NULL,
+    fields    TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Bundle ids are chosen by their signer: what was imported is keyed by
+-- (signing key, bundle id), so one device cannot spend another's id.
+CREATE TABLE bundles_in_by_signer (
+    signing_key     TEXT NOT NULL,
+    bundle_id       TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    producer_name   TEXT NOT NULL,
+    device_seq      INTEGER NOT NULL,
+    previous_sha256 TEXT,
+    imported_at     TEXT NOT NULL,
+    imported_by     TEXT NOT NULL,
+    records         INTEGER NOT NULL,
+    conflicts       INTEGER NOT NULL,
+    sequence_note   TEXT NOT NULL,
+    PRIMARY KEY (signing_key, bundle_id)
+) WITHOUT ROWID;
+INSERT INTO bundles_in_by_signer SELECT signing_key, bundle_id, manifest_sha256, producer_name,
+    device_seq, previous_sha256, imported_at, imported_by, records, conflicts, sequence_note
+    FROM bundles_in;
+DROP TABLE bundles_in;
+ALTER TABLE bundles_in_by_signer RENAME TO bundles_in;
+CREATE INDEX bundles_in_by_device ON bundles_in (signing_key, device_seq);
+
+-- The signing key of the bundle a conflict's incoming side came in, and the
+-- fields its sender left out (JSON list, empty: none; see redactions).
+ALTER TABLE conflicts ADD COLUMN signing_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE conflicts ADD COLUMN redacted TEXT NOT NULL DEFAULT '[]';
+
+-- Who created a case here is read from its first audit entry (import
+-- reports name the device that created a case another one writes into).
+CREATE INDEX audit_log_by_record ON audit_log (record_id);
+
+-- A recipient cleared to receive names a caseworker marked as withheld
+-- (counsel filing for the family); for the others export leaves them out.
+ALTER TABLE trust ADD COLUMN withheld_names INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
     _script(_V3),
     _rebuild_search,
     _script(_V5),
+    _script(_V6),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

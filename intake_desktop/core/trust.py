@@ -10,10 +10,10 @@ name), so they may be personal: the audit log records the fingerprint.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
-from . import identity
+from . import identity, permissions
 from .errors import InvalidInput, NotFound
 from .fingerprint import (
     looks_like_key,
@@ -41,8 +41,11 @@ class TrustEntry:
     fingerprint: str
     added_at: str
     added_by: str
+    # A recipient cleared to receive names marked as withheld (counsel filing
+    # for the family); export leaves such names out for the others.
+    withheld_names: bool = False
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | bool]:
         return asdict(self)
 
 
@@ -75,9 +78,13 @@ class TrustStore:
 
     def entries(self) -> list[TrustEntry]:
         rows = self.vault.conn.execute(
-            "SELECT name, kind, key, fingerprint, added_at, added_by FROM trust ORDER BY kind, name"
+            "SELECT name, kind, key, fingerprint, added_at, added_by, withheld_names FROM trust"
+            " ORDER BY kind, name"
         )
-        return [TrustEntry(*row) for row in rows]
+        return [
+            TrustEntry(name, kind, key, fingerprint, at, by, bool(withheld))
+            for name, kind, key, fingerprint, at, by, withheld in rows
+        ]
 
     def get(self, name: str) -> TrustEntry | None:
         """The entry with this name (compared as check_name stores it, ignoring case)."""
@@ -107,10 +114,26 @@ class TrustStore:
     def add_device(self, name: str, signing_key: str) -> TrustEntry:
         return self._add(self.prepare_device(name, signing_key))
 
-    def add_recipient(self, name: str, recipient: str) -> TrustEntry:
-        return self._add(self.prepare_recipient(name, recipient))
+    def add_recipient(self, name: str, recipient: str, withheld_names: bool = False) -> TrustEntry:
+        entry = self.prepare_recipient(name, recipient)
+        return self._add(replace(entry, withheld_names=withheld_names))
+
+    def set_withheld_names(self, name: str, allowed: bool) -> TrustEntry:
+        """Clear a recipient to receive withheld names, or stop sending them to it."""
+        permissions.require(self.vault.user, permissions.ADD_TRUST)
+        with self.vault.transaction() as conn:
+            entry = self.get(name)
+            if entry is None or entry.kind != RECIPIENT:
+                raise NotFound(N_("No trusted recipient is named {name}."), name=name)
+            conn.execute(
+                "UPDATE trust SET withheld_names = ? WHERE name = ?", (int(allowed), entry.name)
+            )
+            action = "trust.withheld_names_on" if allowed else "trust.withheld_names_off"
+            self.vault.audit(action, "trust", entry.fingerprint)
+        return replace(entry, withheld_names=allowed)
 
     def remove(self, name: str) -> TrustEntry:
+        permissions.require(self.vault.user, permissions.REMOVE_TRUST)
         with self.vault.transaction() as conn:
             entry = self.get(name)
             if entry is None:
@@ -120,6 +143,8 @@ class TrustStore:
         return entry
 
     def _candidate(self, name: str, kind: str, key: str, fingerprint: str) -> TrustEntry:
+        # Also checked when only preparing: refused before anyone is asked to compare.
+        permissions.require(self.vault.user, permissions.ADD_TRUST)
         entry = TrustEntry(
             check_name(name), kind, key, fingerprint, self.vault.now(), self.vault.user.name
         )
@@ -147,8 +172,8 @@ class TrustStore:
             # Again under the write lock: another program may have added it meanwhile.
             self._check_new(entry)
             conn.execute(
-                "INSERT INTO trust (name, kind, key, fingerprint, added_at, added_by)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO trust (name, kind, key, fingerprint, added_at, added_by,"
+                " withheld_names) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.name,
                     entry.kind,
@@ -156,6 +181,7 @@ class TrustStore:
                     entry.fingerprint,
                     entry.added_at,
                     entry.added_by,
+                    int(entry.withheld_names and entry.kind == RECIPIENT),
                 ),
             )
             self.vault.audit("trust.add", "trust", entry.fingerprint)

@@ -23,7 +23,7 @@ from tests.cli.support import describe, fails, ok, ok_json, run
 from tests.helpers import PASSPHRASE, REPO
 
 GROUPS = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){5}")
-FIELDS = {"name", "kind", "key", "fingerprint", "added_at", "added_by"}
+FIELDS = {"name", "kind", "key", "fingerprint", "added_at", "added_by", "withheld_names"}
 
 
 @pytest.fixture
@@ -112,6 +112,7 @@ def test_add_list_and_remove(
         "fingerprint": recipient_fingerprint(age_key[0]),
         "added_at": by_name["counsel"]["added_at"],
         "added_by": "caseworker",
+        "withheld_names": False,
     }
     assert "Kabul office" in ok("trust", "list", env=vault_env)
 

@@ -12,6 +12,7 @@ from intake_desktop.core import audit
 from intake_desktop.core.attachments import BlobStore
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.check import check_vault
+from intake_desktop.core.evidence import add_attachment
 from intake_desktop.core.vault import Vault
 from tests.helpers import MINIMAL_CASE
 
@@ -45,12 +46,11 @@ def _drop_guards(vault: Vault) -> None:
 
 
 def test_a_healthy_vault_passes_every_check(vault: Vault) -> None:
-    CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
-    with vault.transaction():
-        BlobStore(vault).put(io.BytesIO(b"%PDF-1.4" * 100), "a.pdf")
+    case_id = CaseStore(vault).add_case(copy.deepcopy(MINIMAL_CASE))
+    add_attachment(vault, case_id, io.BytesIO(b"%PDF-1.4" * 100), "a.pdf")
     results = check_vault(vault)
     assert [r.name for r in results if not r.ok] == []
-    assert len(results) == 8
+    assert len(results) == 9
 
 
 def test_a_removed_audit_entry_is_detected(vault: Vault) -> None:

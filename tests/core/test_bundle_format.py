@@ -106,7 +106,7 @@ def test_the_record_seeds_are_accepted_as_they_are() -> None:
     by_id = {r.id: r for r in RECORDS}
     assert RAW_RECORDS[0]["kind"] == "case"  # the case comes first
     for raw in RAW_RECORDS:
-        assert record_from_bundle(copy.deepcopy(raw), CASE_ID) == by_id[raw["id"]]
+        assert record_from_bundle(copy.deepcopy(raw), CASE_ID).record == by_id[raw["id"]]
     assert parse_records(encode_records(CASE_ID, RECORDS), CASE_ID) == RAW_RECORDS
 
 
@@ -285,7 +285,7 @@ def test_random_input_is_rejected(data: bytes) -> None:
 
 def parsed_or_rejected(raw: Any) -> Record | None:
     try:
-        return record_from_bundle(raw, CASE_ID)
+        return record_from_bundle(raw, CASE_ID).record
     except BundleRejected as exc:
         assert str(exc).isprintable()
         return None

@@ -6,55 +6,20 @@ each test works on cases of its own, so the tests do not depend on each other.
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from intake_desktop.core.bundle import importer, merge
-from intake_desktop.core.bundle.export import ExportResult
 from intake_desktop.core.bundle.importer import ImportResult
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.errors import BundleRejected
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
-from tests.bundle_forge import RICH_CASE, cli_env, export_to, introduce
-from tests.helpers import MINIMAL_CASE, make_vault, run_cli
-
-
-@dataclass
-class Pair:
-    field: Vault
-    coord: Vault
-    folder: Path
-    names: Iterator[int]
-
-    def export(self, src: Vault, dst: Vault, *case_ids: str) -> tuple[Path, ExportResult]:
-        path = self.folder / f"bundle-{next(self.names)}.intake"
-        return path, export_to(src, dst, path, list(case_ids) or None)
-
-    def ship(self, src: Vault, dst: Vault, *case_ids: str) -> ImportResult:
-        path, _ = self.export(src, dst, *case_ids)
-        result = importer.import_bundle(dst, path)
-        assert result.status == importer.MERGED
-        return result
-
-
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    root = tmp_path_factory.mktemp("merge")
-    field, _ = make_vault(root / "field", name="Field laptop")
-    coord, _ = make_vault(root / "coord", user_name="cora", role="coordinator", name="Office")
-    introduce(field, coord, "Field laptop", "Office")
-    introduce(coord, field, "Office signer", "Field recipient")
-    (root / "bundles").mkdir()
-    yield Pair(field, coord, root / "bundles", itertools.count(1))
-    field.close()
-    coord.close()
+from tests.bundle_forge import RICH_CASE, cli_env
+from tests.core.conftest import Pair
+from tests.helpers import MINIMAL_CASE, run_cli
 
 
 def doc(vault: Vault, case_id: str) -> dict[str, Any]:
@@ -83,7 +48,7 @@ def test_a_newer_version_replaces_the_older_one(pair: Pair) -> None:
     pair.ship(pair.field, pair.coord, case_id)
     retitle(pair.field, case_id, "Ahmadzai family (Peshawar)")
     result = pair.ship(pair.field, pair.coord, case_id)
-    assert result.counts == counts(updated=1, unchanged=2)
+    assert result.counts == counts(updated=1, unchanged=3)
     assert doc(pair.coord, case_id)["title"] == "Ahmadzai family (Peshawar)"
     assert doc(pair.coord, case_id) == doc(pair.field, case_id)
     assert RecordStore(pair.coord).get(case_id) == RecordStore(pair.field).get(case_id)
@@ -96,7 +61,7 @@ def test_an_older_version_is_ignored(pair: Pair) -> None:
     pair.ship(pair.field, pair.coord, case_id)
     result = importer.import_bundle(pair.coord, old_bundle)
     assert result.status == importer.MERGED
-    assert result.counts == counts(older=1, unchanged=2)
+    assert result.counts == counts(older=1, unchanged=3)
     assert result.sequence_note.startswith("out of order")
     assert doc(pair.coord, case_id)["title"] == "Renamed later"
     assert doc(pair.coord, case_id)["version"] == 2
@@ -133,7 +98,7 @@ def test_an_edit_on_both_sides_becomes_a_conflict_and_the_local_version_stays(
     local_before = RecordStore(pair.coord).get(CaseStore(pair.coord).add_case(MINIMAL_CASE))
     assert local_before is not None
     case_id, result = conflicting_case(pair)
-    assert result.counts == counts(conflict=1, unchanged=2)
+    assert result.counts == counts(conflict=1, unchanged=3)
     assert doc(pair.coord, case_id)["title"] == "Title from the office"
     (conflict,) = open_conflicts(pair.coord, case_id)
     assert conflict.record_id == case_id
@@ -141,7 +106,7 @@ def test_an_edit_on_both_sides_becomes_a_conflict_and_the_local_version_stays(
     assert conflict.incoming == RecordStore(pair.field).get(case_id)
     # The same edit arriving again (a new bundle) is not a second conflict.
     again = pair.ship(pair.field, pair.coord, case_id)
-    assert again.counts == counts(conflict=1, unchanged=2)
+    assert again.counts == counts(conflict=1, unchanged=3)
     assert len(open_conflicts(pair.coord, case_id)) == 1
     # And the command line lists it.
     listed = run_cli("conflicts", "list", "--json", env=cli_env(pair.coord.path))
@@ -168,13 +133,13 @@ def test_keep_incoming_then_a_re_export_from_the_field_does_not_conflict_again(
     assert open_conflicts(pair.coord, case_id) == []
     # The field sends its (unchanged) copy again: older than the resolution.
     again = pair.ship(pair.field, pair.coord, case_id)
-    assert again.counts == counts(older=1, unchanged=2)
+    assert again.counts == counts(older=1, unchanged=3)
     assert open_conflicts(pair.coord, case_id) == []
     # The resolution goes back to the field as a plain update; then all agree.
     back = pair.ship(pair.coord, pair.field, case_id)
-    assert back.counts == counts(updated=1, unchanged=2)
+    assert back.counts == counts(updated=1, unchanged=3)
     assert doc(pair.field, case_id) == doc(pair.coord, case_id)
-    assert pair.ship(pair.field, pair.coord, case_id).counts == counts(unchanged=3)
+    assert pair.ship(pair.field, pair.coord, case_id).counts == counts(unchanged=4)
 
 
 def test_keep_local_settles_the_conflict_on_both_sides(pair: Pair) -> None:
@@ -182,8 +147,8 @@ def test_keep_local_settles_the_conflict_on_both_sides(pair: Pair) -> None:
     (conflict,) = open_conflicts(pair.coord, case_id)
     kept = merge.resolve(pair.coord, conflict.id, "local")
     assert kept.body["title"] == "Title from the office" and kept.version == 3
-    assert pair.ship(pair.field, pair.coord, case_id).counts == counts(older=1, unchanged=2)
-    assert pair.ship(pair.coord, pair.field, case_id).counts == counts(updated=1, unchanged=2)
+    assert pair.ship(pair.field, pair.coord, case_id).counts == counts(older=1, unchanged=3)
+    assert pair.ship(pair.coord, pair.field, case_id).counts == counts(updated=1, unchanged=3)
     assert doc(pair.field, case_id)["title"] == "Title from the office"
     assert open_conflicts(pair.coord, case_id) == open_conflicts(pair.field, case_id) == []
 
@@ -204,7 +169,7 @@ def test_a_gap_and_a_replay_in_the_sequence_are_reported_but_merged(pair: Pair) 
     assert result["status"] == "merged"
     assert result["sequence"] == late_export.sequence
     n = missed_export.sequence
-    assert result["sequence_note"] == f"gap: bundles {n} to {n} not received"
+    assert result["sequence_note"] == f"gap: bundle {n} not received"
     assert doc(pair.coord, late_case) == doc(pair.field, late_case)
     replay = importer.import_bundle(pair.coord, missed)
     assert replay.status == importer.MERGED

@@ -52,7 +52,14 @@ def make_old_vault(path: Path, version: int) -> dict[str, object]:
     owner_missing = version < 5
     if owner_missing:
         conn.execute("CREATE TABLE search_owner (row INTEGER PRIMARY KEY, case_id TEXT NOT NULL)")
-    case_ids = [store.add_case({**MINIMAL_CASE, "title": f"Case {i}"}) for i in range(5)]
+    scan = {"sha256": blob.sha256, "filename": "scan.pdf", "size": blob.size}
+    cited = [
+        {"attachments": [{**scan, "media_type": blob.media_type}]}
+    ]  # content some record names
+    case_ids = [
+        store.add_case({**MINIMAL_CASE, "title": f"Case {i}", "evidence": cited if i == 0 else []})
+        for i in range(5)
+    ]
     if owner_missing:
         conn.execute("DROP TABLE search_owner")
     # Stored data only: "checks" are computed (and need the keys version 2 added).
@@ -133,6 +140,20 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
     conn.close()
 
 
+def _undo_version_6(conn: object) -> None:
+    """Take away what version 6 added, so migrations from an older version run again."""
+    for statement in (
+        "DROP TABLE drafts",
+        "DROP TABLE record_sources",
+        "DROP TABLE redactions",
+        "DROP INDEX audit_log_by_record",
+        "ALTER TABLE conflicts DROP COLUMN signing_key",
+        "ALTER TABLE conflicts DROP COLUMN redacted",
+        "ALTER TABLE trust DROP COLUMN withheld_names",
+    ):
+        conn.execute(statement)  # type: ignore[attr-defined]
+
+
 def test_version_2_vault_gains_latin_search_dismissals_and_translator_details(
     tmp_path: Path,
 ) -> None:
@@ -152,6 +173,7 @@ def test_version_2_vault_gains_latin_search_dismissals_and_translator_details(
     conn.execute("DROP TABLE translator_profiles")
     conn.execute("DROP TABLE duplicate_dismissals")
     conn.execute("DROP TABLE search_owner")
+    _undo_version_6(conn)
     conn.execute("PRAGMA user_version = 2")
     conn.close()
     from intake_desktop.core.cases import CaseQuery

@@ -48,6 +48,8 @@ class World:
     coord_keys: identity.Identity
     cases: list[str]
     coord_case: str  # a case only the coordinator holds
+    coord_person: str  # a person in it
+    coord_attachment: str  # the SHA-256 of a file attached to it
     bundle: Path  # field -> coordinator, every case; never imported into coord
     parts: Parts
 
@@ -77,7 +79,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         introduce(field, coord, "Kandahar laptop", "Office")
         cases = [CaseStore(field).add_case(MINIMAL_CASE), CaseStore(field).add_case(RICH_CASE)]
         add_attachment(field, cases[0], ATTACHMENT)
-        coord_case = CaseStore(coord).add_case({"title": "Office case", "route": "other"})
+        coord_case = CaseStore(coord).add_case(
+            {"title": "Office case", "route": "other", "people": [{"full_name": "Office person"}]}
+        )
+        (coord_person,) = CaseStore(coord).children(coord_case, "person")
+        add_attachment(coord, coord_case, b"%PDF-1.4 the office's own scan")
+        (evidence,) = CaseStore(coord).children(coord_case, "evidence")
         bundle = root / "baseline.intake"
         export_to(field, coord, bundle)
         coord_keys = identity.load(coord.conn)
@@ -89,6 +96,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             coord_keys=coord_keys,
             cases=cases,
             coord_case=coord_case,
+            coord_person=coord_person.id,
+            coord_attachment=evidence.body["attachments"][0]["sha256"],
             bundle=bundle,
             parts=take_apart(bundle, coord_keys.age_secret),
         )

@@ -102,6 +102,7 @@ def case_document() -> dict[str, Any]:
                 },
             }
         ],
+        "consents": [{"person": "p1", "scope": ["share_with_counsel"], "given_on": "2026-11-01"}],
     }
 
 

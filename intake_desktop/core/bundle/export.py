@@ -5,6 +5,11 @@ time and attachments travel in 1 MiB chunks. The manifest must come first
 yet lists every member's SHA-256, so a first pass hashes the members and a
 second streams them; both passes read one snapshot (a read transaction) so
 they see the same data while the app keeps writing.
+
+Before anything is written: every case must be shareable under its recorded
+consent (``consent.py``) unless a person overrides it (audited per case), and
+names marked as withheld are left out unless every recipient is cleared to
+receive them (``redaction.py``).
 """
 
 from __future__ import annotations
@@ -19,14 +24,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import identity
+from .. import consent, identity
 from ..attachments import BlobStore, ParallelChunks
 from ..errors import Cancelled, InvalidInput, NotFound, VaultDamaged
 from ..files import PRIVATE_FILE_MODE, EarlyWriteback, fsync_dir, temp_name
 from ..fingerprint import signing_key_fingerprint
 from ..i18n import N_
 from ..records import Record, RecordStore
+from ..trust import RECIPIENT, TrustStore
 from ..vault import Vault
+from . import redaction
 from .channel import WorkerChannel
 from .format import (
     CHECKSUMS,
@@ -60,6 +67,11 @@ class ExportResult:
     size: int
     manifest_sha256: str  # the bundle's fingerprint: it binds every member
     recipients: tuple[RecipientRef, ...]
+    # Person records sent without the names marked as withheld, and the
+    # recipients not cleared to receive them (why they were left out).
+    withheld: int = 0
+    not_cleared: tuple[str, ...] = ()
+    consent_overridden: tuple[str, ...] = ()  # case ids exported despite their consent
 
 
 def _case_ids(vault: Vault, case_ids: list[str] | None) -> list[str]:
@@ -83,6 +95,14 @@ def _attachments_of(records: list[Record]) -> list[str]:
     ]
 
 
+def not_cleared_for_withheld_names(vault: Vault, recipients: list[RecipientRef]) -> list[str]:
+    """Names of the recipients not cleared to receive withheld names (not in the store: not)."""
+    cleared = {
+        e.key for e in TrustStore(vault).entries() if e.kind == RECIPIENT and e.withheld_names
+    }
+    return [r.name for r in recipients if r.recipient not in cleared]
+
+
 def export_bundle(
     vault: Vault,
     recipients: list[RecipientRef],
@@ -90,8 +110,14 @@ def export_bundle(
     case_ids: list[str] | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    override_consent: bool = False,
 ) -> ExportResult:
-    """Write a signed, encrypted bundle of ``case_ids`` (None: every case) to ``out``."""
+    """Write a signed, encrypted bundle of ``case_ids`` (None: every case) to ``out``.
+
+    Refuses (``ConsentRefused``, nothing written) cases whose recorded consent
+    does not allow sharing, unless ``override_consent``: then each such case
+    is named in the audit log.
+    """
     if not recipients:
         raise InvalidInput(N_("Name at least one recipient with --to."))
     out = Path(out)
@@ -102,9 +128,14 @@ def export_bundle(
     keys = identity.load(vault.conn)
     bundle_id = str(uuid.uuid4())
     conn = vault.conn
+    not_cleared = not_cleared_for_withheld_names(vault, recipients)
     conn.execute("BEGIN")  # one read snapshot for both passes
     try:
-        plan = _plan(vault, _case_ids(vault, case_ids))
+        chosen = _case_ids(vault, case_ids)
+        refused = consent.sharing_problems(vault, chosen)
+        if refused and not override_consent:
+            raise consent.ConsentRefused(refused)
+        plan = _plan(vault, chosen, redact_withheld=bool(not_cleared))
         secret = keys.minisign_secret()
         checksums = encode_checksums(plan.members)
         checksums_sig = (
@@ -154,6 +185,10 @@ def export_bundle(
             progress,
             cancelled,
         )
+    except consent.ConsentRefused:
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")
+        raise
     except BaseException:
         with contextlib.suppress(Exception):
             conn.execute("ROLLBACK")
@@ -180,6 +215,8 @@ def export_bundle(
             ),
         )
         vault.audit("bundle.export", "bundle", bundle_id)
+        for problem in refused:
+            vault.audit("bundle.export_consent_override", "case", problem.case_id)
     return ExportResult(
         path=out,
         bundle_id=bundle_id,
@@ -190,6 +227,9 @@ def export_bundle(
         size=size,
         manifest_sha256=manifest_sha256,
         recipients=tuple(recipients),
+        withheld=plan.withheld,
+        not_cleared=tuple(not_cleared) if plan.withheld else (),
+        consent_overridden=tuple(p.case_id for p in refused),
     )
 
 
@@ -199,24 +239,47 @@ class _Plan:
     refs: list[RecordRef]
     members: list[Member]
     attachments: list[str]
+    redact_withheld: bool = False
+    withheld: int = 0  # person records whose withheld names are left out
     extra: dict[str, bytes] = field(default_factory=dict)  # checksum file and its signature
 
 
-def _plan(vault: Vault, case_ids: list[str]) -> _Plan:
+def _redactions(
+    vault: Vault, case_id: str, records: list[Record], withheld: bool
+) -> dict[str, tuple[str, ...]]:
+    """Record id -> fields to leave out: what arrived here redacted, and, for
+    recipients not cleared, every withheld name."""
+    found = redaction.stored(vault.conn, case_id)
+    if withheld:
+        for record in records:
+            fields = redaction.withheld(record)
+            if fields:
+                found[record.id] = fields
+    return found
+
+
+def _encode_case(vault: Vault, case_id: str, withheld: bool) -> tuple[bytes, list[Record], int]:
+    records = RecordStore(vault).of_case(case_id, include_deleted=True)
+    redacted = _redactions(vault, case_id, records, withheld)
+    return encode_records(case_id, records, redacted), records, len(redacted)
+
+
+def _plan(vault: Vault, case_ids: list[str], redact_withheld: bool) -> _Plan:
     """First pass: what goes in, with every member's size and SHA-256."""
-    store, blobs = RecordStore(vault), BlobStore(vault)
+    blobs = BlobStore(vault)
     refs: list[RecordRef] = []
     members: list[Member] = []
     attachments: dict[str, None] = {}
+    withheld = 0
     for case_id in case_ids:
-        records = store.of_case(case_id, include_deleted=True)
-        data = encode_records(case_id, records)
+        data, records, redacted = _encode_case(vault, case_id, redact_withheld)
+        withheld += redacted
         members.append(Member(records_member(case_id), len(data), hashlib.sha256(data).hexdigest()))
         refs.extend(RecordRef(r.id, r.kind, r.case_id, r.version, r.rev) for r in records)
         attachments.update(dict.fromkeys(_attachments_of(records)))
     for sha256 in attachments:
         members.append(Member(attachment_member(sha256), blobs.size(sha256), sha256))
-    return _Plan(case_ids, refs, members, list(attachments))
+    return _Plan(case_ids, refs, members, list(attachments), redact_withheld, withheld)
 
 
 def _write(
@@ -232,7 +295,12 @@ def _write(
     """Second pass: stream the tar to the worker, which encrypts into a temp file."""
     tmp = temp_name(out)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
-    worker = WorkerChannel(["encrypt", str(tmp), *[r.recipient for r in recipients]])
+    try:
+        worker = WorkerChannel.encrypt(tmp, [r.recipient for r in recipients])
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()  # made above, empty: not left behind as a .partial
+        raise
     total = len(manifest) + len(signature) + sum(m.size + 1024 for m in plan.members)
     done = 0
 
@@ -253,7 +321,6 @@ def _write(
         tar = TarWriter(worker.stdin, mtime=int(time.time()))
         tar.add(MANIFEST, len(manifest), [manifest])
         tar.add(SIGNATURE, len(signature), [signature])
-        store = RecordStore(vault)
         stack.enter_context(EarlyWriteback(tmp))
         readers = stack.enter_context(ParallelChunks(vault))
         cases = iter(plan.cases)
@@ -262,7 +329,7 @@ def _write(
                 tar.add(member.path, member.size, [plan.extra[member.path]])
             elif member.path.startswith("records/"):
                 case_id = next(cases)
-                data = encode_records(case_id, store.of_case(case_id, include_deleted=True))
+                data = _encode_case(vault, case_id, plan.redact_withheld)[0]
                 if hashlib.sha256(data).hexdigest() != member.sha256:
                     raise VaultDamaged(N_("The vault changed while it was read; export again."))
                 tar.add(member.path, member.size, report(iter([data])))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..errors import BundleRejected
 from ..fields import is_uuid
 from ..i18n import N_
 from ..records import Record
+from . import redaction
 
 FORMAT = "intake-desktop-bundle"
 VERSION = 1
@@ -34,6 +36,10 @@ MAX_UNVERIFIED_MANIFEST_BYTES = 2 << 20
 MAX_SIGNATURE_BYTES = 4096
 MAX_RECORDS_MEMBER_BYTES = 64 << 20
 MAX_MEMBERS = 1_000_000
+# Record versions and bundle sequence numbers grow by one per edit or bundle;
+# a number near SQLite's 2^63 limit is forged (and a record stored at the
+# limit could never be edited again).
+MAX_NUMBER = (1 << 31) - 1
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _REV = re.compile(r"^[0-9a-f]{32}$")
@@ -98,33 +104,37 @@ def encode_checksums(members: list[Member]) -> bytes:
     return "".join(f"{m.sha256}  {m.path}\n" for m in members).encode("ascii")
 
 
-def encode_records(case_id: str, records: list[Record]) -> bytes:
+def encode_records(
+    case_id: str, records: list[Record], redacted: Mapping[str, tuple[str, ...]] | None = None
+) -> bytes:
     """One member per case: the case record first, then the rest in the vault's order.
 
     The importer writes records in this order, and a case lists its people,
     statements... in creation order (created_at, then insertion): sorting by
     id here would reorder the people of a case on the receiving side.
+    ``redacted``: record id -> fields left out (redaction.py).
     """
-    doc = {
-        "format": RECORDS_FORMAT,
-        "case_id": case_id,
-        "records": [
-            {
-                "id": r.id,
-                "case_id": r.case_id,
-                "kind": r.kind,
-                "version": r.version,
-                "rev": r.rev,
-                "history": list(r.history),
-                "body": r.body,
-                "created_at": r.created_at,
-                "updated_at": r.updated_at,
-                "updated_by": r.updated_by,
-                "deleted": r.deleted,
-            }
-            for r in sorted(records, key=lambda r: r.kind != "case")  # stable sort
-        ],
-    }
+    redacted = redacted or {}
+    entries = []
+    for r in sorted(records, key=lambda r: r.kind != "case"):  # stable sort
+        fields = redacted.get(r.id, ())
+        entry = {
+            "id": r.id,
+            "case_id": r.case_id,
+            "kind": r.kind,
+            "version": r.version,
+            "rev": r.rev,
+            "history": list(r.history),
+            "body": redaction.blank(r.body, fields) if fields else r.body,
+            "created_at": r.created_at,
+            "updated_at": r.updated_at,
+            "updated_by": r.updated_by,
+            "deleted": r.deleted,
+        }
+        if fields:
+            entry[redaction.KEY] = list(fields)
+        entries.append(entry)
+    doc = {"format": RECORDS_FORMAT, "case_id": case_id, "records": entries}
     return (json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
@@ -186,7 +196,7 @@ def parse_manifest(data: bytes) -> Manifest:
     producer = _get(doc, "producer", dict, "producer")
     previous = doc.get("previous_manifest_sha256")
     sequence = _get(doc, "sequence", int, "sequence")
-    if sequence < 1:
+    if not 1 <= sequence <= MAX_NUMBER:
         raise _bad("sequence")
     raw_members = _get(doc, "members", list, "members")
     raw_records = _get(doc, "records", list, "records")
@@ -228,7 +238,7 @@ def parse_manifest(data: bytes) -> Manifest:
 def _record_ref(raw: Any) -> RecordRef:
     version = _get(raw, "version", int, "records.version")
     rev = _get(raw, "rev", str, "records.rev")
-    if version < 1 or not _REV.match(rev):
+    if not 1 <= version <= MAX_NUMBER or not _REV.match(rev):
         raise _bad("records")
     return RecordRef(
         id=_uuid(raw.get("id"), "records.id"),

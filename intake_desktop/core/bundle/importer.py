@@ -10,8 +10,18 @@ Order (each step only after the previous passed):
    quarantine and nothing is merged;
 3. every member is read in manifest order, its size and SHA-256 checked,
    records validated and merged, attachments streamed in;
-4. only when the tar ended cleanly *and* the worker confirmed the age
+4. every reference a merged record makes must name a record of the right
+   kind in its case, and every attachment an evidence record names must
+   travel in the bundle itself (never "already in the vault": that would let
+   a sender claim another case's file and learn whether it exists);
+5. only when the tar ended cleanly *and* the worker confirmed the age
    stream authenticated to its end is the one transaction committed.
+
+Bundle ids are chosen by their signer, so what was imported is keyed by
+(signing key, bundle id). Each stored revision notes the bundle and key that
+brought it (``record_sources``), each merged record gets an audit entry, and
+the result lists, by case, every record added or changed, naming the device
+that created a case when another device writes into it.
 """
 
 from __future__ import annotations
@@ -27,9 +37,10 @@ import minisign
 from .. import attestations, identity
 from ..attachments import BlobStore
 from ..errors import BundleRejected, Cancelled, IntakeError, InvalidInput, NotFound
-from ..files import make_private_dir, private_atomic_writer
+from ..files import make_private_dir, private_atomic_writer, require_file
 from ..fingerprint import parse_signing_key, signing_key_fingerprint
 from ..i18n import N_, _
+from ..records import Record
 from ..trust import TrustStore
 from ..vault import Vault
 from . import merge
@@ -52,23 +63,80 @@ from .tarstream import TarMember, TarReader
 
 MERGED, ALREADY_IMPORTED, QUARANTINED = "merged", "already_imported", "quarantined"
 QUARANTINE_DIR = "quarantine"
+# Anyone who has a coordinator's public recipient can send it bundles, and an
+# unknown signer's bundle is kept whole for review: without a cap, a stream
+# of distinct files fills the disk. Beyond it the sender must be trusted
+# first (or waiting bundles discarded). docs/bundle-format.md documents it.
+MAX_QUARANTINE_BUNDLES = 32
+MAX_QUARANTINE_BYTES = 2 << 30
 Progress = Callable[[int, int], None]
+
+# What happened to a record, for the report ("deleted": a newer tombstone).
+ADDED, CHANGED, DELETED, PROPOSED = "added", "changed", "deleted", "conflict"
+# Who created a case, as far as this vault knows.
+ORIGIN_THIS_VAULT, ORIGIN_DEVICE, ORIGIN_UNKNOWN = "this_vault", "device", "unknown"
+
+
+class QuarantineFull(BundleRejected):
+    """An unknown signer's bundle not kept: the quarantine has no room (exit 8)."""
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    id: str
+    kind: str
+    change: str  # ADDED, CHANGED, DELETED or PROPOSED (kept as a conflict)
+    version: int
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "change": self.change, "version": self.version}
+
+
+@dataclass
+class CaseChanges:
+    """What one bundle added or changed in one case, for a person to review."""
+
+    case_id: str
+    title: str = ""  # as stored after the import ("" if the case is deleted)
+    origin: str = ORIGIN_UNKNOWN
+    origin_name: str = ""  # the trust store's name of the creating device (or this vault's)
+    origin_fingerprint: str = ""
+    other_device: bool = False  # created here or by another device than the bundle's signer
+    records: list[RecordChange] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        # No title: what import prints (scripts, logs of a terminal) carries
+        # ids, never case content; `case show ID` or the app show the case.
+        return {
+            "case_id": self.case_id,
+            "created_by": {
+                "origin": self.origin,
+                "name": self.origin_name or None,
+                "fingerprint": self.origin_fingerprint or None,
+            },
+            "written_by_another_device": self.other_device,
+            "records": [r.as_json() for r in self.records],
+        }
 
 
 @dataclass
 class ImportResult:
     status: str
     bundle_id: str
-    producer_name: str  # as the bundle claims it; the fingerprint is what was checked
+    # The trust store's name for the signing key (this vault's own name for
+    # its own key); empty for an unknown signer, whose claim is claimed_name.
+    producer_name: str
     signing_key: str
     fingerprint: str
     sequence: int
+    claimed_name: str = ""  # what the manifest says; shown only as a claim
     sequence_note: str = ""  # in English (JSON, the bundles_in table); sequence_text() shows it
     counts: dict[str, int] = field(default_factory=dict)
     attachments: int = 0
     quarantine_id: int | None = None
     sequence_template: str = ""
     sequence_params: dict[str, int] = field(default_factory=dict)
+    changes: list[CaseChanges] = field(default_factory=list)
 
     def sequence_text(self) -> str:
         """The sequence note in the interface language."""
@@ -81,7 +149,8 @@ class ImportResult:
             "status": self.status,
             "bundle_id": self.bundle_id,
             "producer": {
-                "name": self.producer_name,
+                "name": self.producer_name or None,
+                "claimed_name": self.claimed_name,
                 "signing_key": self.signing_key,
                 "fingerprint": self.fingerprint,
             },
@@ -90,6 +159,7 @@ class ImportResult:
             "records": self.counts,
             "attachments": self.attachments,
             "quarantine_id": self.quarantine_id,
+            "changes": [c.as_json() for c in self.changes],
         }
 
 
@@ -100,10 +170,9 @@ def import_bundle(
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportResult:
     path = Path(path)
-    if not path.is_file():
-        raise InvalidInput(N_("There is no file {path}."), path=str(path))
+    require_file(path)
     keys = identity.load(vault.conn)
-    worker = WorkerChannel(["decrypt", str(path)])
+    worker = WorkerChannel.decrypt(path)
     try:
         with contextlib.suppress(BrokenPipeError):
             worker.stdin.write(keys.age_secret.encode("ascii") + b"\n")
@@ -113,30 +182,35 @@ def import_bundle(
             manifest_bytes, manifest = _read_manifest(reader, vault, keys.signing_key)
         except BundleRejected:
             raise _worker_verdict(worker) from None
+        signer = manifest.producer.signing_key
         result = ImportResult(
             status=MERGED,
             bundle_id=manifest.bundle_id,
-            producer_name=manifest.producer.name,
-            signing_key=manifest.producer.signing_key,
+            producer_name=_trusted_name(vault, signer, keys.signing_key) or "",
+            claimed_name=manifest.producer.name,
+            signing_key=signer,
             fingerprint=manifest.producer.fingerprint,
             sequence=manifest.sequence,
         )
-        trusted = manifest.producer.signing_key == keys.signing_key or (
-            TrustStore(vault).device_for_key(manifest.producer.signing_key) is not None
-        )
-        if not trusted:
+        if not result.producer_name:
             worker.kill()
             result.status = QUARANTINED
             result.quarantine_id = _quarantine(vault, path, manifest)
             return result
         manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
         seen = vault.conn.execute(
-            "SELECT manifest_sha256 FROM bundles_in WHERE bundle_id = ?", (manifest.bundle_id,)
+            "SELECT manifest_sha256 FROM bundles_in WHERE signing_key = ? AND bundle_id = ?",
+            (signer, manifest.bundle_id),
         ).fetchone()
         if seen is not None:
             if seen[0] != manifest_sha256:
                 worker.kill()
-                raise BundleRejected(N_("A different bundle reuses the id of one imported before."))
+                raise BundleRejected(
+                    N_(
+                        "A different bundle from the same device reuses the id of one"
+                        " imported before."
+                    )
+                )
             # Say "imported before" only of an intact copy: a damaged or
             # truncated one is refused like any other (nothing is merged).
             while worker.stdout.read(1 << 20):
@@ -151,9 +225,18 @@ def import_bundle(
             except BundleRejected:
                 raise _worker_verdict(worker) from None
             _record_arrival(vault, manifest, manifest_sha256, result)
+            _describe_cases(vault, result, keys.signing_key)
         return result
     finally:
         worker.kill()
+
+
+def _trusted_name(vault: Vault, signing_key: str, own_key: str) -> str | None:
+    """What this vault calls the signer: never the name the bundle claims for itself."""
+    if signing_key == own_key:
+        return vault.name
+    entry = TrustStore(vault).device_for_key(signing_key)
+    return entry.name if entry is not None else None
 
 
 def _worker_verdict(worker: WorkerChannel) -> IntakeError:
@@ -234,17 +317,25 @@ def _merge_members(
     expected = {r.id: r for r in manifest.records}
     seen: set[str] = set()
     needed: set[str] = set()
+    carried = {m.sha256 for m in manifest.members if m.path.startswith("attachments/")}
     counts = dict.fromkeys(
         (merge.NEW, merge.UPDATED, merge.UNCHANGED, merge.OLDER, merge.CONFLICT), 0
     )
     total, done = sum(m.size for m in manifest.members), 0
     blobs = BlobStore(vault)
+    source = merge.Source(manifest.bundle_id, manifest.producer.signing_key)
+    merged: list[Record] = []
+    by_case: dict[str, CaseChanges] = {}
     # Certifications and read-backs must be signed by this vault or a device
     # it trusts (the bundle's own signer is one: an unknown signer never gets here).
     trusted = attestations.trusted_keys(vault)
-    for member in manifest.members:
+
+    def stop_if_cancelled() -> None:
         if cancelled is not None and cancelled():
             raise Cancelled(N_("The import was cancelled; nothing was changed."))
+
+    for member in manifest.members:
+        stop_if_cancelled()
         entry = _next_member(reader, member, manifest)
         if member.path in (CHECKSUMS, CHECKSUMS_SIGNATURE):
             # For people without this app; the manifest's hash covers them.
@@ -255,7 +346,10 @@ def _merge_members(
             _check(member, len(data), hashlib.sha256(data).hexdigest())
             case_id = member.path[len("records/") : -len(".json")]
             for raw in parse_records(data, case_id):
-                record = merge.record_from_bundle(raw, case_id)
+                # One case can hold 100,000 people: Cancel acts between records.
+                stop_if_cancelled()
+                arriving = merge.record_from_bundle(raw, case_id)
+                record = arriving.record
                 ref = expected.get(record.id)
                 if (
                     ref is None
@@ -269,15 +363,24 @@ def _merge_members(
                 seen.add(record.id)
                 if record.kind == "statement":
                     attestations.check_incoming(record.body, trusted)
-                counts[merge.merge_record(vault, record, manifest.bundle_id)] += 1
+                outcome = merge.merge_record(vault, arriving, source)
+                counts[outcome] += 1
+                merged.append(record)
+                _note_change(by_case, record, outcome)
                 if record.kind == "evidence" and not record.deleted:
                     needed.update(a["sha256"] for a in record.body.get("attachments", []))
+            # Every attachment a record names travels in the bundle; checked
+            # against the manifest, so the answer never depends on (or tells)
+            # what this vault already holds.
+            if not needed <= carried:
+                raise BundleRejected(N_("The bundle lacks an attachment one of its records needs."))
         else:
             # Records come first, so every wanted attachment is known by now;
             # content no record names has no business in the vault.
             if member.sha256 not in needed:
                 raise BundleRejected(N_("The bundle holds an attachment no record refers to."))
-            info = blobs.put(_SizedStream(entry.chunks(), member.size), max_bytes=member.size)
+            stream = _SizedStream(entry.chunks(), member.size, stop_if_cancelled)
+            info = blobs.put(stream, max_bytes=member.size)
             _check(member, info.size, info.sha256)
             result.attachments += 1
         done += member.size
@@ -287,9 +390,49 @@ def _merge_members(
         raise BundleRejected(N_("The bundle holds an entry its manifest does not list."))
     if seen != set(expected):
         raise BundleRejected(N_("The bundle lacks records its manifest lists."))
-    if any(not blobs.exists(sha) for sha in needed):
-        raise BundleRejected(N_("The bundle lacks an attachment one of its records needs."))
+    merge.check_references(vault, merged)
     result.counts = counts
+    result.changes = list(by_case.values())
+
+
+def _note_change(by_case: dict[str, CaseChanges], record: Record, outcome: str) -> None:
+    change = {
+        merge.NEW: ADDED,
+        merge.UPDATED: DELETED if record.deleted else CHANGED,
+        merge.CONFLICT: PROPOSED,
+    }.get(outcome)
+    if change is None:
+        return  # unchanged or older: nothing to review
+    case = by_case.setdefault(record.case_id, CaseChanges(record.case_id))
+    case.records.append(RecordChange(record.id, record.kind, change, record.version))
+
+
+def _describe_cases(vault: Vault, result: ImportResult, own_key: str) -> None:
+    """Each changed case's title and creator, for the review of what the bundle did."""
+    for case in result.changes:
+        row = vault.conn.execute(
+            "SELECT title FROM case_list WHERE id = ?", (case.case_id,)
+        ).fetchone()
+        case.title = row[0] if row else ""
+        origin = vault.conn.execute(
+            "SELECT signing_key FROM record_sources WHERE record_id = ? AND first = 1",
+            (case.case_id,),
+        ).fetchone()
+        if origin is not None:
+            key = origin[0]
+            case.origin = ORIGIN_THIS_VAULT if key == own_key else ORIGIN_DEVICE
+            case.origin_name = _trusted_name(vault, key, own_key) or ""
+            case.origin_fingerprint = signing_key_fingerprint(key)
+            case.other_device = key != result.signing_key
+            continue
+        created_here = vault.conn.execute(
+            "SELECT 1 FROM audit_log WHERE record_id = ? AND action = 'case.create' LIMIT 1",
+            (case.case_id,),
+        ).fetchone()
+        if created_here is not None:
+            case.origin, case.origin_name = ORIGIN_THIS_VAULT, vault.name
+            case.origin_fingerprint = signing_key_fingerprint(own_key)
+            case.other_device = result.signing_key != own_key
 
 
 def _next_member(reader: TarReader, member: Member, manifest: Manifest) -> TarMember:
@@ -314,14 +457,16 @@ def _check(member: Member, size: int, sha256: str) -> None:
 
 
 class _SizedStream:
-    """A file-like view of a member's chunks for BlobStore.put."""
+    """A file-like view of a member's chunks for BlobStore.put (checks for Cancel per read)."""
 
-    def __init__(self, chunks: Iterator[bytes], size: int) -> None:
+    def __init__(self, chunks: Iterator[bytes], size: int, check: Callable[[], None]) -> None:
         self._chunks = chunks
         self._left = b""
+        self._check = check
         self.size = size
 
     def read(self, n: int = -1) -> bytes:
+        self._check()
         while not self._left:
             nxt = next(self._chunks, None)
             if nxt is None:
@@ -343,6 +488,7 @@ def _record_arrival(
         " ORDER BY device_seq DESC LIMIT 1",
         (manifest.producer.signing_key,),
     ).fetchone()
+    name = result.producer_name
     seq = manifest.sequence
     params: dict[str, int] = {}
     if last is None:
@@ -355,6 +501,9 @@ def _record_arrival(
         template = (
             N_("in order") if chained else N_("in order, but the previous bundle differs from ours")
         )
+    elif seq == last[0] + 2:
+        template = N_("gap: bundle {number} not received")
+        params = {"number": seq - 1}
     elif seq > last[0] + 1:
         template = N_("gap: bundles {first} to {last} not received")
         params = {"first": last[0] + 1, "last": seq - 1}
@@ -372,7 +521,7 @@ def _record_arrival(
             manifest.bundle_id,
             manifest_sha256,
             manifest.producer.signing_key,
-            manifest.producer.name,
+            name,
             seq,
             manifest.previous_manifest_sha256,
             vault.now(),
@@ -388,8 +537,46 @@ def _record_arrival(
 # Quarantine
 
 
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_room(vault: Vault, path: Path) -> int | None:
+    """The id of this very file if it waits already; refuse when the quarantine is full."""
+    count, total = vault.conn.execute(
+        "SELECT count(*), coalesce(sum(size), 0) FROM quarantine"
+    ).fetchone()
+    if count < MAX_QUARANTINE_BUNDLES and total + path.stat().st_size <= MAX_QUARANTINE_BYTES:
+        return None
+    # Full: the same file again is still "already waiting", not an error.
+    existing = vault.conn.execute(
+        "SELECT id FROM quarantine WHERE file_sha256 = ?", (_file_sha256(path),)
+    ).fetchone()
+    if existing:
+        return int(existing[0])
+    raise QuarantineFull(
+        N_(
+            "The bundle is signed by a device you do not trust, and the quarantine is full"
+            " ({count} bundles, {mib} MiB; at most {max_count} bundles and {max_mib} MiB)."
+            " Nothing was kept. Trust the sender's device first, or discard bundles waiting"
+            " in quarantine, then import it again."
+        ),
+        count=count,
+        mib=total >> 20,
+        max_count=MAX_QUARANTINE_BUNDLES,
+        max_mib=MAX_QUARANTINE_BYTES >> 20,
+    )
+
+
 def _quarantine(vault: Vault, path: Path, manifest: Manifest) -> int:
     """Keep the still-encrypted file for later; list it for a person to review."""
+    waiting = _check_room(vault, path)
+    if waiting is not None:
+        return waiting
     folder = vault.path / QUARANTINE_DIR
     make_private_dir(folder)
     digest, size = hashlib.sha256(), 0

@@ -9,6 +9,16 @@ incoming copy of a record we hold:
 * neither                  -> both sides edited since their common version:
                               keep ours, store theirs as a conflict. Nothing
                               is ever dropped silently.
+
+A conflict is closed as soon as a stored revision descends from its
+incoming side (records.settle_superseded_conflicts), and resolving never
+writes back a revision the stored one already descends from.
+
+Some records arrive *redacted*: a person whose name is withheld, sent to a
+vault not cleared to receive it, comes with ``full_name`` and ``names`` left
+out (``redaction.py``). Its revision hash cannot be checked without them,
+the manifest's signature vouches for it instead, and it is stored read-only
+so the blanks never travel back as an edit.
 """
 
 from __future__ import annotations
@@ -21,33 +31,55 @@ from typing import Any
 from ..errors import BundleRejected, InvalidInput, NotFound
 from ..fields import is_uuid
 from ..i18n import N_
-from ..model import KINDS, validate
-from ..records import HISTORY_LIMIT, Record, RecordStore, canonical_json, compute_rev
+from ..model import KINDS, references, validate
+from ..records import (
+    HISTORY_LIMIT,
+    Record,
+    RecordStore,
+    attachment_hashes,
+    canonical_json,
+    compute_rev,
+    release_attachments,
+)
 from ..vault import Vault
+from . import redaction
+from .format import MAX_NUMBER
 
 NEW, UPDATED, UNCHANGED, OLDER, CONFLICT = "new", "updated", "unchanged", "older", "conflict"
 _REV = re.compile(r"^[0-9a-f]{32}$")
+MAX_VERSION = MAX_NUMBER  # format.py says why
+_ENVELOPE = {
+    "id",
+    "case_id",
+    "kind",
+    "version",
+    "rev",
+    "history",
+    "body",
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "deleted",
+}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A record read from a bundle, and the fields its sender left out (usually none)."""
+
+    record: Record
+    redacted: tuple[str, ...] = ()
 
 
 def _bad(what: str) -> BundleRejected:
     return BundleRejected(N_("A record in the bundle is malformed ({what})."), what=what)
 
 
-def record_from_bundle(raw: Any, case_id: str) -> Record:
+def record_from_bundle(raw: Any, case_id: str) -> Incoming:
     """A record exactly as the producer stored it, checked field by field."""
-    if not isinstance(raw, dict) or set(raw) != {
-        "id",
-        "case_id",
-        "kind",
-        "version",
-        "rev",
-        "history",
-        "body",
-        "created_at",
-        "updated_at",
-        "updated_by",
-        "deleted",
-    }:
+    if not isinstance(raw, dict) or not (
+        set(raw) == _ENVELOPE or set(raw) == _ENVELOPE | {redaction.KEY}
+    ):
         raise _bad("fields")
     kind = KINDS.get(raw["kind"]) if isinstance(raw["kind"], str) else None
     if kind is None:
@@ -57,7 +89,7 @@ def record_from_bundle(raw: Any, case_id: str) -> Record:
     if kind.name == "case" and raw["id"] != case_id:
         raise _bad("case id")
     version, deleted, history = raw["version"], raw["deleted"], raw["history"]
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MAX_VERSION:
         raise _bad("version")
     if not isinstance(deleted, bool):
         raise _bad("deleted")
@@ -92,28 +124,49 @@ def record_from_bundle(raw: Any, case_id: str) -> Record:
         raw["updated_by"],
         deleted,
     )
+    redacted = redaction.check_incoming(raw, record)
     # The revision hash must match the content: a record altered anywhere
-    # on the way (even by its signer's tooling) is refused, not stored.
-    if compute_rev(record, history[-1] if history else None) != record.rev:
+    # on the way (even by its signer's tooling) is refused, not stored. A
+    # redacted record cannot be hashed without what was left out.
+    if not redacted and compute_rev(record, history[-1] if history else None) != record.rev:
         raise _bad("revision hash")
-    return record
+    return Incoming(record, redacted)
 
 
-def merge_record(vault: Vault, incoming: Record, bundle_id: str) -> str:
+@dataclass(frozen=True)
+class Source:
+    """The bundle a record came in, and the key that signed it."""
+
+    bundle_id: str
+    signing_key: str
+
+
+def merge_record(vault: Vault, arriving: Incoming, source: Source) -> str:
     """Apply one incoming record; call inside the import's transaction."""
     store = RecordStore(vault)
+    incoming = arriving.record
     local = store.get(incoming.id)
     if local is None:
-        if incoming.kind != "case" and store.get(incoming.case_id) is None:
-            raise BundleRejected(N_("A record in the bundle belongs to a case it does not hold."))
-        store.write_raw(incoming)
+        if incoming.kind != "case":
+            owner = store.get(incoming.case_id)
+            # Filed under a person's id "as a case" would be stored, shown
+            # nowhere and never exported: the owner must be a case.
+            if owner is None or owner.kind != "case":
+                raise BundleRejected(
+                    N_("A record in the bundle belongs to a case it does not hold.")
+                )
+        _store(vault, store, arriving, source, first=True)
         return NEW
     if local.kind != incoming.kind or local.case_id != incoming.case_id:
         raise BundleRejected(N_("A record in the bundle clashes with a different local record."))
     if local.rev == incoming.rev:
+        if store.is_redacted(local) and not arriving.redacted:
+            # The same revision, now with what was withheld before: fill it in.
+            _store(vault, store, arriving, source)
+            return UPDATED
         return UNCHANGED
     if local.rev in incoming.history:
-        store.write_raw(incoming)
+        _store(vault, store, arriving, source)
         return UPDATED
     if incoming.rev in local.history:
         return OLDER
@@ -123,8 +176,8 @@ def merge_record(vault: Vault, incoming: Record, bundle_id: str) -> str:
     if seen is None:
         vault.conn.execute(
             "INSERT INTO conflicts (record_id, case_id, kind, version, rev, history, body,"
-            " updated_at, updated_by, deleted, bundle_id, received_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at, updated_by, deleted, bundle_id, received_at, signing_key, redacted)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 incoming.id,
                 incoming.case_id,
@@ -136,12 +189,61 @@ def merge_record(vault: Vault, incoming: Record, bundle_id: str) -> str:
                 incoming.updated_at,
                 incoming.updated_by,
                 int(incoming.deleted),
-                bundle_id,
+                source.bundle_id,
                 vault.now(),
+                source.signing_key,
+                json.dumps(list(arriving.redacted)),
             ),
         )
         vault.audit("record.conflict", incoming.kind, incoming.id)
     return CONFLICT
+
+
+def _store(
+    vault: Vault, store: RecordStore, arriving: Incoming, source: Source, first: bool = False
+) -> None:
+    """Write an incoming revision, note where it came from, audit it by id."""
+    record = arriving.record
+    store.write_raw(record)
+    redaction.mark(vault.conn, record, arriving.redacted)
+    vault.conn.execute(
+        "INSERT OR REPLACE INTO record_sources (record_id, rev, version, bundle_id, signing_key,"
+        " imported_at, first) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.id,
+            record.rev,
+            record.version,
+            source.bundle_id,
+            source.signing_key,
+            vault.now(),
+            int(first),
+        ),
+    )
+    vault.audit("record.import_new" if first else "record.import_update", record.kind, record.id)
+
+
+def check_references(vault: Vault, records: list[Record]) -> None:
+    """Every reference an incoming record makes names a record of the right kind in its case.
+
+    Run after the whole bundle is merged (references may point forwards).
+    A deleted target is allowed: deleting a person leaves the tombstone that
+    older relationships still name, as on the sending side.
+    """
+    for record in records:
+        if record.deleted:
+            continue
+        for _field, target, ref in references(KINDS[record.kind], record.body):
+            row = vault.conn.execute(
+                "SELECT kind, case_id FROM records WHERE id = ?", (ref,)
+            ).fetchone()
+            if row is None or row[0] != target or row[1] != record.case_id:
+                raise BundleRejected(
+                    N_(
+                        "A record in the bundle refers to a {kind} that is not in its case;"
+                        " nothing was imported."
+                    ),
+                    kind=target,
+                )
 
 
 @dataclass(frozen=True)
@@ -154,18 +256,22 @@ class Conflict:
     incoming: Record
     bundle_id: str
     received_at: str
+    signing_key: str = ""
+    redacted: tuple[str, ...] = ()
 
 
 def conflicts(vault: Vault, include_resolved: bool = False) -> list[Conflict]:
     store = RecordStore(vault)
     rows = vault.conn.execute(
         "SELECT id, record_id, case_id, kind, version, rev, history, body, updated_at,"
-        " updated_by, deleted, bundle_id, received_at FROM conflicts"
+        " updated_by, deleted, bundle_id, received_at, signing_key, redacted FROM conflicts"
         " WHERE resolved <= ? ORDER BY id",
         (1 if include_resolved else 0,),
     )
     found = []
-    for cid, rid, case_id, kind, version, rev, history, body, at, by, deleted, bid, recv in rows:
+    for row in rows:
+        cid, rid, case_id, kind, version, rev, history, body, at, by, deleted, bid, recv = row[:13]
+        signing_key, redacted = row[13], tuple(json.loads(row[14]))
         local = store.get(rid)
         if local is None:
             continue
@@ -182,7 +288,9 @@ def conflicts(vault: Vault, include_resolved: bool = False) -> list[Conflict]:
             by,
             bool(deleted),
         )
-        found.append(Conflict(cid, rid, case_id, kind, local, incoming, bid, recv))
+        found.append(
+            Conflict(cid, rid, case_id, kind, local, incoming, bid, recv, signing_key, redacted)
+        )
     return found
 
 
@@ -197,8 +305,15 @@ def resolve(vault: Vault, conflict_id: int, keep: str) -> Record:
         raise NotFound(N_("No open conflict {id}."), id=conflict_id)
     if keep not in ("local", "incoming"):
         raise InvalidInput(N_("Keep either local or incoming."))
-    chosen = found.local if keep == "local" else found.incoming
     local = found.local
+    if found.incoming.rev == local.rev or found.incoming.rev in local.history:
+        # The stored revision already descends from the incoming side: writing
+        # it again would put back a value someone has since replaced.
+        with vault.transaction():
+            _close(vault, found)
+            vault.audit("conflict.superseded", found.kind, found.record_id)
+        return local
+    chosen = found.local if keep == "local" else found.incoming
     ancestors = [*local.history, local.rev, *found.incoming.history, found.incoming.rev]
     history = tuple(dict.fromkeys(ancestors))[-HISTORY_LIMIT:]
     record = replace(
@@ -212,7 +327,22 @@ def resolve(vault: Vault, conflict_id: int, keep: str) -> Record:
     )
     record = replace(record, rev=compute_rev(record, history[-1]))
     with vault.transaction():
-        RecordStore(vault).write_raw(record)
-        vault.conn.execute("UPDATE conflicts SET resolved = 1 WHERE id = ?", (conflict_id,))
+        store = RecordStore(vault)
+        # What was withheld stays withheld: a resolution that takes a redacted
+        # side is itself read-only here, so the blanks never travel back.
+        fields = found.redacted if keep == "incoming" else redaction.fields_of(vault.conn, local)
+        store.write_raw(record)
+        redaction.mark(vault.conn, record, fields)
+        _close(vault, found)
         vault.audit(f"conflict.keep_{keep}", found.kind, found.record_id)
     return record
+
+
+def _close(vault: Vault, conflict: Conflict) -> None:
+    """Mark a conflict resolved; its copy of the record is not kept (only ids and versions)."""
+    vault.conn.execute(
+        "UPDATE conflicts SET resolved = 1, body = '{}' WHERE id = ?", (conflict.id,)
+    )
+    current = RecordStore(vault).get(conflict.record_id)
+    keep = attachment_hashes(current.body) if current is not None else set()
+    release_attachments(vault.conn, attachment_hashes(conflict.incoming.body) - keep)
