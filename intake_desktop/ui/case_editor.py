@@ -1,11 +1,15 @@
 """The case editor: a case's sections and records on the left, one record's form on the right.
 
-Nothing typed is lost: an edit is saved about a second after typing stops,
-at once when focus leaves the field or another record or case is opened,
-and synchronously by ``flush()`` (before locking and on close). Each save
-carries the version the form was loaded from; if someone else saved in
-between, ``StaleEdit`` is resolved field by field (see ``autosave.py``).
-Input the model refuses stays in its widget, marked, with a plain message.
+Nothing typed is lost: an edit is saved about a second after typing stops
+(and a second after it starts, while typing goes on), at once when focus
+leaves the field or another record or case is opened, and synchronously by
+``flush()`` (before locking, which this editor listens for, and on close).
+Each save carries the version the form was loaded from; if someone else
+saved in between, ``StaleEdit`` is resolved field by field (see
+``autosave.py``). Input the model refuses stays in its widget, marked, with
+a plain message, and is kept as typed in an encrypted draft in the vault
+(``core/drafts.py``): a record opened again shows its draft over what is
+stored, and a record never saved is listed as a draft to finish or discard.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..core.drafts import Draft
 from ..core.errors import IntakeError, StaleEdit
 from ..core.i18n import _
 from ..core.model import CASE, CHILD_KINDS, KINDS
@@ -23,8 +28,16 @@ from .attachments_view import AttachmentsEditor, AttachmentsView
 from .autosave import Autosave
 from .bidi import align_to_interface
 from .case_header import CaseHeader
-from .case_outline import CaseOutline, Loaded, records_of, reference_options, references_to
+from .case_outline import (
+    DRAFT_ROLE,
+    CaseOutline,
+    Loaded,
+    records_of,
+    reference_options,
+    references_to,
+)
 from .delete_dialog import confirm_delete
+from .drafts import confirm_discard
 from .field_editors import plain_label
 from .field_labels import kind_text
 from .file_dialogs import open_files
@@ -81,6 +94,9 @@ class CaseEditor(QWidget):
         self.form: RecordForm | None = None
         self._attaching: AttachProgress | None = None
         session.about_to_lock.connect(self._lock_while_attaching)
+        # Locking (Ctrl+L, the idle lock, closing) stores what is typed first:
+        # in the record, or what cannot be, in its draft.
+        session.about_to_lock.connect(self.flush)
         self.setStyleSheet(STYLE)
 
         self.header = CaseHeader()
@@ -201,14 +217,15 @@ class CaseEditor(QWidget):
         records = records_of(document)
         self.case_id, self.records = case_id, records
         self.outline.populate(case_id, records)
+        self._list_drafts(case_id)
         self._select(self.outline.sections["case"])
         self.header.set_title(records[case_id].body["title"])
         self.add_button.setEnabled(True)
-        self.saver.reset()
         log.debug("case opened in %d ms (%d records)", clock.elapsed(), len(records))
 
     def flush(self) -> bool:
-        """Save what is pending now; False (text kept, field marked) if it could not be."""
+        """Save what is pending now; False if some of it could not be stored in the record
+        (the field is marked, its text kept in a draft) or a conflict waits for a choice."""
         return self.saver.flush()
 
     def clear(self) -> None:
@@ -217,6 +234,7 @@ class CaseEditor(QWidget):
         self.case_id, self.records, self.current, self.form = None, {}, None, None
         with QSignalBlocker(self.outline):
             self.outline.forget()
+            self.outline.mark_draft(self.outline.sections["case"], None)
         for form in self.forms.values():
             form.clear()
         self.header.forget()
@@ -250,7 +268,9 @@ class CaseEditor(QWidget):
         if not self.flush():
             return False
         current = self.current
-        if current is not None and current.data(0, Qt.ItemDataRole.UserRole + 1) is None:
+        if current is not None and not any(
+            current.data(0, role) for role in (Qt.ItemDataRole.UserRole + 1, DRAFT_ROLE)
+        ):  # no record, no draft
             if current.parent() is not None:
                 with QSignalBlocker(self.outline):
                     self.outline.remove(current)
@@ -260,6 +280,7 @@ class CaseEditor(QWidget):
     def _show(self, item: QTreeWidgetItem) -> None:
         kind, record_id, is_section = CaseOutline.position(item)
         self.current = item
+        self.saver.reset()  # everything of the record shown before is stored
         self.message.hide_message()
         self._set_add_text(kind_text(kind if kind != "case" else "person", 1))
         self.delete_button.setEnabled(not is_section and kind != "case")
@@ -276,6 +297,24 @@ class CaseEditor(QWidget):
         self.form = form
         self.stack.setCurrentWidget(form)
         self._update_heading()
+        # A person received without the name withheld from this vault: an edit
+        # here would send the blanks back and erase the name where it was
+        # recorded, so the core refuses it; the form says so before anyone types.
+        service = self.session.cases
+        read_only = bool(record_id and service is not None and service.is_redacted(record_id))
+        form.setEnabled(not read_only)
+        if read_only:
+            self.message.show_message(
+                _(
+                    "This person's name is withheld from this vault: the device that recorded"
+                    " it left the name out. It can be changed only there; you may delete it."
+                ),
+                "info",
+            )
+            return
+        draft = self._draft_of(item)
+        if draft is not None:
+            self.saver.show_draft(draft)
 
     def _set_add_text(self, text: str) -> None:
         self.add_button.setText(text)
@@ -320,8 +359,19 @@ class CaseEditor(QWidget):
             return
         service = self.session.cases
         item = self.current
-        if record_id is None:  # never saved: nothing to delete in the vault
-            if self.saver.dirty and not confirm_delete(self, kind, item.text(0), 0):
+        if record_id is None:  # never saved: at most a draft to delete in the vault
+            draft_id = item.data(0, DRAFT_ROLE)
+            if draft_id is not None:
+                if service is None or not confirm_discard(self, True):
+                    return
+                if self.session.cases is not service:  # locked while the question was open
+                    return
+                try:
+                    service.discard_draft(str(draft_id))
+                except IntakeError as exc:
+                    self.message.show_message(str(exc), "error")
+                    return
+            elif self.saver.dirty and not confirm_delete(self, kind, item.text(0), 0):
                 return
             self.saver.reset()
             self.current = None
@@ -351,6 +401,73 @@ class CaseEditor(QWidget):
             self.outline.remove(item)
         self.outline.relabel_all(self.records)
         self._select(self.outline.sections[kind])
+
+    # Drafts (core/drafts.py)
+
+    def _list_drafts(self, case_id: str) -> None:
+        """Mark the records that have a draft; list the drafts of records never saved."""
+        service = self.session.cases
+        if service is None:
+            return
+        try:
+            drafts = service.drafts_of_case(case_id)
+        except IntakeError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        for draft in drafts:
+            if draft.record_id is None:
+                self.outline.add_draft(draft.kind, draft.id)
+                continue
+            item = self.outline.item_for(draft.record_id)
+            if item is not None:
+                self.outline.mark_draft(item, draft.id)
+
+    def _draft_of(self, item: QTreeWidgetItem) -> Draft | None:
+        service = self.session.cases
+        kind, record_id, _section = CaseOutline.position(item)
+        draft_id = item.data(0, DRAFT_ROLE) or record_id
+        if service is None or draft_id is None:
+            return None
+        try:
+            draft = service.draft(str(draft_id))
+        except IntakeError as exc:
+            self.message.show_message(str(exc), "error")
+            return None
+        if draft is None or draft.kind != kind or draft.case_id != self.case_id:
+            return None
+        return draft
+
+    def draft_kept(self, draft: Draft | None) -> None:
+        """After a save (called by Autosave): the shown item has this draft now, or none."""
+        item = self.current
+        if item is not None and (
+            item.parent() is not None or item is self.outline.sections["case"]
+        ):
+            self.outline.mark_draft(item, draft.id if draft is not None else None)
+            self._update_heading()
+
+    def discard_draft(self) -> None:
+        """Delete the shown record's draft (after asking); what is stored is shown again."""
+        draft, service, item = self.saver.draft, self.session.cases, self.current
+        if draft is None or service is None or item is None:
+            return
+        if not confirm_discard(self, draft.is_new) or self.session.cases is not service:
+            return  # kept (or the vault locked while the question was open)
+        try:
+            service.discard_draft(draft.id)
+        except IntakeError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        self.saver.reset()
+        self.outline.mark_draft(item, None)
+        kind, record_id, _section = CaseOutline.position(item)
+        if record_id is None:  # nothing of it was ever a record: it goes from the list
+            self.current = None
+            with QSignalBlocker(self.outline):
+                self.outline.remove(item)
+            self._select(self.outline.sections[kind])
+            return
+        self._show(item)
 
     # Attachments
 

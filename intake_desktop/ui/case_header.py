@@ -15,11 +15,14 @@ QLabel[state="saved"] { color: #2e6b30; }
 
 
 def state_words(state: str) -> str:
+    # "error" covers a field kept as a draft (the rest saved), a clash with
+    # someone else's save, and a refused write: "not everything was saved as
+    # typed" is true of each; the message above the form says which.
     words = {
         "saved": _("All changes saved"),
         "unsaved": _("Unsaved changes"),
         "saving": _("Saving…"),
-        "error": _("Not saved: see the message above the form"),
+        "error": _("Not everything was saved as typed: see the message above the form"),
     }
     return words.get(state, state)
 

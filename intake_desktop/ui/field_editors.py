@@ -4,8 +4,9 @@ An editor owns one or more keys of a record body: ``load`` shows them,
 ``store`` writes them back into a body, ``changed`` fires on user edits only
 (never while loading). Everything shown is plain text. An editor that cannot
 turn its input into a value (a half-typed date) says so through
-``local_error`` and the form keeps the text and marks the field instead of
-saving.
+``local_problem``; the form keeps the text, marks the field, and autosave
+keeps that field as typed in a draft (``raw`` gives its state as typed,
+``restore`` shows it again: ``core/drafts.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.i18n import _
+from ..core.i18n import N_, _
 from .bidi import NaturalDirection
 from .field_labels import choice_label
 from .qt import (
@@ -87,8 +88,25 @@ class FieldEditor(QObject):
     def marked_widgets(self, _rest: str = "") -> list[QWidget]:
         return [self.focus_widget()]
 
-    def local_error(self) -> str | None:
+    def local_problem(self) -> tuple[str, dict[str, Any]] | None:
+        """Why the input is not a value yet: a message template (``N_``) and its parameters."""
         return None
+
+    def local_error(self) -> str | None:
+        found = self.local_problem()
+        return _(found[0]).format(**found[1]) if found else None
+
+    def raw(self) -> Any:
+        """The state shown, as typed (plain JSON), for a draft; ``restore`` shows it again."""
+        body: dict[str, Any] = {}
+        self.store(body)
+        return {key: body.get(key) for key in self.keys}
+
+    def restore(self, raw: Any) -> None:
+        """Show a draft's state again (as typed; ``changed`` is not emitted)."""
+        if isinstance(raw, dict):
+            with self.loading():
+                self.load(raw)
 
     def set_options(self, _options: RefOptions) -> None:
         """References: the case's people, evidence and interviews, by name."""
@@ -250,17 +268,25 @@ class DateEditor(FieldEditor):
     def value(self) -> Any:
         return self.line.text().strip() or None
 
-    def local_error(self) -> str | None:
+    def local_problem(self) -> tuple[str, dict[str, Any]] | None:
         text = self.line.text().strip()
         if not text:
             return None
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return _("Write the date as YYYY-MM-DD, or leave it empty.")
+            return N_("Write the date as YYYY-MM-DD, or leave it empty."), {}
         try:
             dt.date.fromisoformat(text)
         except ValueError:
-            return _("There is no such day.")
+            return N_("There is no such day."), {}
         return None
+
+    def raw(self) -> Any:
+        return {"text": self.line.text()}
+
+    def restore(self, raw: Any) -> None:
+        if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+            with self.loading():
+                self.line.setText(raw["text"])
 
 
 class TextListEditor(FieldEditor):
@@ -285,6 +311,14 @@ class TextListEditor(FieldEditor):
         if text == self._loaded[0]:  # untouched: keep items exactly (one may hold a comma)
             return list(self._loaded[1])
         return [part.strip() for part in text.split(",") if part.strip()]
+
+    def raw(self) -> Any:
+        return {"text": self.line.text()}
+
+    def restore(self, raw: Any) -> None:
+        if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+            with self.loading():
+                self.line.setText(raw["text"])
 
 
 class RefEditor(FieldEditor):

@@ -20,7 +20,7 @@ from typing import Any
 from ..core import calendars
 from ..core.calendars import gregorian_estimate
 from ..core.date_text import ParsedDate, parse_date_text
-from ..core.i18n import _
+from ..core.i18n import N_, _
 from ..core.model import CALENDARS, PRECISIONS
 from .bidi import isolate
 from .field_editors import FieldEditor, plain_label
@@ -261,21 +261,26 @@ class FuzzyDateEdit(QWidget):
             and self.precision.currentData() != "unknown"
         )
 
-    def problem(self) -> str | None:
-        """Why the parts are not a date yet (None when they are, or nothing was typed)."""
+    def problem_template(self) -> str | None:
+        """Why the parts are not a date yet, untranslated (None: they are, or nothing typed)."""
         if self.is_empty():
             return None
         precision = self.precision.currentData()
         year, month, day = self.parts()
         if precision != "unknown" and year is None:
-            return _("Type the year (or choose the precision Unknown).")
+            return N_("Type the year (or choose the precision Unknown).")
         if precision in ("day", "month") and month is None:
-            return _("Choose the month (or a coarser precision).")
+            return N_("Choose the month (or a coarser precision).")
         if precision == "day" and day is None:
-            return _("Type the day (or a coarser precision).")
+            return N_("Type the day (or a coarser precision).")
         if self.gregorian() is None and precision != "unknown":
-            return _("There is no such day in this calendar.")
+            return N_("There is no such day in this calendar.")
         return None
+
+    def problem(self) -> str | None:
+        """Why the parts are not a date yet (None when they are, or nothing was typed)."""
+        template = self.problem_template()
+        return _(template) if template else None
 
     def value(self) -> dict[str, Any] | None:
         if self.is_empty():
@@ -309,6 +314,42 @@ class FuzzyDateEdit(QWidget):
         # A stored date is kept as stored; an empty one follows what gets typed.
         self.follows_original = value.get("year") is None and value.get("precision") != "unknown"
         self.calendar_chosen = False
+        self._refresh()
+
+    # Drafts: every part as typed, also when it is not a date yet
+
+    def raw_state(self) -> dict[str, Any]:
+        return {
+            "calendar": self.calendar.currentData(),
+            "precision": self.precision.currentData(),
+            "year": self.year.text(),
+            "month": self.month.currentData(),
+            "day": self.day.text(),
+            "original": self.original.text(),
+            "follows_original": self.follows_original,
+            "calendar_chosen": self.calendar_chosen,
+        }
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        for combo, key, default in (
+            (self.calendar, "calendar", "gregorian"),
+            (self.precision, "precision", "day"),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(state.get(key) or default), 0))
+            combo.blockSignals(False)
+        self._fill_months(self.calendar.currentData())
+        month = state.get("month")
+        self.month.blockSignals(True)
+        self.month.setCurrentIndex(
+            max(self.month.findData(month if isinstance(month, int) else None), 0)
+        )
+        self.month.blockSignals(False)
+        for line, key in ((self.year, "year"), (self.day, "day"), (self.original, "original")):
+            text = state.get(key)
+            line.setText(text if isinstance(text, str) else "")
+        self.follows_original = bool(state.get("follows_original"))
+        self.calendar_chosen = bool(state.get("calendar_chosen"))
         self._refresh()
 
 
@@ -346,5 +387,14 @@ class FuzzyDateEditor(FieldEditor):
     def value(self) -> Any:
         return self.edit.value()
 
-    def local_error(self) -> str | None:
-        return self.edit.problem()
+    def local_problem(self) -> tuple[str, dict[str, Any]] | None:
+        template = self.edit.problem_template()
+        return (template, {}) if template else None
+
+    def raw(self) -> Any:
+        return self.edit.raw_state()
+
+    def restore(self, raw: Any) -> None:
+        if isinstance(raw, dict):
+            with self.loading():
+                self.edit.restore_state(raw)

@@ -183,6 +183,17 @@ class NamesTable(QWidget):
                 out.append(name)  # a blank row just added is not a name yet
         return out
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Every row as typed, blank and half-filled ones too (for a draft)."""
+        out = []
+        for row in range(self.table.rowCount()):
+            name = {}
+            for column, key in enumerate(COLUMNS):
+                item = self.table.item(row, column) or QTableWidgetItem()
+                name[key] = item.data(Qt.ItemDataRole.UserRole) if key in CHOICES else item.text()
+            out.append(name)
+        return out
+
     def add_row(self) -> None:
         kind = "alias" if self.table.rowCount() else "full"
         self._append({"script": "other", "kind": kind})
@@ -225,6 +236,21 @@ class NamesEditor(FieldEditor):
 
     def value(self) -> Any:
         return self.names.names()
+
+    def raw(self) -> Any:
+        return {"rows": self.names.rows()}
+
+    def restore(self, raw: Any) -> None:
+        rows = raw.get("rows") if isinstance(raw, dict) else None
+        if not isinstance(rows, list):
+            return
+        names = [
+            {key: str(row.get(key) or "") for key in COLUMNS}
+            for row in rows
+            if isinstance(row, dict)
+        ]
+        with self.loading():
+            self.names.set_names(names)
 
     def commit_pending(self) -> None:
         editor = self.names.delegate.open_editor

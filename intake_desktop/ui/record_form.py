@@ -10,6 +10,7 @@ a few ``setText`` calls, not a widget tree.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from typing import Any
 
@@ -37,6 +38,8 @@ from .names_table import NamesEditor
 from .qt import QFont, QFormLayout, QFrame, QScrollArea, Qt, QWidget, Signal
 from .statement_editor import CertificationPanel
 from .statement_text import StatementTextEditor
+
+log = logging.getLogger(__name__)
 
 # Long texts first at the end, where the form has room to grow.
 FIELD_ORDER = {
@@ -192,6 +195,46 @@ class RecordForm(QScrollArea):
             if message:
                 found.append((editor, message))
         return found
+
+    def local_problems(self) -> list[tuple[FieldEditor, str, dict[str, Any]]]:
+        """Each editor whose input is not a value yet, with its message template."""
+        found = []
+        for editor in self.editors:
+            problem = editor.local_problem()
+            if problem:
+                found.append((editor, *problem))
+        return found
+
+    # Drafts (core/drafts.py): fields as typed, keyed by each editor's first key
+
+    def raw(self, editors: list[FieldEditor] | None = None) -> dict[str, Any]:
+        return {
+            editor.keys[0]: editor.raw()
+            for editor in self.editors
+            if editors is None or editor in editors
+        }
+
+    def restore(self, fields: dict[str, Any]) -> None:
+        """Show a draft's fields over what is loaded (a field that no longer fits is skipped)."""
+        for key, raw in fields.items():
+            editor = self.by_key.get(key)
+            if editor is None or editor.keys[0] != key:
+                continue
+            try:
+                editor.restore(raw)
+            except (TypeError, ValueError, KeyError, AttributeError):
+                log.warning("a draft field could not be shown again (%s)", key)
+        for editor in self.editors:
+            if isinstance(editor, CertificationPanel):
+                editor.refresh()  # the texts shown now decide whether a certification holds
+
+    def key_of_path(self, path: str) -> str | None:
+        """The body key an error path names ("statement.translation.text" -> "translation")."""
+        editor, rest = self.editor_for_path(path)
+        if editor is None:
+            return None
+        match = re.match(r"[A-Za-z_]+", rest)
+        return match.group(0) if match else None
 
     def clear(self) -> None:
         self._base = {}

@@ -8,12 +8,14 @@ the GUI thread; anything long goes through ``bundle_jobs``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core import attestations, certification, duplicates
 from ..core.attachments import BlobStore
 from ..core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
+from ..core.drafts import Draft, DraftStore, Problem
 from ..core.errors import InvalidInput
 from ..core.evidence import add_attachment
 from ..core.i18n import N_
@@ -26,6 +28,14 @@ from .qt import QObject, Signal
 MAX_PREVIEW_BYTES = 64 << 20
 
 
+@dataclass(frozen=True)
+class DraftContent:
+    """What a draft is to hold: fields as typed, and why they are not in the record."""
+
+    fields: dict[str, Any]
+    problems: tuple[Problem, ...]
+
+
 class CaseService(QObject):
     case_changed = Signal(str)  # case id: a record in it was saved
     cases_changed = Signal()  # a case was added or removed
@@ -36,6 +46,7 @@ class CaseService(QObject):
         self.store = CaseStore(vault)
         self.records = RecordStore(vault)
         self.blobs = BlobStore(vault)
+        self.drafts = DraftStore(vault)
 
     @property
     def user(self) -> str:
@@ -60,6 +71,11 @@ class CaseService(QObject):
 
     def record(self, record_id: str) -> Record:
         return self.records.require(record_id)
+
+    def is_redacted(self, record_id: str) -> bool:
+        """Whether the record arrived with fields withheld from this vault (read-only here)."""
+        record = self.records.get(record_id)
+        return record is not None and self.records.is_redacted(record)
 
     def children(self, case_id: str, kind: str) -> list[Record]:
         return self.store.children(case_id, kind)
@@ -88,8 +104,63 @@ class CaseService(QObject):
         self.case_changed.emit(case_id)
         return record
 
+    def save_or_keep(
+        self,
+        case_id: str,
+        kind: str,
+        record_id: str | None,
+        body: dict[str, Any] | None,
+        expected_version: int | None,
+        draft: DraftContent | None = None,
+        draft_id: str | None = None,
+    ) -> tuple[Record | None, Draft | None]:
+        """Save what is valid and keep what is not, in one durable transaction.
+
+        ``body`` (None: leave the record as it is, or not yet made) is saved
+        as ``save`` does. With ``draft`` the fields it holds are kept as the
+        record's draft (or the never-saved record's, ``draft_id``); without,
+        the record's draft and ``draft_id``'s are removed: it saved cleanly.
+        """
+        spec = KINDS[kind]
+        clean = validate(spec, body, kind) if body is not None else None
+        record: Record | None = None
+        kept: Draft | None = None
+        with self.vault.transaction():
+            if clean is not None and record_id is None:
+                record = self.records.create(case_id, spec, clean)
+            elif clean is not None and record_id is not None:
+                record = self.records.update(record_id, clean, expected_version)
+            target = record.id if record is not None else record_id
+            if draft is not None:
+                kept = self.drafts.save(
+                    case_id=case_id,
+                    kind=kind,
+                    record_id=target,
+                    base_version=record.version if record is not None else expected_version,
+                    fields=draft.fields,
+                    problems=draft.problems,
+                    draft_id=draft_id,
+                )
+            else:
+                for gone in dict.fromkeys((target, draft_id)):
+                    if gone is not None:
+                        self.drafts.discard(gone)
+        if record is not None:
+            self.case_changed.emit(case_id)
+        return record, kept
+
+    def drafts_of_case(self, case_id: str) -> list[Draft]:
+        return self.drafts.of_case(case_id)
+
+    def draft(self, draft_id: str) -> Draft | None:
+        return self.drafts.get(draft_id)
+
+    def discard_draft(self, draft_id: str) -> bool:
+        return self.drafts.discard(draft_id)
+
     def delete(self, record_id: str, expected_version: int | None) -> Record:
         with self.vault.transaction():
+            self.drafts.discard(record_id)  # what was typed into it goes with it
             record = self.records.delete(record_id, expected_version)
         self.case_changed.emit(record.case_id)
         if record.kind == "case":
@@ -157,3 +228,15 @@ class CaseService(QObject):
 
     def dismiss_duplicate(self, person_a: str, person_b: str) -> None:
         duplicates.dismiss(self.vault, person_a, person_b)
+
+    # Deleting a case (core/cases.py)
+
+    def delete_case(self, case_id: str, expected_version: int | None = None) -> int:
+        """Delete a case and everything in it; returns how many records were deleted.
+
+        Each becomes a tombstone that travels in the next bundle; refused
+        (StaleEdit) if the case changed since ``expected_version`` was read.
+        """
+        count = self.store.delete_case(case_id, expected_version)
+        self.cases_changed.emit()
+        return count

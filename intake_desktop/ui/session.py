@@ -134,7 +134,12 @@ class VaultSession(QObject):
     # Locking
 
     def lock(self) -> None:
-        """Save what is pending, close the database, forget the key, show the lock screen."""
+        """Save what is pending, close the database, forget the key, show the lock screen.
+
+        ``about_to_lock`` handlers store what is typed (the case editor keeps
+        what cannot be saved whole as an encrypted draft) before the vault
+        closes. Locking never waits on them: a lock is a safety action.
+        """
         if self.vault is None:
             return
         self.about_to_lock.emit()

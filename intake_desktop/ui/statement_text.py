@@ -203,3 +203,30 @@ class StatementTextEditor(FieldEditor):
         body: dict[str, Any] = {}
         self.store(body)
         return body
+
+    # Drafts: the five boxes exactly as typed (a blank language is a problem to keep)
+
+    _RAW = ("language", "text", "translation_language", "translator", "translation")
+
+    def raw(self) -> Any:
+        pair = self.pair
+        return {
+            "language": pair.language.text(),
+            "text": pair.text.toPlainText(),
+            "translation_language": pair.translation_language.text(),
+            "translator": pair.translator.text(),
+            "translation": pair.translation.toPlainText(),
+        }
+
+    def restore(self, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            return
+        pair = self.pair
+        texts = {key: raw[key] if isinstance(raw.get(key), str) else "" for key in self._RAW}
+        with self.loading():
+            pair.language.setText(texts["language"])
+            pair.text.setPlainText(texts["text"])
+            pair.translation_language.setText(texts["translation_language"])
+            pair.translator.setText(texts["translator"])
+            pair.translation.setPlainText(texts["translation"])
+        pair.update_direction()
