@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.i18n import N_, _, ngettext
-from .bidi import show_in_natural_direction
+from .bidi import isolate, show_in_natural_direction
 from .field_editors import FieldEditor, plain_label, plain_tooltip
 from .qt import (
     QAbstractItemView,
@@ -219,8 +219,9 @@ class AttachmentsView(QWidget):
         elif not media_type.startswith("image/"):
             note = _("No preview for this type of file.")
         lines = [
-            _("Name: {name}").format(name=item.get("filename") or ""),
-            _("Type: {type}").format(type=media_type or _("unknown")),
+            # Isolated: "2026-11-20.jpg" after a Dari word was shown as "jpg.20-11-2026".
+            _("Name: {name}").format(name=isolate(item.get("filename") or "")),
+            _("Type: {type}").format(type=isolate(media_type) or _("unknown")),
             _("Size: {size}").format(size=human_size(int(item.get("size") or 0))),
             _("SHA-256:"),
         ]

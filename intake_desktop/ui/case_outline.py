@@ -12,13 +12,14 @@ from typing import Any
 
 from ..core.i18n import _
 from ..core.model import CASE, CHILD_KINDS, KINDS, display_name, references
-from .bidi import isolate, show_in_natural_direction
+from .bidi import COPY_ROLE, isolate, join_parts, join_stored, show_in_natural_direction
 from .field_editors import plain_tooltip
 from .field_labels import choice_label, kind_text
-from .qt import QAbstractItemView, QFont, Qt, QTreeWidget, QTreeWidgetItem
+from .qt import QAbstractItemView, QFont, QIcon, QStyle, Qt, QTreeWidget, QTreeWidgetItem
 
 KIND_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+DRAFT_ROLE = Qt.ItemDataRole.UserRole + 2  # the id of the item's draft (core/drafts.py)
 SECTIONS = ("case", *(k.name for k in CHILD_KINDS))
 
 
@@ -36,8 +37,16 @@ def _first_line(text: str, limit: int = 60) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def record_label(kind: str, body: dict[str, Any], records: dict[str, Loaded]) -> str:
-    """A short name for one record, made from its fields and the people it names."""
+def record_label(
+    kind: str, body: dict[str, Any], records: dict[str, Loaded], *, stored: bool = False
+) -> str:
+    """A short name for one record, made from its fields and the people it names.
+
+    Values side by side are isolated from each other (``bidi.join_parts``), so a
+    number keeps its order beside a Dari name; ``stored`` gives the same label
+    without the marks, as the values are stored (what Ctrl+C copies).
+    """
+    join, value = (join_stored, str) if stored else (join_parts, isolate)
 
     def person(record_id: str | None) -> str:
         found = records.get(record_id or "")
@@ -48,14 +57,14 @@ def record_label(kind: str, body: dict[str, Any], records: dict[str, Loaded]) ->
     if kind == "relationship":
         what = choice_label(body.get("kind") or "") if body.get("kind") else "…"
         return _("{relative}: {kind} of {person}").format(
-            relative=isolate(person(body.get("relative"))),
+            relative=value(person(body.get("relative"))),
             kind=what,
-            person=isolate(person(body.get("person"))),
+            person=value(person(body.get("person"))),
         )
     if kind == "identity_document":
         what = choice_label(body["kind"]) if body.get("kind") else _("Document")
         parts = [what, body.get("number") or "", person(body.get("person"))]
-        return " · ".join(p for p in parts if p and p != "?")
+        return join(p for p in parts if p != "?")
     if kind == "claim":
         what = choice_label(body["kind"]) if body.get("kind") else _("Claim")
         return _("{kind} ({urgency})").format(
@@ -66,18 +75,13 @@ def record_label(kind: str, body: dict[str, Any], records: dict[str, Loaded]) ->
         text = _first_line(body.get("description") or "") or (files[0]["filename"] if files else "")
         return text or choice_label(body.get("kind") or "document")
     if kind == "interview":
-        parts = [body.get("date") or "", body.get("place") or ""]
-        return " · ".join(p for p in parts if p) or _("Interview")
+        return join([body.get("date"), body.get("place")]) or _("Interview")
     if kind == "statement":
-        parts = [person(body.get("speaker")) if body.get("speaker") else ""]
-        parts += [body.get("language") or "", body.get("date") or ""]
-        return " · ".join(p for p in parts if p) or _("Statement")
+        speaker = person(body.get("speaker")) if body.get("speaker") else ""
+        return join([speaker, body.get("language"), body.get("date")]) or _("Statement")
     if kind == "consent":
-        parts = [
-            person(body.get("person")) if body.get("person") else "",
-            body.get("given_on") or "",
-        ]
-        return " · ".join(p for p in parts if p) or _("Consent")
+        holder = person(body.get("person")) if body.get("person") else ""
+        return join([holder, body.get("given_on")]) or _("Consent")
     return kind
 
 
@@ -157,6 +161,8 @@ class CaseOutline(QTreeWidget):
         label = record_label(kind, body, records) if record_id else kind_text(kind, 3)
         item = QTreeWidgetItem([label])
         item.setToolTip(0, plain_tooltip(label))
+        if record_id:
+            item.setData(0, COPY_ROLE, record_label(kind, body, records, stored=True))
         item.setData(0, KIND_ROLE, kind)
         item.setData(0, ID_ROLE, record_id)
         if record_id is None:
@@ -175,6 +181,7 @@ class CaseOutline(QTreeWidget):
         label = record_label(loaded.kind, loaded.body, records)
         item.setText(0, label)
         item.setToolTip(0, plain_tooltip(label))
+        item.setData(0, COPY_ROLE, record_label(loaded.kind, loaded.body, records, stored=True))
 
     def record_items(self) -> list[QTreeWidgetItem]:
         """Every record's item (drafts too), section by section."""
@@ -187,6 +194,27 @@ class CaseOutline(QTreeWidget):
             record_id = child.data(0, ID_ROLE)
             if record_id in records:
                 self.relabel(child, record_id, records)
+
+    # Drafts: typing kept in the vault that is not (all) in a record yet (ui/drafts.py)
+
+    def add_draft(self, kind: str, draft_id: str) -> QTreeWidgetItem:
+        """A record never saved, kept as a draft: listed in its section to finish or discard."""
+        item = self.add_record(kind, None, {}, {})
+        self.mark_draft(item, draft_id)
+        return item
+
+    def mark_draft(self, item: QTreeWidgetItem, draft_id: str | None) -> None:
+        """Show (or stop showing) that an item has a draft; relabelling keeps the mark."""
+        item.setData(0, DRAFT_ROLE, draft_id)
+        icon = QStyle.StandardPixmap.SP_MessageBoxWarning
+        item.setIcon(0, self.style().standardIcon(icon) if draft_id else QIcon())
+        item.setData(0, Qt.ItemDataRole.AccessibleDescriptionRole, _("Draft") if draft_id else None)
+        if item.data(0, ID_ROLE) is None and item.parent() is not None:  # never saved
+            kind = item.data(0, KIND_ROLE)
+            new = kind_text(kind, 3)
+            label = _("{record} (draft)").format(record=new) if draft_id else new
+            item.setText(0, label)
+            item.setToolTip(0, plain_tooltip(label))
 
     def remove(self, item: QTreeWidgetItem) -> None:
         parent = item.parent()

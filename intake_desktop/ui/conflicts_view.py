@@ -9,6 +9,7 @@ a bundle, so it is only ever plain text in a read-only QPlainTextEdit.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..core.bundle.merge import Conflict
@@ -16,7 +17,7 @@ from ..core.errors import IntakeError
 from ..core.i18n import N_, _
 from ..core.model import KINDS
 from ..core.records import Record, person_label
-from .bidi import LTR, set_text_direction, show_in_natural_direction
+from .bidi import COPY_ROLE, LTR, isolate, select_row, set_text_direction, show_in_natural_direction
 from .bundle_service import BundleService
 from .bundle_text import when
 from .field_labels import field_label
@@ -96,16 +97,20 @@ def render(record: Record, keys: list[str], differing: set[str]) -> tuple[str, l
         mark = key in differing
         first = len(lines)
         label = field_label(record.kind, key)
-        lines.append(f"{DIFFERS if mark else SAME}{label}: {value[0]}")
-        lines.extend(" " * (len(SAME) + 4) + more for more in value[1:])
+        # Isolated: in these left-to-right lines a number after a Dari field name reversed.
+        lines.append(f"{DIFFERS if mark else SAME}{label}: {isolate(value[0])}")
+        lines.extend(" " * (len(SAME) + 4) + isolate(more) for more in value[1:])
         if mark:
             marked.extend(range(first, len(lines)))
     return "\n".join(lines), marked
 
 
-def version_line(record: Record) -> str:
+def version_line(record: Record, value: Callable[[str], str] = isolate) -> str:
+    """Which version, by whom, when; ``value`` wraps each (``str``: as stored, to copy)."""
     return _("version {version} · {who} · {when}").format(
-        version=record.version, who=record.updated_by, when=when(record.updated_at)
+        version=value(str(record.version)),
+        who=value(record.updated_by),
+        when=value(when(record.updated_at)),
     )
 
 
@@ -201,10 +206,13 @@ class ConflictsView(QWidget):
                 version_line(c.local),
                 version_line(c.incoming),
             )
+            copied = {3: version_line(c.local, str), 4: version_line(c.incoming, str)}
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setData(COPY_ROLE, copied.get(column))
+                self.table.setItem(row, column, item)
         if self.items:
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         self._show_current()
 
     def count(self) -> int:
@@ -239,10 +247,12 @@ class ConflictsView(QWidget):
             return
         keys = field_order(c.kind, c.local.body, c.incoming.body)
         differing = {k for k in keys if c.local.body.get(k) != c.incoming.body.get(k)}
-        self.local_title.setText(_("Yours: {version}").format(version=version_line(c.local)))
+        self.local_title.setText(
+            _("Yours: {version}").format(version=isolate(version_line(c.local)))
+        )
         self.incoming_title.setText(
             _("Incoming: {version} (received {received})").format(
-                version=version_line(c.incoming), received=when(c.received_at)
+                version=isolate(version_line(c.incoming)), received=isolate(when(c.received_at))
             )
         )
         for pane, record in ((self.local_text, c.local), (self.incoming_text, c.incoming)):

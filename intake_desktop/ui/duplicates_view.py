@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core.duplicates import Candidate
+from ..core.duplicates import REASONS, Candidate, Reason
 from ..core.errors import IntakeError
 from ..core.i18n import _, ngettext
-from .bidi import NaturalDirection, show_in_natural_direction
+from .bidi import NaturalDirection, isolate, select_row, show_in_natural_direction
 from .field_editors import plain_label
 from .jobs import run_in_background
 from .person_comparison import PersonComparison
@@ -40,6 +40,12 @@ from .qt import (
 from .session import VaultSession
 
 OpenCase = Callable[[str], None]
+
+
+def reason_text(reason: Reason) -> str:
+    """Why two people may be one, its two values isolated: "Same document number:
+    1-0123-4567-8901 / ..." keeps the number in order in a Dari sentence."""
+    return _(REASONS[reason.code]).format(a=isolate(reason.a), b=isolate(reason.b))
 
 
 class DuplicatesDialog(QDialog):
@@ -140,7 +146,7 @@ class DuplicatesDialog(QDialog):
             else _("No possible duplicates.")
         )
         if count:
-            self.table.selectRow(0)
+            select_row(self.table, 0)
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -159,7 +165,7 @@ class DuplicatesDialog(QDialog):
         for button in (self.open_button, self.dismiss_button):
             button.setEnabled(candidate is not None)
         self.reasons.setPlainText(
-            "\n".join(r.text() for r in candidate.reasons) if candidate else ""
+            "\n".join(reason_text(r) for r in candidate.reasons) if candidate else ""
         )
 
     def open_both(self) -> None:

@@ -15,6 +15,7 @@ from ..core import calendars
 from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.model import display_name
+from .bidi import isolate
 from .field_editors import plain_label
 from .field_labels import choice_label
 from .qt import (
@@ -31,42 +32,54 @@ from .statement_text import script_font
 
 
 def describe_person(document: dict[str, Any], person_id: str) -> str:
-    """A person's details as plain lines (names, birth, documents, the case)."""
+    """A person's details as plain lines (names, birth, documents, the case).
+
+    Every value is isolated: a document number after a Dari label kept its
+    digits but not its groups' order ("1-0123-4567-8901" read 8901-4567-0123-1).
+    """
     person = next((p for p in document["people"] if p["id"] == person_id), None)
     if person is None:
         return _("This person is no longer in the case.")
     lines = [
-        _("Case: {title}").format(title=document["title"]),
+        _("Case: {title}").format(title=isolate(document["title"])),
         _("Role: {role}").format(role=choice_label(person["role"])),
         _("Sex: {sex}").format(sex=choice_label(person["sex"])),
     ]
     if person["name_withheld"]:
         lines.append(
-            _("Name withheld for safety; shown as: {name}").format(name=display_name(person))
+            _("Name withheld for safety; shown as: {name}").format(
+                name=isolate(display_name(person))
+            )
         )
     else:
         if person["full_name"]:
-            lines.append(_("Full name: {name}").format(name=person["full_name"]))
+            lines.append(_("Full name: {name}").format(name=isolate(person["full_name"])))
         for name in person["names"]:
             what = choice_label(name["kind"], "name_kind")
             with_source = _("{label}: {name} (from {source})")
             line = with_source if name["source"] else _("{label}: {name}")
-            lines.append(line.format(label=what, name=name["text"], source=name["source"]))
+            lines.append(
+                line.format(label=what, name=isolate(name["text"]), source=isolate(name["source"]))
+            )
     dob = person.get("date_of_birth")
     if dob:
-        date = calendars.describe(dob, calendar_label=choice_label, unknown=_("unknown"))
-        lines.append(_("Born: {date}").format(date=date))
+        date = calendars.describe(
+            dob, calendar_label=choice_label, unknown=_("unknown"), estimate_text=isolate
+        )
+        lines.append(_("Born: {date}").format(date=isolate(date)))
         if dob.get("original_text"):
-            lines.append(_("As written: {text}").format(text=dob["original_text"]))
+            lines.append(_("As written: {text}").format(text=isolate(dob["original_text"])))
         if calendars.possible_placeholder(dob):
             lines.append(_("First day of the year: possibly a placeholder."))
     if person.get("place_of_birth"):
-        lines.append(_("Place of birth: {place}").format(place=person["place_of_birth"]))
+        lines.append(_("Place of birth: {place}").format(place=isolate(person["place_of_birth"])))
     for doc in document["identity_documents"]:
         if doc.get("person") == person_id:
             number = doc["number"] or "—"
             lines.append(
-                _("{label}: {number}").format(label=choice_label(doc["kind"]), number=number)
+                _("{label}: {number}").format(
+                    label=choice_label(doc["kind"]), number=isolate(number)
+                )
             )
     return "\n".join(lines)
 
