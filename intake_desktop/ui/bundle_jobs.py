@@ -161,7 +161,12 @@ class BundleJob(QObject):
 
 
 class ExportJob(BundleJob):
-    """``export_bundle`` of ``case_ids`` (None: every case) to ``out``."""
+    """``export_bundle`` of ``case_ids`` (None: every case) to ``out``.
+
+    Core refuses cases whose recorded consent does not allow sharing them
+    (``ConsentRefused``, kept in ``error`` with each case and reason); only a
+    person's explicit choice sets ``override_consent``, which core audits.
+    """
 
     unexpected = N_("The export stopped unexpectedly ({kind}); no bundle was written.")
 
@@ -171,14 +176,24 @@ class ExportJob(BundleJob):
         recipients: list[RecipientRef],
         out: Path,
         case_ids: list[str] | None,
+        override_consent: bool = False,
     ) -> None:
         super().__init__(vault)
         self.recipients = list(recipients)
         self.out = Path(out)
         self.case_ids = None if case_ids is None else list(case_ids)
+        self.override_consent = override_consent
 
     def work(self, vault: Vault, progress: Progress, cancelled: Callable[[], bool]) -> Any:
-        return export_bundle(vault, self.recipients, self.out, self.case_ids, progress, cancelled)
+        return export_bundle(
+            vault,
+            self.recipients,
+            self.out,
+            self.case_ids,
+            progress,
+            cancelled,
+            override_consent=self.override_consent,
+        )
 
 
 class ImportJob(BundleJob):

@@ -17,6 +17,21 @@ from ..core.trust import RECIPIENT, TrustEntry, TrustStore
 from ..core.vault import Vault
 
 
+def is_quarantine_full(error: BaseException | None) -> bool:
+    """Whether an import was refused because the quarantine has no room (not a bad bundle)."""
+    return isinstance(error, importer.QuarantineFull)
+
+
+@dataclass(frozen=True)
+class QuarantineRoom:
+    """How full the quarantine is, against core's caps (docs/bundle-format.md)."""
+
+    count: int
+    size: int
+    max_count: int
+    max_size: int
+
+
 @dataclass(frozen=True)
 class CaseChoice:
     """Which cases an export takes: ``None`` means every case in the vault."""
@@ -45,6 +60,13 @@ class BundleService:
         # Counted as export_bundle chooses them: deleted cases travel as deletions.
         row = self.vault.conn.execute("SELECT count(*) FROM records WHERE kind = 'case'").fetchone()
         return CaseChoice(None, int(row[0]))
+
+    def case_ids(self, choice: CaseChoice) -> list[str]:
+        """The ids a choice stands for, in export_bundle's order (None: every case)."""
+        if choice.case_ids is not None:
+            return list(choice.case_ids)
+        rows = self.vault.conn.execute("SELECT id FROM records WHERE kind = 'case' ORDER BY rowid")
+        return [str(r[0]) for r in rows]
 
     def last_export_at(self) -> str | None:
         row = self.vault.conn.execute(
@@ -76,6 +98,15 @@ class BundleService:
     def quarantined(self) -> list[importer.QuarantinedBundle]:
         return importer.quarantined(self.vault)
 
+    def quarantine_room(self) -> QuarantineRoom:
+        waiting = self.quarantined()
+        return QuarantineRoom(
+            len(waiting),
+            sum(q.size for q in waiting),
+            importer.MAX_QUARANTINE_BUNDLES,
+            importer.MAX_QUARANTINE_BYTES,
+        )
+
     def trusted_name(self, signing_key: str) -> str | None:
         """The name this vault trusts the key under, if it does."""
         entry = self.trust.device_for_key(signing_key)
@@ -104,3 +135,7 @@ class BundleService:
         if record is None or record.kind != "case":
             return case_id[:8]
         return str(record.body.get("title") or case_id[:8])
+
+    def is_deleted_case(self, case_id: str) -> bool:
+        record = self.records.get(case_id)
+        return record is not None and record.deleted

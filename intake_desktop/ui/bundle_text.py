@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.bundle import importer
 from ..core.i18n import N_, _, ngettext
+from .bidi import isolate
 
 SIZE_UNITS = ((N_("{amount} GiB"), 30), (N_("{amount} MiB"), 20), (N_("{amount} KiB"), 10))
 
@@ -51,30 +52,83 @@ def merge_counts(result: importer.ImportResult) -> str:
     )
 
 
+def claimed_name(name: str) -> str:
+    """What a bundle claims as its sender's name, never shown empty (it may claim none)."""
+    return name if name.strip() else _("(no name given)")
+
+
 def outcome(result: importer.ImportResult, sender: str | None) -> tuple[str, str]:
     """(what happened, details) for one imported bundle.
 
     ``sender`` is the name this vault trusts the signer under (None: this
-    vault's own key, or not trusted); a quarantined bundle's claimed name is
-    not used here: only its fingerprint means anything.
+    vault's own key, or not trusted). A quarantined bundle's own name for its
+    sender is shown only as a claim, beside the fingerprint that counts.
     """
-    who = sender if sender is not None else _("this vault")
+    who = isolate(sender) if sender is not None else _("this vault")
     if result.status == importer.ALREADY_IMPORTED:
         return _("Already imported"), _(
             "Bundle {number} from {sender} was imported before; nothing changed."
         ).format(number=result.sequence, sender=who)
     if result.status == importer.QUARANTINED:
         return _("Quarantined"), _(
-            "Signed by a key this vault does not trust, fingerprint {fingerprint}. "
-            "Nothing was merged: compare the fingerprint with the sender in the "
-            "Quarantine tab."
-        ).format(fingerprint=result.fingerprint)
+            "Claims to come from {claimed} (not verified). Signed by a key this vault does "
+            "not trust, fingerprint {fingerprint}. Nothing was merged: compare the "
+            "fingerprint with the sender in the Quarantine tab."
+        ).format(
+            claimed=isolate(claimed_name(result.claimed_name)),
+            fingerprint=isolate(result.fingerprint),
+        )
     details = [
         merge_counts(result),
         _("Bundle {number} from {sender}: {note}.").format(
             number=result.sequence, sender=who, note=result.sequence_text()
         ),
     ]
+    if result.changes:
+        cases = len(result.changes)
+        details.append(
+            ngettext(
+                "It changed {count} case: see below.", "It changed {count} cases: see below.", cases
+            ).format(count=cases)
+        )
     if result.counts.get("conflict"):
         details.append(_("Review the records edited on both sides in the Conflicts tab."))
     return _("Merged"), "\n".join(details)
+
+
+# What a bundle changed, case by case (the import report's lower half)
+
+CHANGE_WORDS = {
+    # "New", not "Added": the keys table's "Added" is a date column.
+    importer.ADDED: N_("New"),
+    importer.CHANGED: N_("Changed"),
+    importer.DELETED: N_("Deleted"),
+    importer.PROPOSED: N_("Kept as a conflict"),
+}
+
+
+def change_word(change: str) -> str:
+    return _(CHANGE_WORDS[change]) if change in CHANGE_WORDS else change
+
+
+def case_title(case: importer.CaseChanges) -> str:
+    return case.title if case.title.strip() else _("(deleted case)")
+
+
+def origin_note(case: importer.CaseChanges) -> tuple[str, bool]:
+    """(a sentence about who created the case, whether it needs a person's attention).
+
+    Names are the trust store's (this vault's own for its own key), never a
+    bundle's claim; a device no longer trusted is said to be so, not left blank.
+    """
+    if case.other_device:
+        if case.origin == importer.ORIGIN_THIS_VAULT:
+            return _("Created in this vault; another device wrote into it."), True
+        name = case.origin_name.strip() and case.origin_name
+        return _("Created by {name} ({fingerprint}); another device wrote into it.").format(
+            name=isolate(name) if name else _("a device you no longer trust"),
+            fingerprint=isolate(case.origin_fingerprint),
+        ), True
+    if case.origin == importer.ORIGIN_UNKNOWN:
+        return _("Who created this case is not known (received before this was recorded)."), False
+    return "", False

@@ -3,6 +3,8 @@
 The model asks the vault for rows a page at a time as the view scrolls
 (``canFetchMore``/``fetchMore``), so 10,000 cases open as fast as 100.
 Sorting and filtering go to SQL, not to a proxy over loaded rows.
+"Delete case…" is in the table's context menu (and on the Delete key); the
+main window asks first and deletes.
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from typing import Any
 from ..core.cases import CaseQuery, CaseSummary
 from ..core.i18n import _
 from ..core.model import ROUTES, STATUSES
-from .bidi import show_in_natural_direction
+from .bidi import COPY_ROLE, isolate, show_in_natural_direction
 from .labels import route_label, status_label
 from .qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QAction,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QItemSelectionModel,
+    QKeySequence,
     QLabel,
     QLineEdit,
     QModelIndex,
@@ -107,13 +111,15 @@ class CaseListModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         column = self.COLUMNS[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, COPY_ROLE):
             if column == "status":
                 return status_label(row.status)
             if column == "route":
                 return route_label(row.route)
             if column == "updated_at":
-                return row.updated_at[:16].replace("T", " ")
+                # One value: isolated, or right to left its time comes before its date.
+                stamp = row.updated_at[:16].replace("T", " ")
+                return stamp if role == COPY_ROLE else isolate(stamp)
             return getattr(row, column)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
@@ -141,6 +147,7 @@ class CaseListView(QWidget):
     """Search box, filters and the table; emits the chosen case."""
 
     case_selected = Signal(str)
+    delete_requested = Signal(str)  # the current case's id: main_window asks, then deletes
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,6 +184,13 @@ class CaseListView(QWidget):
         # The list sits beside the editor: the route is a filter, not a column.
         self.table.setColumnHidden(CaseListModel.COLUMNS.index("route"), True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Right click or the Menu key, and Delete while the list has focus.
+        self.delete_action = QAction(_("Delete case…"), self.table)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self._request_delete)
+        self.table.addAction(self.delete_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         filters = QHBoxLayout()
         filters.addWidget(self.status, 1)
@@ -232,6 +246,16 @@ class CaseListView(QWidget):
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(row, 0), flags.ClearAndSelect | flags.Rows
             )
+
+    def current_case(self) -> str | None:
+        """The case of the list's current row (the one shown in the editor)."""
+        index = self.table.currentIndex()
+        return self.model.case_id(index.row()) if index.isValid() else None
+
+    def _request_delete(self) -> None:
+        case_id = self.current_case()
+        if case_id:
+            self.delete_requested.emit(case_id)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case_id = self.model.case_id(current.row())

@@ -1,8 +1,11 @@
-"""Asking before a record leaves a case."""
+"""Asking before a record leaves a case, or a case leaves the vault."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..core.i18n import _, ngettext
+from .bidi import isolate
 from .field_labels import kind_text
 from .qt import QMessageBox, Qt, QWidget
 
@@ -24,3 +27,31 @@ def confirm_delete(parent: QWidget, kind: str, label: str, users: int) -> bool:
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.exec()
     return box.clickedButton() is delete
+
+
+def ask_delete_case(
+    parent: QWidget, title: str, case_id: str, on_confirm: Callable[[], None]
+) -> QMessageBox:
+    """A non-blocking question naming the case; ``on_confirm`` runs only on "Delete case".
+
+    Cancel is the default button. Keep the returned box referenced until it closes.
+    """
+    text = (
+        _("Delete the case “{title}” ({id}) and everything in it?").format(
+            title=isolate(title), id=isolate(case_id)
+        )
+        + "\n\n"
+        + _(
+            "Its people, documents, statements, consents and files are deleted from this "
+            "vault and cannot be brought back here. The deletion travels in the next bundle "
+            "you export, like any other change."
+        )
+    )
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Delete case"), text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    delete = box.addButton(_("Delete case"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    delete.clicked.connect(on_confirm)
+    box.open()
+    return box

@@ -4,18 +4,31 @@ The bundle is written by an ``ExportJob`` on its own thread and connection;
 this dialog only collects the choices, shows progress (with Cancel) and
 then says plainly where the file is, what is in it, its fingerprint (the
 SHA-256 of its signed manifest) and whom it is encrypted for.
+
+Before export it says which checked recipients are not cleared to receive
+names marked as withheld (core leaves those names out). When core refuses
+cases under their recorded consent, the refused cases and reasons take the
+choices' place, with three ways on: back, export without them, or export
+anyway, which asks once more and is never chosen for the person.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.bundle.export import ExportResult
+from ..core.bundle.format import RecipientRef
+from ..core.consent import ConsentRefused
 from ..core.i18n import _, ngettext
+from ..core.trust import TrustEntry
+from .bidi import isolate
 from .bundle_jobs import ExportJob
 from .bundle_service import BundleService, CaseChoice
 from .bundle_text import when
+from .confirm import confirm_destructive
+from .consent_refusal_view import ConsentRefusalView
 from .export_result_view import ExportResultView, plain_label
 from .file_dialogs import save_file
 from .qt import (
@@ -28,6 +41,7 @@ from .qt import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -44,6 +58,15 @@ from .session import VaultSession
 
 SELECTED, ALL, CHANGED = 0, 1, 2
 SUFFIX = ".intake"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What one press of Export asked for, kept to run it again after a refusal."""
+
+    recipients: list[RecipientRef]
+    out: Path
+    case_ids: list[str] | None  # None: every case
 
 
 def default_bundle_path(folder: Path, today: dt.date) -> Path:
@@ -71,6 +94,8 @@ class ExportDialog(QDialog):
         self.selected = list(dict.fromkeys(selected_case_ids))
         self.job: ExportJob | None = None
         self.written: ExportResult | None = None  # the last bundle written
+        self.request: ExportRequest | None = None  # the last export started
+        self.confirmation: QMessageBox | None = None
         self.fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         # Two pages, so the dialog stays small enough for a 768-pixel screen:
@@ -82,9 +107,11 @@ class ExportDialog(QDialog):
         column.addWidget(self._build_recipients(), 1)
         column.addWidget(self._build_output())
         self.result_box = ExportResultView()
+        self.refusal = ConsentRefusalView()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.form)
         self.pages.addWidget(self.result_box)
+        self.pages.addWidget(self.refusal)
         self.message = plain_label()
         self.message.setObjectName("exportMessage")
         self.message.setAccessibleName(_("Export status"))
@@ -97,6 +124,23 @@ class ExportDialog(QDialog):
             _("Export another…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.again_button.hide()
+        # The ways on from a consent refusal (shown with it only).
+        self.back_button = self.buttons.addButton(
+            _("&Back to the choices"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.without_button = self.buttons.addButton(
+            _("Export &without them"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.without_button.setAccessibleName(_("Export without the refused cases"))
+        self.anyway_button = self.buttons.addButton(
+            _("Export &anyway…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.anyway_button.setAccessibleName(
+            _("Export the refused cases despite their consent (asks first; audited)")
+        )
+        self.refusal_buttons = (self.back_button, self.without_button, self.anyway_button)
+        for button in self.refusal_buttons:
+            button.hide()
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -106,6 +150,9 @@ class ExportDialog(QDialog):
 
         self.export_button.clicked.connect(self.start_export)
         self.again_button.clicked.connect(self.show_form)
+        self.back_button.clicked.connect(self.show_form)
+        self.without_button.clicked.connect(self.export_without_refused)
+        self.anyway_button.clicked.connect(self.ask_export_anyway)
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_export)
         self.choose_button.clicked.connect(self.choose_output)
@@ -122,7 +169,10 @@ class ExportDialog(QDialog):
             (self.output, self.choose_button),
             (self.choose_button, self.export_button),
             (self.export_button, self.again_button),
-            (self.again_button, self.close_button),
+            (self.again_button, self.back_button),
+            (self.back_button, self.without_button),
+            (self.without_button, self.anyway_button),
+            (self.anyway_button, self.close_button),
         ):
             QWidget.setTabOrder(first, second)
         self._update_enabled()
@@ -150,7 +200,7 @@ class ExportDialog(QDialog):
         changed = self.choices[CHANGED].count
         self.changed_radio = QRadioButton(
             _("Changed since the last export on {when} ({count})").format(
-                when=when(last), count=changed
+                when=isolate(when(last)), count=changed
             )
             if last
             else _("Changed since the last export (no export yet, so all {count})").format(
@@ -211,6 +261,11 @@ class ExportDialog(QDialog):
                 "it as a recipient, then export again."
             )
         )
+        # Core leaves withheld names out unless every recipient is cleared for them.
+        self.withheld_note = plain_label()
+        self.withheld_note.setObjectName("withheldNote")
+        self.withheld_note.setAccessibleName(_("Names marked as withheld"))
+        self.withheld_note.hide()
         self.no_recipients.setObjectName("noRecipients")
         self.no_recipients.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
         self.recipient_pages = QStackedWidget()
@@ -219,6 +274,7 @@ class ExportDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.recipient_list)
         column.addWidget(hint)
+        column.addWidget(self.withheld_note)
         self.recipient_pages.addWidget(page)
         self.recipient_pages.addWidget(self.no_recipients)
         self.recipient_pages.setCurrentIndex(0 if entries else 1)
@@ -255,6 +311,32 @@ class ExportDialog(QDialog):
 
     # State
 
+    def not_cleared(self) -> list[str]:
+        """Names of the checked recipients not cleared to receive withheld names."""
+        entries: list[TrustEntry] = [
+            i.data(0, Qt.ItemDataRole.UserRole) for i in self.checked_recipients()
+        ]
+        return [e.name for e in entries if not e.withheld_names]
+
+    def _show_withheld_note(self) -> None:
+        checked = self.checked_recipients()
+        names = self.not_cleared()
+        if not checked:
+            self.withheld_note.hide()
+            return
+        if names:
+            text = _(
+                "Names marked as withheld will be left out of this bundle. Not cleared to "
+                "receive them: {names}."
+            ).format(names=", ".join(isolate(n) for n in names))
+        else:
+            text = _(
+                "Every recipient checked is cleared to receive names marked as withheld: "
+                "they travel in this bundle."
+            )
+        self.withheld_note.setText(text)
+        self.withheld_note.show()
+
     def checked_recipients(self) -> list[QTreeWidgetItem]:
         tree = self.recipient_list
         items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
@@ -288,6 +370,9 @@ class ExportDialog(QDialog):
             )
         for widget in (self.recipient_list, self.output, self.choose_button):
             widget.setEnabled(not running)
+        for button in self.refusal_buttons:
+            button.setEnabled(not running)
+        self._show_withheld_note()
 
     # Actions
 
@@ -307,24 +392,33 @@ class ExportDialog(QDialog):
                 _(
                     "{path} already exists, and a bundle never replaces a file. "
                     "Choose another name."
-                ).format(path=str(out))
+                ).format(path=isolate(out))
             )
             return
         if not out.parent.is_dir():
             self.message.setText(
-                _("The folder {path} does not exist.").format(path=str(out.parent))
+                _("The folder {path} does not exist.").format(path=isolate(out.parent))
             )
             return
         recipients = [
             BundleService.recipient_ref(i.data(0, Qt.ItemDataRole.UserRole))
             for i in self.checked_recipients()
         ]
-        self.message.setText(_("Writing {path}…").format(path=str(out)))
+        self._run(ExportRequest(recipients, out, self.case_choice().case_ids))
+
+    def _run(self, request: ExportRequest, override_consent: bool = False) -> None:
+        vault = self.session.vault
+        if vault is None or self.job is not None:
+            return
+        self.request = request
+        self.message.setText(_("Writing {path}…").format(path=isolate(request.out)))
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.job = ExportJob(vault, recipients, out, self.case_choice().case_ids)
+        self.job = ExportJob(
+            vault, request.recipients, request.out, request.case_ids, override_consent
+        )
         self.job.progress.connect(self._progress)
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)
@@ -348,6 +442,7 @@ class ExportDialog(QDialog):
         self.result_box.show_result(result)
         self.pages.setCurrentWidget(self.result_box)
         self.export_button.hide()
+        self._show_refusal_buttons(False)
         self.again_button.show()
         self.close_button.setDefault(True)
         self.close_button.setFocus()
@@ -360,14 +455,81 @@ class ExportDialog(QDialog):
         self.pages.setCurrentWidget(self.form)
         self.message.clear()
         self.again_button.hide()
+        self._show_refusal_buttons(False)
         self.export_button.show()
         self.export_button.setDefault(True)
 
     def _failed(self, message: str) -> None:
         cancelled = self.job is not None and self.job.cancel_requested
+        error = self.job.error if self.job is not None else None
         self._job_ended()
+        if isinstance(error, ConsentRefused) and not cancelled:
+            self._show_refusal(error)
+            return
         self.message.setText(
             _("The export was cancelled; no bundle was written.") if cancelled else message
+        )
+
+    # A consent refusal
+
+    def _show_refusal(self, refused: ConsentRefused) -> None:
+        titles = {
+            p.case_id: _("(deleted case)")
+            if self.service.is_deleted_case(p.case_id)
+            else self.service.case_title(p.case_id)
+            for p in refused.problems
+        }
+        self.refusal.show_refusal(refused, titles)
+        self.pages.setCurrentWidget(self.refusal)
+        self.message.clear()  # the page says it
+        # Titles, reasons and ids side by side: wider than the choices need.
+        screen = self.screen().availableGeometry().width() if self.screen() else 1024
+        self.resize(max(self.width(), min(960, screen - 40)), self.height())
+        self.export_button.hide()
+        self.again_button.hide()
+        self._show_refusal_buttons(True)
+        self.back_button.setDefault(True)
+        self.refusal.table.setFocus()
+
+    def _show_refusal_buttons(self, shown: bool) -> None:
+        for button in self.refusal_buttons:
+            button.setVisible(shown)
+
+    def export_without_refused(self) -> None:
+        """The same export, leaving out the cases their consent keeps here."""
+        if self.request is None:
+            return
+        refused = set(self.refusal.case_ids)
+        chosen = self.service.case_ids(CaseChoice(self.request.case_ids, 0))
+        rest = [c for c in chosen if c not in refused]
+        if not rest:
+            self.message.setText(
+                _("Every chosen case is refused under its consent: there is nothing to export.")
+            )
+            return
+        self._run(replace(self.request, case_ids=rest))
+
+    def ask_export_anyway(self) -> None:
+        """Asked once more, never assumed: core then audits each overridden case."""
+        if self.request is None:
+            return
+        count = len(self.refusal.case_ids)
+        request = self.request
+        self.confirmation = confirm_destructive(
+            self,
+            _("Export anyway?"),
+            ngettext(
+                "Export {count} case although its recorded consent does not allow sharing it?",
+                "Export {count} cases although their recorded consent does not allow sharing them?",
+                count,
+            ).format(count=count)
+            + "\n\n"
+            + _(
+                "The override is written to the audit log, case by case, under your name. "
+                "Do this only when the family agreed in a way not yet recorded."
+            ),
+            _("Export anyway"),
+            lambda: self._run(request, override_consent=True),
         )
 
     def _job_ended(self) -> None:

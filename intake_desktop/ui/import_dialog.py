@@ -1,11 +1,13 @@
 """Import: one or many bundle files, one after another, with a report row for each.
 
 Three tabs: the report (merged with counts and the sequence note, already
-present, quarantined with the signer's fingerprint, or rejected with core's
-reason), the Quarantine tab (unknown signers: compare, trust, import) and the
-Conflicts tab (records edited on both sides: compare, keep one). Each import
-runs as an ``ImportJob`` on its own thread and connection; while one runs,
-the vault is write-locked, so trusting, discarding and resolving wait.
+present, quarantined with the signer's fingerprint and what it claims, or
+rejected with core's reason; below it, what the chosen bundle changed, case
+by case: ``ImportChangesView``), the Quarantine tab (unknown signers:
+compare, trust, import) and the Conflicts tab (records edited on both
+sides: compare, keep one). Each import runs as an ``ImportJob`` on its own
+thread and connection; while one runs, the vault is write-locked, so
+trusting, discarding and resolving wait.
 
 Everything that came from a bundle (names, reasons, record bodies) is shown
 as plain text: table items, plain-text labels, read-only QPlainTextEdit.
@@ -18,11 +20,13 @@ from pathlib import Path
 
 from ..core.bundle import importer
 from ..core.i18n import _
+from .bidi import isolate, select_row, show_in_natural_direction
 from .bundle_jobs import ImportJob
-from .bundle_service import BundleService
+from .bundle_service import BundleService, is_quarantine_full
 from .bundle_text import outcome
 from .conflicts_view import ConflictsView
 from .file_dialogs import open_files
+from .import_changes_view import ImportChangesView
 from .qt import (
     QAbstractItemView,
     QColor,
@@ -33,6 +37,7 @@ from .qt import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSplitter,
     Qt,
     QTableWidget,
     QTableWidgetItem,
@@ -61,15 +66,17 @@ class Pending:
 
 class ImportDialog(QDialog):
     batch_finished = Signal()  # the queue ran empty
+    open_case_requested = Signal(str)  # a case id from the report; the dialog has closed
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         assert session.vault is not None, "import needs an unlocked vault"
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Import bundles"))
-        self.resize(900, 600)
+        self.resize(960, 640)
         self.session = session
         self.service = BundleService(session.vault)
+        self.results: list[importer.ImportResult | None] = []  # one per report row
         self.queue: list[Pending] = []
         self.job: ImportJob | None = None
         self.running: Pending | None = None
@@ -111,10 +118,14 @@ class ImportDialog(QDialog):
         self.quarantine.import_requested.connect(self.import_quarantined)
         self.quarantine.changed.connect(self._retitle_tabs)
         self.conflicts.resolved.connect(self._retitle_tabs)
+        self.report.itemSelectionChanged.connect(self._show_changes)
+        self.changes.open_case_requested.connect(self._open_case)
         session.about_to_lock.connect(self._locking)
         QWidget.setTabOrder(self.tabs, self.choose_button)
         QWidget.setTabOrder(self.choose_button, self.report)
-        QWidget.setTabOrder(self.report, self.cancel_button)
+        QWidget.setTabOrder(self.report, self.changes.tree)
+        QWidget.setTabOrder(self.changes.tree, self.changes.open_button)
+        QWidget.setTabOrder(self.changes.open_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.close_button)
         self._retitle_tabs()
 
@@ -134,22 +145,34 @@ class ImportDialog(QDialog):
             )
         )
         self.report = QTableWidget(0, 3)
+        show_in_natural_direction(self.report)  # "2026-11-20.intake" read "intake.2026-11-20"
         self.report.setAccessibleName(_("Import report"))
         self.report.setHorizontalHeaderLabels([_("Bundle"), _("Result"), _("Details")])
         self.report.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.report.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.report.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.report.setTabKeyNavigation(False)  # Tab goes on to the changes below
         self.report.setWordWrap(True)
         self.report.verticalHeader().hide()
         header = self.report.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.changes = ImportChangesView()
         top = QHBoxLayout()
         top.addWidget(self.choose_button)
         top.addWidget(hint, 1)
+        # The bundles above, what the chosen one changed below; the line between moves.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.report)
+        split.addWidget(self.changes)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([180, 300])
         layout = QVBoxLayout(page)
         layout.addLayout(top)
-        layout.addWidget(self.report, 1)
+        layout.addWidget(split, 1)
         return page
 
     # Queueing
@@ -192,7 +215,7 @@ class ImportDialog(QDialog):
         number = self.batch_total - len(self.queue)
         self.progress_label.setText(
             _("Importing {number} of {total}: {name}").format(
-                number=number, total=self.batch_total, name=self.running.label
+                number=number, total=self.batch_total, name=isolate(self.running.label)
             )
         )
         self.progress.setValue(0)
@@ -229,17 +252,21 @@ class ImportDialog(QDialog):
         if result.status != importer.QUARANTINED:
             sender = self.service.trusted_name(result.signing_key)
         word, details = outcome(result, sender)
-        self._add_row(item, word, details, result.status)
+        self._add_row(item, word, details, result.status, imported=result)
         self._report_skipped()  # cancel came too late to stop this one
         self._refresh_views()
         self._next()
 
     def _failed(self, message: str) -> None:
         cancelled = self.job is not None and self.job.cancel_requested
+        error = self.job.error if self.job is not None else None
         item = self._job_ended()
         if cancelled:
             self._add_row(item, _("Cancelled"), _("The import was cancelled; nothing was changed."))
             self._report_skipped()
+        elif is_quarantine_full(error):
+            # Not a bad bundle: there is no room to hold it for review.
+            self._add_row(item, _("Not kept"), message, "quarantined")
         else:
             self._add_row(item, _("Rejected"), message, "rejected")
         self._refresh_views()
@@ -253,9 +280,17 @@ class ImportDialog(QDialog):
         assert item is not None
         return item
 
-    def _add_row(self, item: Pending, word: str, details: str, status: str = "") -> None:
+    def _add_row(
+        self,
+        item: Pending,
+        word: str,
+        details: str,
+        status: str = "",
+        imported: importer.ImportResult | None = None,
+    ) -> None:
         row = self.report.rowCount()
         self.report.insertRow(row)
+        self.results.append(imported)
         # No tooltips here: Qt renders a tooltip as rich text when it looks
         # like HTML, and a file name or a reason may.
         name = QTableWidgetItem(item.label)
@@ -267,6 +302,23 @@ class ImportDialog(QDialog):
             self.report.setItem(row, column, cell)
         self.report.resizeRowToContents(row)
         self.report.scrollToItem(name)
+        select_row(self.report, row)  # its changes show below
+
+    def _show_changes(self) -> None:
+        rows = self.report.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        label = self.report.item(row, 0) if row >= 0 else None
+        if label is not None and row < len(self.results):
+            self.changes.show_result(self.results[row], label.text())
+        else:
+            self.changes.show_result(None)
+
+    def _open_case(self, case_id: str) -> None:
+        """Close, then let the main window show the case (its list reloads on close first)."""
+        if self.job is not None:
+            return
+        self.accept()
+        self.open_case_requested.emit(case_id)
 
     def _refresh_views(self) -> None:
         self.quarantine.reload()
@@ -286,6 +338,7 @@ class ImportDialog(QDialog):
         self.cancel_button.setEnabled(busy)
         self.quarantine.set_busy(busy)
         self.conflicts.set_busy(busy)
+        self.changes.set_busy(busy)
 
     def _show_progress(self, shown: bool) -> None:
         self.progress_row.setVisible(shown)

@@ -1,18 +1,21 @@
 """Keys: this vault's public keys to hand out, and the keys it trusts.
 
 Mirrors ``core/identity.py`` (the two cards) and ``core/trust.py`` (the
-table, add and remove). The dialog reads the vault through the session each
+table, add and remove, and whether a recipient is cleared to receive names
+marked as withheld). The dialog reads the vault through the session each
 time it needs it and closes itself when the session locks.
 """
 
 from __future__ import annotations
 
-from ..core import identity
+from collections.abc import Callable
+
+from ..core import identity, permissions
 from ..core.errors import IntakeError
 from ..core.fingerprint import recipient_fingerprint, signing_key_fingerprint
 from ..core.i18n import _
 from ..core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore
-from .bidi import show_in_natural_direction
+from .bidi import COPY_ROLE, isolate, select_row, show_in_natural_direction
 from .confirm import confirm_destructive
 from .key_card import KeyCard
 from .qt import (
@@ -39,13 +42,21 @@ def kind_label(kind: str) -> str:
     return _("Device (signing key)") if kind == DEVICE else _("Recipient (age)")
 
 
-def when_label(stamp: str) -> str:
-    """``2026-11-27T22:21:08Z`` as ``2026-11-27 22:21 UTC``."""
-    return stamp[:16].replace("T", " ") + " " + _("UTC") if len(stamp) >= 16 else stamp
+def withheld_label(entry: TrustEntry) -> str:
+    """Whether bundles to a recipient carry names marked as withheld (devices: nothing)."""
+    if entry.kind != RECIPIENT:
+        return ""
+    return _("Cleared") if entry.withheld_names else _("Left out")
+
+
+def when_label(stamp: str, value: Callable[[str], str] = isolate) -> str:
+    """``2026-11-27T22:21:08Z`` as ``2026-11-27 22:21 UTC``; ``value`` wraps the date and
+    time (isolated: right to left, the time came before the date; ``str`` to copy)."""
+    return value(stamp[:16].replace("T", " ")) + " " + _("UTC") if len(stamp) >= 16 else stamp
 
 
 class KeysDialog(QDialog):
-    COLUMNS = 5
+    COLUMNS = 6
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,8 +98,13 @@ class KeysDialog(QDialog):
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Trusted devices and recipients"))
         self.table.setHorizontalHeaderLabels(
-            [_("Name"), _("Kind"), _("Fingerprint"), _("Added"), _("Added by")]
+            [_("Name"), _("Kind"), _("Fingerprint"), _("Added"), _("Added by"), _("Withheld names")]
         )
+        withheld_header = self.table.horizontalHeaderItem(5)
+        if withheld_header is not None:
+            withheld_header.setToolTip(
+                _("Whether bundles to this recipient carry names marked as withheld")
+            )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -109,6 +125,32 @@ class KeysDialog(QDialog):
         self.add_recipient = QPushButton(_("Add &recipient…"))
         self.remove = QPushButton(_("Re&move…"))
         self.remove.setEnabled(False)
+        # Its words follow the selected recipient (send, or stop sending).
+        self.withheld = QPushButton(_("Send &withheld names…"))
+        self.withheld.setObjectName("keysWithheld")
+        self.withheld.setEnabled(False)
+        # The core refuses trust changes to a translator; say so before they try.
+        self.may_add = permissions.may(vault.user, permissions.ADD_TRUST)
+        self.may_remove = permissions.may(vault.user, permissions.REMOVE_TRUST)
+        # One line, not word-wrapped, like the message below (see there).
+        self.role_note = QLabel(
+            _(
+                "As a translator you cannot change which keys this vault trusts: ask a "
+                "caseworker or a coordinator."
+            )
+        )
+        self.role_note.setObjectName("keysRoleNote")
+        self.role_note.setStyleSheet("font-style: italic;")
+        self.role_note.setVisible(not self.may_add)
+        for button in (self.add_device, self.add_recipient):
+            button.setEnabled(self.may_add)
+            button.setToolTip(
+                "" if self.may_add else _("Only a caseworker or a coordinator can do this.")
+            )
+        if not self.may_remove:
+            self.remove.setToolTip(_("Only a caseworker or a coordinator can do this."))
+        if not self.may_add:  # core asks the same permission to clear a recipient
+            self.withheld.setToolTip(_("Only a caseworker or a coordinator can do this."))
         self.message = QLabel()
         self.message.setObjectName("keysMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -116,13 +158,14 @@ class KeysDialog(QDialog):
         # squeeze the QR codes below their size (Qt lays out height-for-width late).
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
         buttons_row = QHBoxLayout()
-        for button in (self.add_device, self.add_recipient, self.remove):
+        for button in (self.add_device, self.add_recipient, self.withheld, self.remove):
             buttons_row.addWidget(button)
         buttons_row.addStretch()
         trusted = QGroupBox(_("Trusted devices and recipients"))
         trusted_layout = QVBoxLayout(trusted)
         trusted_layout.addWidget(self.table)
         trusted_layout.addWidget(self.empty)
+        trusted_layout.addWidget(self.role_note)
         trusted_layout.addLayout(buttons_row)
         trusted_layout.addWidget(self.message)
 
@@ -140,6 +183,7 @@ class KeysDialog(QDialog):
         self.add_device.clicked.connect(lambda: self._open_add(DEVICE))
         self.add_recipient.clicked.connect(lambda: self._open_add(RECIPIENT))
         self.remove.clicked.connect(self._ask_remove)
+        self.withheld.clicked.connect(self._toggle_withheld)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         session.locked.connect(self._on_locked)
         self.reload()
@@ -161,14 +205,17 @@ class KeysDialog(QDialog):
                 entry.fingerprint,
                 when_label(entry.added_at),
                 entry.added_by,
+                withheld_label(entry),
             )
             for column, value in enumerate(values):
                 # QTableWidgetItem text is always plain: names are user-typed.
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, entry.name)
+                if column == 3:
+                    item.setData(COPY_ROLE, when_label(entry.added_at, str))
                 self.table.setItem(row, column, item)
             if entry.name == select:
-                self.table.selectRow(row)
+                select_row(self.table, row)
         self.table.setVisible(bool(entries))
         self.empty.setVisible(not entries)
         self._selection_changed()
@@ -177,8 +224,58 @@ class KeysDialog(QDialog):
         items = self.table.selectedItems()
         return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
 
+    def selected_entry(self) -> TrustEntry | None:
+        name = self.selected_name()
+        vault = self.session.vault
+        return TrustStore(vault).get(name) if name is not None and vault is not None else None
+
     def _selection_changed(self) -> None:
-        self.remove.setEnabled(self.selected_name() is not None)
+        self.remove.setEnabled(self.may_remove and self.selected_name() is not None)
+        entry = self.selected_entry()
+        recipient = entry is not None and entry.kind == RECIPIENT
+        cleared = recipient and entry is not None and entry.withheld_names
+        self.withheld.setText(
+            _("Stop sending &withheld names") if cleared else _("Send &withheld names…")
+        )
+        self.withheld.setEnabled(self.may_add and recipient)
+
+    # Withheld names
+
+    def _toggle_withheld(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.kind != RECIPIENT:
+            return
+        if entry.withheld_names:
+            self._set_withheld(entry.name, False)  # the safe way: no question
+            return
+        self.confirmation = confirm_destructive(
+            self,
+            _("Send withheld names"),
+            _(
+                "Send names marked as withheld to {name}? Bundles encrypted for {name} alone "
+                "(or with others also cleared) will carry the real names of people whose "
+                "names are withheld for their safety. Clear only counsel filing for the family."
+            ).format(name=isolate(entry.name)),
+            _("Send withheld names"),
+            lambda: self._set_withheld(entry.name, True),
+        )
+
+    def _set_withheld(self, name: str, allowed: bool) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        try:
+            entry = TrustStore(vault).set_withheld_names(name, allowed)
+        except IntakeError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reload(select=entry.name)
+        line = (
+            _("{name} may now receive names marked as withheld.")
+            if allowed
+            else _("Names marked as withheld will be left out of bundles for {name}.")
+        )
+        self.message.setText(line.format(name=isolate(entry.name)))
 
     # Adding
 
@@ -194,7 +291,7 @@ class KeysDialog(QDialog):
             self.reload(select=dialog.entry.name)
             self.message.setText(
                 _("{name} is now trusted. Fingerprint: {fingerprint}").format(
-                    name=dialog.entry.name, fingerprint=dialog.entry.fingerprint
+                    name=isolate(dialog.entry.name), fingerprint=isolate(dialog.entry.fingerprint)
                 )
             )
 
@@ -210,7 +307,7 @@ class KeysDialog(QDialog):
             _(
                 "Stop trusting {name}? Bundles it signs will be held in quarantine, and you "
                 "can no longer export to it. You can add it again after comparing fingerprints."
-            ).format(name=name),
+            ).format(name=isolate(name)),
             _("Stop trusting"),
             lambda: self._remove(name),
         )
@@ -225,7 +322,7 @@ class KeysDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.reload()
-        self.message.setText(_("{name} is no longer trusted.").format(name=entry.name))
+        self.message.setText(_("{name} is no longer trusted.").format(name=isolate(entry.name)))
 
     def _on_locked(self) -> None:
         self.table.setRowCount(0)

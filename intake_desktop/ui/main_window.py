@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from .. import __version__
+from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.model import ROUTES
 from .bidi import isolate
 from .case_editor import CaseEditor
 from .case_list import CaseListView
+from .delete_dialog import ask_delete_case
 from .duplicates_view import add_duplicates_action
 from .export_dialog import ExportDialog
 from .import_dialog import ImportDialog
@@ -25,12 +27,14 @@ from .qt import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSignalBlocker,
     QSplitter,
     QStackedWidget,
     Qt,
     QTimer,
+    QToolButton,
     QWidget,
     Signal,
 )
@@ -76,6 +80,7 @@ class MainWindow(QMainWindow):
         # What was typed in a wizard closed by a language switch: its next one starts from it.
         self.wizard_prefill: dict[str, str] | None = None
         self._first_shown = False
+        self.delete_box: QMessageBox | None = None  # asking before a case is deleted
         self.setWindowTitle("intake-desktop")
         self.resize(1280, 800)
 
@@ -100,9 +105,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
 
         session.unlocked.connect(self.show_workspace)
-        session.about_to_lock.connect(self.editor.flush)
+        # Locking stores what is typed first: the editor listens for about_to_lock itself.
         session.locked.connect(self.show_lock_screen)
         self.cases.case_selected.connect(self._open_case)
+        self.cases.delete_requested.connect(self.delete_case)
         self.unlock_screen.create_button.clicked.connect(self.first_run)
         self.unlock_screen.language.chosen.connect(self.language_requested)
         self.editor.save_state_changed.connect(self._show_save_state)
@@ -134,6 +140,19 @@ class MainWindow(QMainWindow):
         self.about_action = action(_("About"), self.about)
         for act in (self.new_case_action, self.export_action, self.import_action):
             toolbar.addAction(act)
+        # The case menu: under New case's arrow, so a destructive action is never one click.
+        self.delete_case_action = action(_("Delete case…"), lambda: self.delete_case())
+        self.delete_case_action.setToolTip(
+            _("Delete the case chosen in the list (Delete key in the list)")
+        )
+        case_menu = QMenu(self)
+        case_menu.addAction(self.new_case_action)
+        case_menu.addAction(self.delete_case_action)
+        new_case_button = toolbar.widgetForAction(self.new_case_action)
+        if isinstance(new_case_button, QToolButton):
+            new_case_button.setMenu(case_menu)
+            new_case_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.case_menu = case_menu
         toolbar.addSeparator()
         for act in (self.keys_action, self.users_action):
             toolbar.addAction(act)
@@ -151,6 +170,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.lock_action)
         self.vault_actions = [
             self.new_case_action,
+            self.delete_case_action,
             self.export_action,
             self.import_action,
             self.keys_action,
@@ -191,6 +211,9 @@ class MainWindow(QMainWindow):
     # Screens
 
     def show_lock_screen(self) -> None:
+        if self.delete_box is not None:
+            self.delete_box.done(QMessageBox.StandardButton.Cancel.value)  # a question about a case
+            self.delete_box = None
         self.editor.clear()
         self.cases.clear()
         self.unlock_screen.reset()
@@ -255,12 +278,64 @@ class MainWindow(QMainWindow):
         self.cases.select(case_id)
         self._open_case(case_id)
 
+    def delete_case(self, case_id: str | None = None) -> None:
+        """Ask, naming the case, then delete it and everything in it (core/cases.py)."""
+        service = self.session.cases
+        if service is None:
+            return
+        case_id = case_id or self.cases.current_case() or self.editor.case_id
+        if case_id is None:
+            self.statusBar().showMessage(_("Choose a case in the list first."), 5000)
+            return
+        if self.editor.case_id == case_id:
+            self.editor.flush()  # what is typed is saved (or drafted): the version asked is current
+        try:
+            case = service.record(case_id)
+        except IntakeError as exc:
+            self._deletion_refused(str(exc))
+            return
+        title = str(case.body.get("title", ""))
+        self.delete_box = ask_delete_case(
+            self, title, case_id, lambda: self._delete_case(case_id, title, case.version)
+        )
+
+    def _delete_case(self, case_id: str, title: str, version: int) -> None:
+        service = self.session.cases
+        if service is None:
+            return
+        try:
+            count = service.delete_case(case_id, version)
+        except IntakeError as exc:
+            self._deletion_refused(str(exc))
+            return
+        if self.editor.case_id == case_id:
+            self.editor.clear()
+        self.statusBar().showMessage(
+            _("Deleted the case {title} ({count} record(s)).").format(
+                title=isolate(title), count=count
+            ),
+            10_000,
+        )
+
+    def _deletion_refused(self, reason: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Case not deleted"),
+            reason + "\n\n" + _("Nothing was deleted."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self.delete_box = box
+
     def export_bundle(self) -> None:
         ExportDialog(self.session, self.cases.selected_ids(), self).open()
 
     def import_bundle(self) -> None:
         dialog = ImportDialog(self.session, self)
         dialog.finished.connect(lambda _result: self.cases.model.reload())
+        dialog.open_case_requested.connect(self.go_to_case)
         dialog.open()
 
     def show_keys(self) -> None:
@@ -299,12 +374,13 @@ class MainWindow(QMainWindow):
             "saved": _("All changes saved"),
             "unsaved": _("Unsaved changes"),
             "saving": _("Saving…"),
-            "error": _("Not saved: see the highlighted field"),
+            "error": _("Not everything was saved as typed: see the highlighted field"),
         }
         self.save_state.setText(words.get(state, state))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Save first, then lock: nothing typed is lost, nothing stays open.
+        # Save first (what cannot be saved whole is kept as a draft), then lock:
+        # nothing typed is lost, nothing stays open.
         self.editor.flush()
         self.session.lock()
         event.accept()

@@ -4,18 +4,22 @@ A quarantined bundle stays encrypted in the vault folder and nothing of it
 is merged. Its claimed sender name is shown as an unverified claim in plain
 text; what counts is the signer's fingerprint, which a coordinator compares
 with the sender out of band before trusting the device (and then importing).
+Each row shows its bundle id and size, so a good bundle and a damaged copy
+of it can be told apart; either can be discarded. The quarantine is capped
+(core refuses beyond it), and the view says how full it is.
 """
 
 from __future__ import annotations
 
 from ..core.bundle.importer import QuarantinedBundle
 from ..core.errors import IntakeError
-from ..core.i18n import _
-from .bidi import show_in_natural_direction
+from ..core.i18n import _, ngettext
+from .bidi import isolate, select_row, show_in_natural_direction
 from .bundle_service import BundleService
-from .bundle_text import human_size, when
+from .bundle_text import claimed_name, human_size, when
 from .qt import (
     QAbstractItemView,
+    QFont,
     QFontDatabase,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +45,7 @@ class QuarantineView(QWidget):
         self.service = service
         self.entries: list[QuarantinedBundle] = []
         self.trust_dialog: TrustDeviceDialog | None = None
+        self.discard_box: QMessageBox | None = None
         self._busy = False
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.fixed = fixed
@@ -56,11 +61,17 @@ class QuarantineView(QWidget):
                 "and import."
             )
         )
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Quarantined bundles"))
         self.table.setHorizontalHeaderLabels(
-            [_("Claimed sender (unverified)"), _("Signer fingerprint"), _("Received"), _("Size")]
+            [
+                _("Claimed sender (unverified)"),
+                _("Signer fingerprint"),
+                _("Bundle id"),
+                _("Received"),
+                _("Size"),
+            ]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -68,8 +79,12 @@ class QuarantineView(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
+        for column in (1, 2, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.room = QLabel()
+        self.room.setTextFormat(Qt.TextFormat.PlainText)
+        self.room.setWordWrap(True)
+        self.room.setAccessibleName(_("Room in the quarantine"))
         self.state = QLabel()
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setWordWrap(True)
@@ -92,6 +107,7 @@ class QuarantineView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.room)
         layout.addWidget(self.state)
         layout.addLayout(buttons)
 
@@ -111,18 +127,42 @@ class QuarantineView(QWidget):
         self.entries = self.service.quarantined()
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            claimed = QTableWidgetItem(entry.producer_name)
+            claimed = QTableWidgetItem(claimed_name(entry.producer_name))
             claimed.setToolTip(_("What the bundle says; not verified."))
+            if not entry.producer_name.strip():
+                italic = QFont(claimed.font())
+                italic.setItalic(True)
+                claimed.setFont(italic)
             fingerprint = QTableWidgetItem(entry.fingerprint)
             fingerprint.setFont(self.fixed)
+            bundle = QTableWidgetItem(entry.bundle_id)
+            bundle.setFont(self.fixed)
             received = QTableWidgetItem(when(entry.received_at))
+            # Exact bytes on hover: two copies of one bundle can differ by a few.
             size = QTableWidgetItem(human_size(entry.size))
-            for column, item in enumerate((claimed, fingerprint, received, size)):
+            size.setToolTip(ngettext("{n} byte", "{n} bytes", entry.size).format(n=entry.size))
+            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for column, item in enumerate((claimed, fingerprint, bundle, received, size)):
                 self.table.setItem(row, column, item)
         again = next((i for i, e in enumerate(self.entries) if selected and e.id == selected.id), 0)
         if self.entries:
-            self.table.selectRow(again)
+            select_row(self.table, again)
+        self._show_room()
         self._update()
+
+    def _show_room(self) -> None:
+        room = self.service.quarantine_room()
+        self.room.setText(
+            _(
+                "Waiting: {count} of at most {max_count} bundles, {size} of at most "
+                "{max_size}. Beyond that a bundle from an unknown signer is not kept."
+            ).format(
+                count=room.count,
+                max_count=room.max_count,
+                size=human_size(room.size),
+                max_size=human_size(room.max_size),
+            )
+        )
 
     def count(self) -> int:
         return len(self.entries)
@@ -135,7 +175,7 @@ class QuarantineView(QWidget):
     def select(self, quarantine_id: int) -> None:
         row = next((i for i, e in enumerate(self.entries) if e.id == quarantine_id), -1)
         if row >= 0:
-            self.table.selectRow(row)
+            select_row(self.table, row)
 
     def set_busy(self, busy: bool) -> None:
         """While an import runs the vault is write-locked: no trusting or discarding."""
@@ -150,13 +190,13 @@ class QuarantineView(QWidget):
         elif trusted is None:
             self.state.setText(
                 _("Signer not trusted. Fingerprint to compare: {fingerprint}").format(
-                    fingerprint=entry.fingerprint
+                    fingerprint=isolate(entry.fingerprint)
                 )
             )
         else:
             self.state.setText(
                 _("The signer is now trusted as {name}: the bundle can be imported.").format(
-                    name=trusted
+                    name=isolate(trusted)
                 )
             )
         free = entry is not None and not self._busy
@@ -193,13 +233,20 @@ class QuarantineView(QWidget):
             QMessageBox.Icon.Warning,
             _("Discard this bundle?"),
             _(
-                "The encrypted file from the signer {fingerprint} will be deleted from this "
-                "vault. Nothing of it was merged."
-            ).format(fingerprint=entry.fingerprint),
+                "The encrypted file of bundle {bundle} ({size}, received {when}) from the "
+                "signer {fingerprint} will be deleted from this vault. Nothing of it was merged."
+            ).format(
+                bundle=isolate(entry.bundle_id),
+                size=isolate(human_size(entry.size)),
+                when=isolate(when(entry.received_at)),
+                fingerprint=isolate(entry.fingerprint),
+            ),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             self,
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.discard_box = box  # kept until it closes; tests answer it
         box.buttonClicked.connect(
             lambda button: (
                 self.discard(entry.id)
@@ -210,6 +257,7 @@ class QuarantineView(QWidget):
         box.open()
 
     def discard(self, quarantine_id: int) -> None:
+        gone = next((e for e in self.entries if e.id == quarantine_id), None)
         try:
             self.service.discard_quarantined(quarantine_id)
         except IntakeError as exc:
@@ -217,3 +265,9 @@ class QuarantineView(QWidget):
             return
         self.reload()
         self.changed.emit()
+        if gone is not None:
+            self.state.setText(
+                _("Discarded bundle {bundle} ({size}).").format(
+                    bundle=isolate(gone.bundle_id), size=isolate(human_size(gone.size))
+                )
+            )

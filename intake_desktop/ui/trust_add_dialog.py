@@ -5,6 +5,8 @@ from the other side's word: the person compares it with the other device's
 screen, in person or by phone, and ticks a box before "Add" is possible.
 Pasting a secret key by mistake empties the field (and the clipboard, if it
 still holds it): core refuses it without quoting it, and no widget keeps it.
+A recipient may be cleared to receive names marked as withheld (counsel
+filing for the family); it is off unless ticked.
 """
 
 from __future__ import annotations
@@ -121,6 +123,21 @@ class TrustAddDialog(QDialog):
             _("I compared this fingerprint with the other device, in person or by phone")
         )
         self.compared.setEnabled(False)
+        # Recipients only: export leaves withheld names out for the others.
+        self.withheld_names = QCheckBox(
+            _("May receive names marked as &withheld (counsel filing for the family)")
+        )
+        self.withheld_names.setObjectName("trustWithheldNames")
+        self.withheld_names.setAccessibleName(
+            _("May receive names marked as withheld (counsel filing for the family)")
+        )
+        self.withheld_names.setToolTip(
+            _(
+                "Leave this off for a coordinator: bundles to a recipient not cleared carry "
+                "the pseudonym only."
+            )
+        )
+        self.withheld_names.setVisible(not device)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add = buttons.addButton(_("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.add.setEnabled(False)
@@ -140,12 +157,14 @@ class TrustAddDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(about)
         layout.addLayout(form)
+        layout.addWidget(self.withheld_names)
         layout.addWidget(self.compared)
         layout.addWidget(self.message)
         layout.addStretch()
         layout.addWidget(buttons)
         QWidget.setTabOrder(self.name, self.key)
-        QWidget.setTabOrder(self.key, self.compared)
+        QWidget.setTabOrder(self.key, self.withheld_names)
+        QWidget.setTabOrder(self.withheld_names, self.compared)
         QWidget.setTabOrder(self.compared, self.add)
         self.setMinimumWidth(560)
 
@@ -227,9 +246,14 @@ class TrustAddDialog(QDialog):
         if vault is None or self._key is None or not self.compared.isChecked():
             return
         store = TrustStore(vault)
-        add = store.add_device if self.kind == DEVICE else store.add_recipient
+        name = self.name.text().strip()
         try:
-            self.entry = add(self.name.text().strip(), self._key)
+            if self.kind == DEVICE:
+                self.entry = store.add_device(name, self._key)
+            else:
+                self.entry = store.add_recipient(
+                    name, self._key, withheld_names=self.withheld_names.isChecked()
+                )
         except IntakeError as exc:
             self.message.setText(str(exc))
             return

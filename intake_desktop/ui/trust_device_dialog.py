@@ -13,6 +13,7 @@ from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.trust import TrustEntry
 from .bundle_service import BundleService
+from .bundle_text import claimed_name
 from .qt import (
     QCheckBox,
     QDialog,
@@ -63,7 +64,7 @@ class TrustDeviceDialog(QDialog):
         self.fingerprint.setFont(font)
         self.fingerprint.setAccessibleName(_("Signer fingerprint"))
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.claimed = _plain(entry.producer_name)
+        self.claimed = _plain(claimed_name(entry.producer_name))
         self.claimed.setAccessibleName(_("Name the bundle claims (unverified)"))
         self.compared = QCheckBox(
             _("I compared this fingerprint with the sender out of band, and every group matches.")

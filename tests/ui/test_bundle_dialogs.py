@@ -23,6 +23,7 @@ from intake_desktop.core.records import RecordStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.demo import fill
+from intake_desktop.ui.bidi import FSI, PDI, join_parts
 from intake_desktop.ui.bundle_text import grouped_sha256
 from intake_desktop.ui.export_dialog import CHANGED, ExportDialog
 from intake_desktop.ui.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
@@ -81,7 +82,8 @@ def test_a_bundle_goes_from_the_field_to_the_office(
     assert view.path.text() == str(out)
     assert view.fingerprint.text() == grouped_sha256(result.manifest_sha256)
     assert view.fingerprint.text().split()[0] == result.manifest_sha256[:4]
-    assert view.recipients.text() == f"Office    {result.recipients[0].fingerprint}"
+    sent_to = result.recipients[0]
+    assert view.recipients.text() == join_parts(["Office", sent_to.fingerprint], "    ")
     assert "2 case(s)" in view.contents.text()
     # All of it fits a small laptop screen (offscreen's is 800x600), nothing cut.
     assert dialog.height() <= 600 and dialog.minimumSizeHint().height() <= 600
@@ -253,7 +255,10 @@ def test_conflicts_are_shown_side_by_side_and_resolved(
     assert view.table.item(0, 2).text() == "Rahimi family (office)"  # the case it is in
     assert view.table.item(1, 1).text() == "Zarmina Rahimy"  # which person (our copy)
     assert "cora" in view.table.item(0, 3).text() and "farida" in view.table.item(0, 4).text()
-    mine, theirs = view.local_text.toPlainText(), view.incoming_text.toPlainText()
+    mine, theirs = (  # each value is isolated to show: compared without the marks
+        pane.toPlainText().replace(FSI, "").replace(PDI, "")
+        for pane in (view.local_text, view.incoming_text)
+    )
     assert "≠ Title: Rahimi family (office)" in mine
     assert "≠ Title: Rahimi family (field notes)" in theirs
     assert "  Route: siv" in mine and "  Route: siv" in theirs  # the same: not marked

@@ -72,6 +72,7 @@ def big_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
             document = {
                 "title": f"Payload {i}",
                 "route": "siv",
+                "consents": [{"scope": ["share_with_counsel"]}],
                 "evidence": [{"attachments": [item]}],
             }
             CaseStore(vault).add_case(document)

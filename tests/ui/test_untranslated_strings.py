@@ -158,6 +158,7 @@ OTHER_CASE: dict[str, Any] = {
         }
     ],
     "identity_documents": [{"person": "p1", "kind": "tazkira", "number": "1400-0101-12345"}],
+    "consents": [{"person": "p1", "scope": ["share_with_counsel"]}],
 }
 NEW_USER = "Walk Newuser"
 STRANGER = "Herat walk laptop"
