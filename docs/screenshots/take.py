@@ -29,9 +29,12 @@ import pyrage
 from intake_desktop import demo
 from intake_desktop.core.bundle.export import export_bundle
 from intake_desktop.core.bundle.format import RecipientRef
+from intake_desktop.core.bundle.importer import import_bundle
+from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.certification import TranslatorDetails
 from intake_desktop.core.files import restrict_umask
 from intake_desktop.core.identity import load
+from intake_desktop.core.records import RecordStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.certify_dialog import CertifyDialog
@@ -125,6 +128,27 @@ def best_case(vault: Vault, ids: list[str]) -> str:
         )
 
     return max(ids, key=score)
+
+
+def wait_for(app: QApplication, done: object) -> None:
+    """Up to a minute, in real time, for a bundle job to end."""
+    for _ in range(1200):
+        settle(app, 5)
+        QThread.msleep(50)
+        if done():  # type: ignore[operator]
+            break
+
+
+def refuse_consent(vault: Vault, case_ids: list[str]) -> None:
+    """The first case's consent withdrawn, the others' never recorded: export refuses them."""
+    records = RecordStore(vault)
+    with vault.transaction():
+        for n, case_id in enumerate(case_ids):
+            for consent in CaseStore(vault).children(case_id, "consent"):
+                if n == 0:
+                    records.update(consent.id, {**consent.body, "withdrawn_on": "2026-11-20"})
+                else:
+                    records.delete(consent.id)
 
 
 def open_statement(window: MainWindow, case_id: str) -> None:
@@ -231,7 +255,9 @@ def main() -> int:
         field_keys, coord_keys = load(field.conn), load(coord.conn)
         TrustStore(field).add_recipient("Islamabad office", coord_keys.age_recipient)
         counsel = str(pyrage.x25519.Identity.generate().to_public())
-        TrustStore(field).add_recipient("Counsel (Smith & Rahimi LLP)", counsel)
+        TrustStore(field).add_recipient(
+            "Counsel (Smith & Rahimi LLP)", counsel, withheld_names=True
+        )
         chosen = best_case(field, ids)
         field.close()
 
@@ -279,6 +305,18 @@ def main() -> int:
         export.show()
         save(app, export, out, "export-dialog")
         export.close()
+        # Two cases whose consent does not allow sharing them: refused, case by case.
+        refuse_consent(session.vault, ids[50:52])  # type: ignore[arg-type]
+        export = ExportDialog(session, [chosen, *ids[50:52]], window)
+        export.show()
+        office_item = export.recipient_list.findItems("Islamabad office", Qt.MatchFlag.MatchExactly)
+        office_item[0].setCheckState(0, Qt.CheckState.Checked)
+        export.set_output_path(root / "refused.intake")
+        export.start_export()
+        wait_for(app, lambda: export.job is None)
+        export.resize(960, export.height())  # as wide as it grows on a 1366-pixel screen
+        save(app, export, out, "export-consent-refused")
+        export.close()
         keys = KeysDialog(session, window)
         keys.resize(980, 720)
         keys.show()
@@ -288,13 +326,50 @@ def main() -> int:
         users.show()
         save(app, users, out, "users")
         users.close()
+        # A statement opened again after a lock, with its draft (a date typed only so far).
+        open_statement(window, chosen)
+        date = editor.forms["statement"].editor("date").focus_widget()
+        date.setText("2026-11")
+        date.textEdited.emit(date.text())  # type: ignore[attr-defined]
+        session.lock()
+        session._opened(Vault.open(root / "field", PASSPHRASE))
+        window.cases.select(chosen)
+        settle(app)
+        open_statement(window, chosen)
+        save(app, window, out, "editor-draft")
         session.lock()
 
-        # The coordinator: one bundle from a trusted laptop, one from a stranger.
+        # The coordinator: bundles from two trusted laptops (one wrote into cases the
+        # other created) and one from a stranger.
         field = Vault.open(root / "field", PASSPHRASE)
         to_coord = [RecipientRef("Islamabad office", coord_keys.age_recipient, "")]
+        export_bundle(field, to_coord, root / "kabul-1-earlier.intake", ids[20:22])
         export_bundle(field, to_coord, root / "kabul-1.intake", ids[:20])
         field.close()
+        TrustStore(coord).add_device("Kabul field 1", field_keys.signing_key)
+        import_bundle(coord, root / "kabul-1-earlier.intake")
+        herat, _ = Vault.create(
+            root / "herat",
+            PASSPHRASE,
+            user_name="Y",
+            role="caseworker",
+            name="Herat field 2",
+            kdf_target_seconds=0,
+        )
+        herat_keys = load(herat.conn)
+        TrustStore(coord).add_recipient("Herat field 2 recipient", herat_keys.age_recipient)
+        TrustStore(herat).add_device("Islamabad office", coord_keys.signing_key)
+        to_herat = [RecipientRef("Herat field 2 recipient", herat_keys.age_recipient, "")]
+        export_bundle(coord, to_herat, root / "office-to-herat.intake", ids[20:22])
+        import_bundle(herat, root / "office-to-herat.intake")
+        for case_id in ids[20:22]:
+            person = CaseStore(herat).children(case_id, "person")[0]
+            with herat.transaction():
+                notes = {**person.body, "notes": "Seen again in Herat."}
+                RecordStore(herat).update(person.id, notes)
+        export_bundle(herat, to_coord, root / "herat-2.intake", ids[20:22])
+        TrustStore(coord).add_device("Herat field 2", load(herat.conn).signing_key)
+        herat.close()
         stranger, _ = Vault.create(
             root / "stranger",
             PASSPHRASE,
@@ -306,7 +381,6 @@ def main() -> int:
         demo.fill(stranger, 3, seed=11)
         export_bundle(stranger, to_coord, root / "herat-3.intake")
         stranger.close()
-        TrustStore(coord).add_device("Kabul field 1", field_keys.signing_key)
         coord.close()
 
         office = VaultSession(root / "coord", settings)
@@ -317,12 +391,10 @@ def main() -> int:
         dialog = ImportDialog(office, office_window)
         dialog.resize(980, 620)
         dialog.show()
-        dialog.import_files([root / "kabul-1.intake", root / "herat-3.intake"])
-        for _ in range(1200):  # up to a minute, in real time
-            settle(app, 5)
-            QThread.msleep(50)
-            if dialog.job is None and not dialog.queue:
-                break
+        bundles = ["kabul-1.intake", "herat-2.intake", "herat-3.intake"]
+        dialog.import_files([root / name for name in bundles])
+        wait_for(app, lambda: dialog.job is None and not dialog.queue)
+        dialog.report.selectRow(1)  # Herat wrote into cases Kabul created
         save(app, dialog, out, "import-report")
         dialog.tabs.setCurrentIndex(1)
         save(app, dialog, out, "import-quarantine")
