@@ -214,7 +214,7 @@ def test_recipients_are_cleared_for_withheld_names_and_the_export_says_whose_bun
     check_recipients(dialog, "Counsel", "Office")
     assert dialog.withheld_note.isVisible()
     assert plain(dialog.withheld_note.text()) == (
-        "Names marked as withheld will be left out of this bundle: not cleared to receive "
+        "Names marked as withheld will be left out of this bundle. Not cleared to receive "
         "them: Office."
     )
     check_recipients(dialog, "Office")
