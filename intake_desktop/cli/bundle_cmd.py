@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import consent
-from ..core.bundle import importer, merge
+from ..core.bundle import importer, merge, quarantine, report
 from ..core.bundle.export import export_bundle
 from ..core.bundle.format import RecipientRef
 from ..core.errors import RECORD_NOUNS, InvalidInput
@@ -162,7 +162,7 @@ def import_cmd(ctx: Context) -> int:
     args = ctx.args
     vault = ctx.open_vault()
     if args.list_quarantine:
-        waiting = importer.quarantined(vault)
+        waiting = quarantine.waiting(vault)
         if args.json:
             ctx.print_json(
                 [
@@ -186,7 +186,7 @@ def import_cmd(ctx: Context) -> int:
                 )
         return 0
     if args.discard_quarantine is not None:
-        importer.discard_quarantined(vault, args.discard_quarantine)
+        quarantine.discard(vault, args.discard_quarantine)
         print(_("Discarded quarantined bundle {id}.").format(id=args.discard_quarantine))
         return 0
     if args.from_quarantine is not None:
@@ -255,20 +255,20 @@ def _print_result(result: importer.ImportResult) -> None:
 
 
 _CHANGE_WORDS = {
-    importer.ADDED: N_("added"),
-    importer.CHANGED: N_("changed"),
-    importer.DELETED: N_("deleted"),
-    importer.PROPOSED: N_("conflict"),
+    report.ADDED: N_("added"),
+    report.CHANGED: N_("changed"),
+    report.DELETED: N_("deleted"),
+    report.PROPOSED: N_("conflict"),
 }
 
 
-def _print_case_changes(case: importer.CaseChanges) -> None:
+def _print_case_changes(case: report.CaseChanges) -> None:
     """One line per case this bundle touched, then one per record added or changed."""
     # Ids only: import's output carries no case content (`case show ID` has it).
     deleted = "" if case.title else " " + _("(deleted)")
     print("  " + _("Case {id}:").format(id=case.case_id) + deleted)
     if case.other_device:
-        if case.origin == importer.ORIGIN_THIS_VAULT:
+        if case.origin == report.ORIGIN_THIS_VAULT:
             line = _("created in this vault; another device wrote into it")
         else:
             line = _("created by {name} ({fingerprint}); another device wrote into it").format(
@@ -276,7 +276,7 @@ def _print_case_changes(case: importer.CaseChanges) -> None:
                 fingerprint=case.origin_fingerprint,
             )
         print("    ! " + line)
-    elif case.origin == importer.ORIGIN_UNKNOWN:
+    elif case.origin == report.ORIGIN_UNKNOWN:
         print("    " + _("who created this case is not known (received before this was recorded)"))
     for change in case.records:
         print(

@@ -16,7 +16,8 @@ from ..core import audit
 from ..core.check import check_vault
 from ..core.errors import InvalidInput
 from ..core.i18n import N_, _
-from ..core.vault import ROLES, Vault
+from ..core.users import ROLES
+from ..core.vault import Vault
 from . import secrets_input
 from .context import Context, kdf_target_seconds
 from .text import safe

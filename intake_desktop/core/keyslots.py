@@ -24,6 +24,7 @@ import time
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -37,6 +38,7 @@ HEADER_FORMAT = "intake-desktop-keyslots"
 HEADER_VERSION = 1
 MASTER_KEY_BYTES = 32
 MAX_HEADER_BYTES = 1 << 20
+HEADER_NAME = "keyslots.json"  # in the vault folder, beside vault.db
 MAX_SLOTS = 32
 
 USER = "user"
@@ -333,3 +335,9 @@ def normalise_recovery_code(code: str) -> str | None:
     if _check_chars(data) != text[26:]:
         return None
     return "-".join(text[i : i + 4] for i in range(0, 28, 4))
+
+
+def read_header_file(folder: Path) -> KeySlotHeader:
+    """The header in a vault folder (read capped: from_bytes refuses what is larger)."""
+    with (folder / HEADER_NAME).open("rb") as handle:
+        return KeySlotHeader.from_bytes(handle.read(2 * MAX_HEADER_BYTES))

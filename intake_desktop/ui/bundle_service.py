@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.bundle import importer, merge
+from ..core.bundle import merge, quarantine
 from ..core.bundle.format import RecipientRef
 from ..core.records import Record, RecordStore
 from ..core.trust import RECIPIENT, TrustEntry, TrustStore
@@ -19,7 +19,7 @@ from ..core.vault import Vault
 
 def is_quarantine_full(error: BaseException | None) -> bool:
     """Whether an import was refused because the quarantine has no room (not a bad bundle)."""
-    return isinstance(error, importer.QuarantineFull)
+    return isinstance(error, quarantine.QuarantineFull)
 
 
 @dataclass(frozen=True)
@@ -95,16 +95,16 @@ class BundleService:
 
     # Import: quarantine
 
-    def quarantined(self) -> list[importer.QuarantinedBundle]:
-        return importer.quarantined(self.vault)
+    def quarantined(self) -> list[quarantine.QuarantinedBundle]:
+        return quarantine.waiting(self.vault)
 
     def quarantine_room(self) -> QuarantineRoom:
         waiting = self.quarantined()
         return QuarantineRoom(
             len(waiting),
             sum(q.size for q in waiting),
-            importer.MAX_QUARANTINE_BUNDLES,
-            importer.MAX_QUARANTINE_BYTES,
+            quarantine.MAX_QUARANTINE_BUNDLES,
+            quarantine.MAX_QUARANTINE_BYTES,
         )
 
     def trusted_name(self, signing_key: str) -> str | None:
@@ -120,7 +120,7 @@ class BundleService:
         return self.trust.add_device(name, signing_key)
 
     def discard_quarantined(self, quarantine_id: int) -> None:
-        importer.discard_quarantined(self.vault, quarantine_id)
+        quarantine.discard(self.vault, quarantine_id)
 
     # Import: conflicts
 

@@ -7,7 +7,7 @@ a value, never as part of a template or markup.
 
 from __future__ import annotations
 
-from ..core.bundle import importer
+from ..core.bundle import importer, report
 from ..core.i18n import N_, _, ngettext
 from .bidi import isolate
 
@@ -100,10 +100,10 @@ def outcome(result: importer.ImportResult, sender: str | None) -> tuple[str, str
 
 CHANGE_WORDS = {
     # "New", not "Added": the keys table's "Added" is a date column.
-    importer.ADDED: N_("New"),
-    importer.CHANGED: N_("Changed"),
-    importer.DELETED: N_("Deleted"),
-    importer.PROPOSED: N_("Kept as a conflict"),
+    report.ADDED: N_("New"),
+    report.CHANGED: N_("Changed"),
+    report.DELETED: N_("Deleted"),
+    report.PROPOSED: N_("Kept as a conflict"),
 }
 
 
@@ -111,24 +111,24 @@ def change_word(change: str) -> str:
     return _(CHANGE_WORDS[change]) if change in CHANGE_WORDS else change
 
 
-def case_title(case: importer.CaseChanges) -> str:
+def case_title(case: report.CaseChanges) -> str:
     return case.title if case.title.strip() else _("(deleted case)")
 
 
-def origin_note(case: importer.CaseChanges) -> tuple[str, bool]:
+def origin_note(case: report.CaseChanges) -> tuple[str, bool]:
     """(a sentence about who created the case, whether it needs a person's attention).
 
     Names are the trust store's (this vault's own for its own key), never a
     bundle's claim; a device no longer trusted is said to be so, not left blank.
     """
     if case.other_device:
-        if case.origin == importer.ORIGIN_THIS_VAULT:
+        if case.origin == report.ORIGIN_THIS_VAULT:
             return _("Created in this vault; another device wrote into it."), True
         name = case.origin_name.strip() and case.origin_name
         return _("Created by {name} ({fingerprint}); another device wrote into it.").format(
             name=isolate(name) if name else _("a device you no longer trust"),
             fingerprint=isolate(case.origin_fingerprint),
         ), True
-    if case.origin == importer.ORIGIN_UNKNOWN:
+    if case.origin == report.ORIGIN_UNKNOWN:
         return _("Who created this case is not known (received before this was recorded)."), False
     return "", False

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from ..core.i18n import _, ngettext
 from .bidi import isolate
+from .confirm import confirm_destructive, confirmed
 from .field_labels import kind_text
-from .qt import QMessageBox, Qt, QWidget
+from .qt import QMessageBox, QWidget
 
 
 def confirm_delete(parent: QWidget, kind: str, label: str, users: int) -> bool:
@@ -20,13 +21,7 @@ def confirm_delete(parent: QWidget, kind: str, label: str, users: int) -> bool:
             users,
         ).format(count=users)
     text += "\n\n" + _("The deletion is recorded and travels with the case in bundles.")
-    box = QMessageBox(QMessageBox.Icon.Warning, kind_text(kind, 2).rstrip("…"), text, parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    delete = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is delete
+    return confirmed(parent, kind_text(kind, 2).rstrip("…"), text, _("Delete"))
 
 
 def ask_delete_case(
@@ -47,11 +42,6 @@ def ask_delete_case(
             "you export, like any other change."
         )
     )
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Delete case"), text, parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    delete = box.addButton(_("Delete case"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    delete.clicked.connect(on_confirm)
-    box.open()
-    return box
+    return confirm_destructive(
+        parent, _("Delete case"), text, _("Delete case"), on_confirm, QMessageBox.Icon.Warning
+    )

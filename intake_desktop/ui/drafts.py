@@ -13,8 +13,9 @@ from typing import Any
 
 from ..core.drafts import Problem
 from ..core.i18n import N_, _
+from .confirm import confirmed
 from .field_labels import field_label
-from .qt import QMessageBox, Qt, QWidget
+from .qt import QWidget
 from .record_form import RecordForm
 
 # A field both this form and someone else changed, kept as typed until one is chosen.
@@ -71,10 +72,4 @@ def confirm_discard(parent: QWidget, new: bool) -> bool:
             "Discard this draft? What was typed into the marked fields is deleted from the vault;"
             " the saved record stays as it is."
         )
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Discard draft"), text, parent=parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    discard = box.addButton(_("Discard draft"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    return box.clickedButton() is discard
+    return confirmed(parent, _("Discard draft"), text, _("Discard draft"))

@@ -13,7 +13,7 @@ filled in when it is opened (a bundle may bring 100,000 people in one case).
 
 from __future__ import annotations
 
-from ..core.bundle import importer
+from ..core.bundle import importer, report
 from ..core.i18n import _, ngettext
 from .bidi import isolate, show_in_natural_direction
 from .bundle_text import case_title, change_word, origin_note
@@ -52,7 +52,7 @@ class ImportChangesView(QWidget):
         super().__init__(parent)
         self.result: importer.ImportResult | None = None
         self._openable_cases: set[str] = set()  # changed cases that still exist
-        self._pending: dict[str, importer.CaseChanges] = {}  # case id -> records not shown yet
+        self._pending: dict[str, report.CaseChanges] = {}  # case id -> records not shown yet
         self._busy = False
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -134,7 +134,7 @@ class ImportChangesView(QWidget):
         self.tree.setVisible(bool(result is not None and result.changes))
         self._update()
 
-    def _add_case(self, case: importer.CaseChanges, expand: bool) -> None:
+    def _add_case(self, case: report.CaseChanges, expand: bool) -> None:
         item = QTreeWidgetItem(self.tree, [case_title(case), _summary(case), "", case.case_id])
         item.setData(0, CASE_ROLE, case.case_id)
         item.setFont(3, self.fixed)
@@ -218,15 +218,15 @@ class ImportChangesView(QWidget):
             self.open_case_requested.emit(case_id)
 
 
-def _summary(case: importer.CaseChanges) -> str:
+def _summary(case: report.CaseChanges) -> str:
     """ "2 added, 1 changed" for a case row, in the order of CHANGE_WORDS."""
     counts: dict[str, int] = {}
     for change in case.records:
         counts[change.change] = counts.get(change.change, 0) + 1
     words = {
-        importer.ADDED: _("{count} added"),
-        importer.CHANGED: _("{count} changed"),
-        importer.DELETED: _("{count} deleted"),
-        importer.PROPOSED: _("{count} in conflict"),
+        report.ADDED: _("{count} added"),
+        report.CHANGED: _("{count} changed"),
+        report.DELETED: _("{count} deleted"),
+        report.PROPOSED: _("{count} in conflict"),
     }
     return ", ".join(t.format(count=counts[k]) for k, t in words.items() if counts.get(k))

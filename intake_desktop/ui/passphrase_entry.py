@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..core.i18n import _
-from ..core.vault import MIN_PASSPHRASE_CHARS
+from ..core.users import MIN_PASSPHRASE_CHARS
 from .passphrase_strength import Strength, estimate
 from .qt import (
     QFormLayout,

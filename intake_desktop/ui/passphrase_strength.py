@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..core.i18n import N_, _
-from ..core.vault import MIN_PASSPHRASE_CHARS
+from ..core.users import MIN_PASSPHRASE_CHARS
 
 # Passwords and words guessing programs try first (a short, representative
 # list: the top of public breach lists, plus words anyone guessing a vault in

@@ -11,7 +11,7 @@ of it can be told apart; either can be discarded. The quarantine is capped
 
 from __future__ import annotations
 
-from ..core.bundle.importer import QuarantinedBundle
+from ..core.bundle.quarantine import QuarantinedBundle
 from ..core.errors import IntakeError
 from ..core.i18n import _, ngettext
 from .bidi import isolate, select_row, show_in_natural_direction

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..core.i18n import N_, _
-from ..core.vault import ROLES
+from ..core.users import ROLES
 from .labels import role_label
 from .qt import QButtonGroup, QLabel, QRadioButton, Qt, QVBoxLayout, QWidget
 

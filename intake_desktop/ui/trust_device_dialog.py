@@ -8,7 +8,7 @@ compared with its owner by phone or in person before the button works.
 
 from __future__ import annotations
 
-from ..core.bundle.importer import QuarantinedBundle
+from ..core.bundle.quarantine import QuarantinedBundle
 from ..core.errors import IntakeError
 from ..core.i18n import _
 from ..core.trust import TrustEntry

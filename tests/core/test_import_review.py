@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from intake_desktop.core import audit, identity
-from intake_desktop.core.bundle import importer, merge
+from intake_desktop.core.bundle import importer, merge, report
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.errors import BundleRejected
 from intake_desktop.core.fingerprint import signing_key_fingerprint
@@ -217,7 +217,7 @@ def test_each_stored_revision_knows_the_bundle_and_key_that_brought_it(three: Th
     (changes,) = result.changes
     assert changes.case_id == case_id and changes.title == MINIMAL_CASE["title"]
     assert {(r.id, r.change) for r in changes.records} == {(r.id, "added") for r in records}
-    assert changes.origin == importer.ORIGIN_DEVICE
+    assert changes.origin == report.ORIGIN_DEVICE
     assert changes.origin_name == "Kabul field 1" and not changes.other_device
     assert export.bundle_id != manifest["bundle_id"]
 

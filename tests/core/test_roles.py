@@ -17,7 +17,8 @@ import pytest
 from intake_desktop.core import identity, permissions
 from intake_desktop.core.errors import InvalidInput, NotPermitted, WrongPassphrase
 from intake_desktop.core.trust import TrustStore
-from intake_desktop.core.vault import HEADER_NAME, LAST_MANAGER, Vault
+from intake_desktop.core.users import LAST_MANAGER
+from intake_desktop.core.vault import HEADER_NAME, Vault
 from tests.helpers import PASSPHRASE, make_vault
 
 COORDINATOR_PASSPHRASE = "nasrin coordinates the office"

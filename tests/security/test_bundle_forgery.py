@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from intake_desktop.core import identity
-from intake_desktop.core.bundle import importer
+from intake_desktop.core.bundle import importer, quarantine
 from intake_desktop.core.bundle.format import MANIFEST, SIGNATURE
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.errors import BundleRejected
@@ -355,14 +355,14 @@ def test_a_manifest_resigned_by_an_unknown_key_that_it_names_is_quarantined(
     result = importer.import_bundle(world.coord, path)
     assert result.status == importer.QUARANTINED
     assert changed_tables(before, snapshot(world.coord)) == {"quarantine", "audit_log", "files"}
-    (entry,) = [q for q in importer.quarantined(world.coord) if q.id == result.quarantine_id]
+    (entry,) = [q for q in quarantine.waiting(world.coord) if q.id == result.quarantine_id]
     assert entry.signing_key == stranger_key
     assert entry.fingerprint == manifest["producer"]["fingerprint"]
     assert entry.path.read_bytes() == path.read_bytes()  # kept still encrypted
     assert importer.import_bundle(world.coord, path).quarantine_id == result.quarantine_id
-    importer.discard_quarantined(world.coord, result.quarantine_id)
+    quarantine.discard(world.coord, result.quarantine_id)
     assert not entry.path.exists()
-    assert importer.quarantined(world.coord) == []
+    assert quarantine.waiting(world.coord) == []
 
 
 def test_the_forging_helpers_build_bundles_the_importer_accepts(world: World) -> None:

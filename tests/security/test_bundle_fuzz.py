@@ -137,7 +137,7 @@ def test_a_large_manifest_is_parsed_only_when_a_pinned_key_signed_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The size gate: a trusted sender's bundle still merges; an unknown one's is refused whole."""
-    from intake_desktop.core.bundle import importer
+    from intake_desktop.core.bundle import importer, quarantine
     from intake_desktop.core.cases import CaseStore
     from intake_desktop.core.errors import BundleRejected
     from tests.bundle_forge import changed_tables, export_to, introduce, snapshot
@@ -156,7 +156,7 @@ def test_a_large_manifest_is_parsed_only_when_a_pinned_key_signed_it(
     with pytest.raises(BundleRejected, match="not signed by a trusted device"):
         importer.import_bundle(coord, unknown)
     assert changed_tables(before, snapshot(coord)) <= {"audit"}
-    assert importer.quarantined(coord) == []
+    assert quarantine.waiting(coord) == []
     known = tmp_path / "known.intake"
     export_to(field, coord, known)
     assert importer.import_bundle(coord, known).status == importer.MERGED

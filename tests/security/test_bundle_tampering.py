@@ -16,7 +16,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from intake_desktop.core.bundle import importer
+from intake_desktop.core.bundle import importer, quarantine
 from intake_desktop.core.bundle.agecheck import read_age_header
 from intake_desktop.core.bundle.worker import DAMAGED, NOT_FOR_US
 from intake_desktop.core.errors import BundleRejected
@@ -62,7 +62,7 @@ def test_the_baseline_bundle_is_sound_and_spans_several_stream_chunks(world: Wor
     data = world.bundle.read_bytes()
     assert len(data) - header_length(data) > 3 * CHUNK
     # What the tampering tests alter is a bundle the coordinator could import.
-    assert importer.quarantined(world.coord) == []
+    assert quarantine.waiting(world.coord) == []
     assert 25 <= len(sample_positions(data)) <= 45
 
 

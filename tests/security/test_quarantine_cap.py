@@ -10,11 +10,12 @@ test stays small; the logic is the same at the shipped values.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from intake_desktop.core.bundle import importer
+from intake_desktop.core.bundle import importer, quarantine
 from intake_desktop.core.errors import BundleRejected
 from tests.bundle_forge import as_producer, forge, new_signing_key, snapshot
 from tests.security.conftest import World
@@ -29,18 +30,24 @@ def strangers_bundle(world: World, number: int) -> Path:
     )
 
 
+def _empty(world: World) -> None:
+    for entry in quarantine.waiting(world.coord):
+        quarantine.discard(world.coord, entry.id)
+
+
 @pytest.fixture
-def empty_quarantine(world: World) -> World:
-    for entry in importer.quarantined(world.coord):
-        importer.discard_quarantined(world.coord, entry.id)
-    return world
+def empty_quarantine(world: World) -> Iterator[World]:
+    """The shared coordinator with nothing waiting, before and after (other tests expect it)."""
+    _empty(world)
+    yield world
+    _empty(world)
 
 
 def test_beyond_the_count_a_strangers_bundle_is_refused_and_nothing_kept(
     empty_quarantine: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = empty_quarantine
-    monkeypatch.setattr(importer, "MAX_QUARANTINE_BUNDLES", 3)
+    monkeypatch.setattr(quarantine, "MAX_QUARANTINE_BUNDLES", 3)
     kept = [importer.import_bundle(world.coord, strangers_bundle(world, n)) for n in range(3)]
     assert [r.status for r in kept] == [importer.QUARANTINED] * 3
     extra = strangers_bundle(world, 3)
@@ -54,7 +61,7 @@ def test_beyond_the_count_a_strangers_bundle_is_refused_and_nothing_kept(
     assert again.quarantine_id == kept[0].quarantine_id
     # Discarding makes room.
     assert kept[1].quarantine_id is not None
-    importer.discard_quarantined(world.coord, kept[1].quarantine_id)
+    quarantine.discard(world.coord, kept[1].quarantine_id)
     assert importer.import_bundle(world.coord, extra).status == importer.QUARANTINED
 
 
@@ -63,7 +70,7 @@ def test_beyond_the_size_a_strangers_bundle_is_refused(
 ) -> None:
     world = empty_quarantine
     first = strangers_bundle(world, 10)
-    monkeypatch.setattr(importer, "MAX_QUARANTINE_BYTES", first.stat().st_size * 3 // 2)
+    monkeypatch.setattr(quarantine, "MAX_QUARANTINE_BYTES", first.stat().st_size * 3 // 2)
     assert importer.import_bundle(world.coord, first).status == importer.QUARANTINED
     before = snapshot(world.coord)
     with pytest.raises(BundleRejected, match="quarantine is full"):
@@ -75,5 +82,5 @@ def test_the_shipped_limits_are_the_documented_ones() -> None:
     from tests.helpers import REPO
 
     text = (REPO / "docs" / "bundle-format.md").read_text(encoding="utf-8")
-    assert f"{importer.MAX_QUARANTINE_BUNDLES} bundles" in text
-    assert f"{importer.MAX_QUARANTINE_BYTES >> 30} GiB" in text
+    assert f"{quarantine.MAX_QUARANTINE_BUNDLES} bundles" in text
+    assert f"{quarantine.MAX_QUARANTINE_BYTES >> 30} GiB" in text

@@ -16,7 +16,7 @@ import pyrage
 import pytest
 
 from intake_desktop.core import identity
-from intake_desktop.core.bundle import importer
+from intake_desktop.core.bundle import quarantine
 from intake_desktop.core.bundle.export import ExportResult
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.records import RecordStore
@@ -181,7 +181,7 @@ def test_an_unknown_signer_waits_in_quarantine_until_trusted(
 
     dialog = import_with_dialog(qtbot, coord, bundle)
     [(_name, word, details)] = report_rows(dialog)
-    [waiting] = importer.quarantined(office)
+    [waiting] = quarantine.waiting(office)
     assert word == "Quarantined" and waiting.fingerprint in details
     assert CaseStore(office).count() == 0
     assert dialog.tabs.tabText(QUARANTINE) == "Quarantine (1)"
@@ -211,7 +211,7 @@ def test_an_unknown_signer_waits_in_quarantine_until_trusted(
     assert entry is not None and entry.name == "Kandahar field 2"
     assert report_rows(dialog)[-1][1] == "Merged"
     assert "Kandahar field 2" in report_rows(dialog)[-1][2]
-    assert importer.quarantined(office) == []
+    assert quarantine.waiting(office) == []
     assert dialog.tabs.tabText(QUARANTINE) == "Quarantine (0)"
     assert CaseStore(office).count() == 2 and CaseStore(office).document(ids[0])
     dialog.close()

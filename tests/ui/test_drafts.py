@@ -87,6 +87,16 @@ def open_case(qtbot: Any, window: MainWindow, case_id: str) -> CaseEditor:
     return window.editor
 
 
+def app_on_family(
+    qtbot: Any, family: tuple[Path, str], settings: QSettings
+) -> tuple[MainWindow, CaseEditor, str]:
+    """The app on the family's vault, unlocked, the family's case open."""
+    path, case_id = family
+    window = new_window(qtbot, path, settings)
+    unlock(qtbot, window)
+    return window, open_case(qtbot, window, case_id), case_id
+
+
 def original(editor: CaseEditor) -> QPlainTextEdit:
     text = editor.forms["statement"].editor("text").pair.text  # type: ignore[attr-defined]
     assert isinstance(text, QPlainTextEdit)
@@ -301,10 +311,7 @@ def test_a_half_typed_date_of_birth_and_a_name_without_its_text_come_back(
 def test_my_side_of_a_clash_not_settled_before_the_lock_is_kept(
     qtbot: Any, family: tuple[Path, str], settings: QSettings
 ) -> None:
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
+    window, editor, case_id = app_on_family(qtbot, family, settings)
     assert window.session.vault is not None
     other = window.session.vault.clone()  # someone else saves the title meanwhile
     try:
@@ -365,10 +372,7 @@ def test_a_cases_draft_shows_with_that_case_only(
 def test_discarding_drafts_asks_first(
     qtbot: Any, family: tuple[Path, str], settings: QSettings
 ) -> None:
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
+    window, editor, _case_id = app_on_family(qtbot, family, settings)
     session = window.session
     statement_id = select(editor, "statement", 0)
     type_date_then_paragraph(editor)
@@ -405,10 +409,7 @@ def test_discarding_drafts_asks_first(
 def test_deleting_a_record_deletes_its_draft(
     qtbot: Any, family: tuple[Path, str], settings: QSettings
 ) -> None:
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
+    window, editor, _case_id = app_on_family(qtbot, family, settings)
     statement_id = select(editor, "statement", 0)
     type_date_then_paragraph(editor)
     assert editor.flush() is False
@@ -427,10 +428,7 @@ def test_deleting_a_record_deletes_its_draft(
 def test_typing_that_goes_on_is_stored_while_it_goes_on(
     qtbot: Any, family: tuple[Path, str], settings: QSettings
 ) -> None:
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
+    window, editor, case_id = app_on_family(qtbot, family, settings)
     notes = line(editor, "case", "notes")
     notes.setFocus()
     notes.moveCursor(notes.textCursor().MoveOperation.End)
@@ -457,10 +455,7 @@ def test_typing_that_goes_on_is_stored_while_it_goes_on(
 def test_a_save_while_typing_goes_on_keeps_a_change_saved_elsewhere_meanwhile(
     qtbot: Any, family: tuple[Path, str], settings: QSettings
 ) -> None:
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
+    window, editor, case_id = app_on_family(qtbot, family, settings)
     title = line(editor, "case", "title")
     title.setFocus()
     type_text(title, " mine")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from intake_desktop.core import identity
-from intake_desktop.core.bundle import importer
+from intake_desktop.core.bundle import importer, quarantine
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.fingerprint import signing_key_fingerprint
 from intake_desktop.core.records import RecordStore
@@ -192,8 +192,8 @@ def test_a_quarantined_bundle_shows_what_it_claims_as_a_claim_beside_its_fingerp
 ) -> None:
     vault = office.vault
     assert vault is not None
-    for waiting in importer.quarantined(vault):
-        importer.discard_quarantined(vault, waiting.id)
+    for waiting in quarantine.waiting(vault):
+        quarantine.discard(vault, waiting.id)
     dialog = import_with_dialog(qtbot, office, offices.stranger, offices.nameless)
     (_a, word, claimed), (_b, word2, nameless) = report_rows(dialog)
     assert word == word2 == "Quarantined"
@@ -210,7 +210,7 @@ def test_a_quarantined_bundle_shows_what_it_claims_as_a_claim_beside_its_fingerp
     table = dialog.quarantine.table
     claims = {table.item(r, 0).text() for r in range(table.rowCount())}
     assert claims == {"Kabul field 1", "(no name given)"}
-    dialog.quarantine.select(importer.quarantined(vault)[1].id)
+    dialog.quarantine.select(quarantine.waiting(vault)[1].id)
     dialog.quarantine.trust_button.click()
     confirm = dialog.quarantine.trust_dialog
     assert confirm is not None and confirm.claimed.text() == "(no name given)"
@@ -226,9 +226,9 @@ def test_the_coordinator_tells_a_damaged_copy_apart_discards_it_and_sees_the_cap
 ) -> None:
     vault = office.vault
     assert vault is not None
-    for waiting in importer.quarantined(vault):
-        importer.discard_quarantined(vault, waiting.id)
-    monkeypatch.setattr(importer, "MAX_QUARANTINE_BUNDLES", 2)
+    for waiting in quarantine.waiting(vault):
+        quarantine.discard(vault, waiting.id)
+    monkeypatch.setattr(quarantine, "MAX_QUARANTINE_BUNDLES", 2)
     dialog = import_with_dialog(qtbot, office, offices.stranger, offices.damaged, offices.nameless)
     rows = report_rows(dialog)
     assert [word for _n, word, _d in rows] == ["Quarantined", "Quarantined", "Not kept"]
@@ -249,7 +249,7 @@ def test_the_coordinator_tells_a_damaged_copy_apart_discards_it_and_sees_the_cap
     assert "Waiting: 2 of at most 2 bundles" in view.room.text()
     shot(dialog, "import-quarantine-full")
 
-    view.select(importer.quarantined(vault)[1].id)  # the damaged copy
+    view.select(quarantine.waiting(vault)[1].id)  # the damaged copy
     view.discard_button.click()
     box = view.discard_box
     assert box is not None and box.isVisible()
@@ -257,12 +257,12 @@ def test_the_coordinator_tells_a_damaged_copy_apart_discards_it_and_sees_the_cap
     assert offices.stranger_bundle_id in plain(box.text())
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
     box.button(QMessageBox.StandardButton.Cancel).click()
-    assert len(importer.quarantined(vault)) == 2  # asked, and nothing happened
+    assert len(quarantine.waiting(vault)) == 2  # asked, and nothing happened
 
     view.discard_button.click()
     assert view.discard_box is not None
     view.discard_box.button(QMessageBox.StandardButton.Discard).click()
-    [kept] = importer.quarantined(vault)
+    [kept] = quarantine.waiting(vault)
     assert kept.size == whole and view.table.rowCount() == 1
     assert dialog.tabs.tabText(QUARANTINE) == "Quarantine (1)"
     assert "Discarded bundle" in plain(view.state.text())

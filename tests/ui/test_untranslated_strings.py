@@ -31,7 +31,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton  # only the tests need the base class
 
 from intake_desktop.core import i18n, identity
-from intake_desktop.core.bundle import importer
+from intake_desktop.core.bundle import quarantine
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.ui import bundle_jobs
 from intake_desktop.ui.add_user_dialog import AddUserDialog
@@ -383,7 +383,7 @@ def walk_bundles(qtbot: Any, walk: Walk, window: MainWindow, tmp_path: Path) -> 
     dialog.show()
     with qtbot.waitSignal(dialog.batch_finished, timeout=TIMEOUT_MS):
         dialog.import_files([bundle])
-    assert importer.quarantined(session.vault)
+    assert quarantine.waiting(session.vault)
     walk.screen("import: report", dialog)
     dialog.tabs.setCurrentIndex(QUARANTINE)
     walk.screen("import: quarantine", dialog)

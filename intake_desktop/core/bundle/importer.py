@@ -36,14 +36,13 @@ import minisign
 
 from .. import attestations, identity
 from ..attachments import BlobStore
-from ..errors import BundleRejected, Cancelled, IntakeError, InvalidInput, NotFound
-from ..files import make_private_dir, private_atomic_writer, require_file
+from ..errors import BundleRejected, Cancelled, IntakeError, InvalidInput
+from ..files import require_file
 from ..fingerprint import parse_signing_key, signing_key_fingerprint
 from ..i18n import N_, _
 from ..records import Record
-from ..trust import TrustStore
 from ..vault import Vault
-from . import merge
+from . import merge, quarantine, report
 from .channel import WorkerChannel
 from .format import (
     CHECKSUMS,
@@ -62,61 +61,7 @@ from .format import (
 from .tarstream import TarMember, TarReader
 
 MERGED, ALREADY_IMPORTED, QUARANTINED = "merged", "already_imported", "quarantined"
-QUARANTINE_DIR = "quarantine"
-# Anyone who has a coordinator's public recipient can send it bundles, and an
-# unknown signer's bundle is kept whole for review: without a cap, a stream
-# of distinct files fills the disk. Beyond it the sender must be trusted
-# first (or waiting bundles discarded). docs/bundle-format.md documents it.
-MAX_QUARANTINE_BUNDLES = 32
-MAX_QUARANTINE_BYTES = 2 << 30
 Progress = Callable[[int, int], None]
-
-# What happened to a record, for the report ("deleted": a newer tombstone).
-ADDED, CHANGED, DELETED, PROPOSED = "added", "changed", "deleted", "conflict"
-# Who created a case, as far as this vault knows.
-ORIGIN_THIS_VAULT, ORIGIN_DEVICE, ORIGIN_UNKNOWN = "this_vault", "device", "unknown"
-
-
-class QuarantineFull(BundleRejected):
-    """An unknown signer's bundle not kept: the quarantine has no room (exit 8)."""
-
-
-@dataclass(frozen=True)
-class RecordChange:
-    id: str
-    kind: str
-    change: str  # ADDED, CHANGED, DELETED or PROPOSED (kept as a conflict)
-    version: int
-
-    def as_json(self) -> dict[str, object]:
-        return {"id": self.id, "kind": self.kind, "change": self.change, "version": self.version}
-
-
-@dataclass
-class CaseChanges:
-    """What one bundle added or changed in one case, for a person to review."""
-
-    case_id: str
-    title: str = ""  # as stored after the import ("" if the case is deleted)
-    origin: str = ORIGIN_UNKNOWN
-    origin_name: str = ""  # the trust store's name of the creating device (or this vault's)
-    origin_fingerprint: str = ""
-    other_device: bool = False  # created here or by another device than the bundle's signer
-    records: list[RecordChange] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, object]:
-        # No title: what import prints (scripts, logs of a terminal) carries
-        # ids, never case content; `case show ID` or the app show the case.
-        return {
-            "case_id": self.case_id,
-            "created_by": {
-                "origin": self.origin,
-                "name": self.origin_name or None,
-                "fingerprint": self.origin_fingerprint or None,
-            },
-            "written_by_another_device": self.other_device,
-            "records": [r.as_json() for r in self.records],
-        }
 
 
 @dataclass
@@ -136,7 +81,7 @@ class ImportResult:
     quarantine_id: int | None = None
     sequence_template: str = ""
     sequence_params: dict[str, int] = field(default_factory=dict)
-    changes: list[CaseChanges] = field(default_factory=list)
+    changes: list[report.CaseChanges] = field(default_factory=list)
 
     def sequence_text(self) -> str:
         """The sequence note in the interface language."""
@@ -186,7 +131,7 @@ def import_bundle(
         result = ImportResult(
             status=MERGED,
             bundle_id=manifest.bundle_id,
-            producer_name=_trusted_name(vault, signer, keys.signing_key) or "",
+            producer_name=report.trusted_name(vault, signer, keys.signing_key) or "",
             claimed_name=manifest.producer.name,
             signing_key=signer,
             fingerprint=manifest.producer.fingerprint,
@@ -195,7 +140,7 @@ def import_bundle(
         if not result.producer_name:
             worker.kill()
             result.status = QUARANTINED
-            result.quarantine_id = _quarantine(vault, path, manifest)
+            result.quarantine_id = quarantine.keep(vault, path, manifest)
             return result
         manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
         seen = vault.conn.execute(
@@ -225,18 +170,10 @@ def import_bundle(
             except BundleRejected:
                 raise _worker_verdict(worker) from None
             _record_arrival(vault, manifest, manifest_sha256, result)
-            _describe_cases(vault, result, keys.signing_key)
+            report.describe_cases(vault, result.changes, signer, keys.signing_key)
         return result
     finally:
         worker.kill()
-
-
-def _trusted_name(vault: Vault, signing_key: str, own_key: str) -> str | None:
-    """What this vault calls the signer: never the name the bundle claims for itself."""
-    if signing_key == own_key:
-        return vault.name
-    entry = TrustStore(vault).device_for_key(signing_key)
-    return entry.name if entry is not None else None
 
 
 def _worker_verdict(worker: WorkerChannel) -> IntakeError:
@@ -325,7 +262,7 @@ def _merge_members(
     blobs = BlobStore(vault)
     source = merge.Source(manifest.bundle_id, manifest.producer.signing_key)
     merged: list[Record] = []
-    by_case: dict[str, CaseChanges] = {}
+    by_case: dict[str, report.CaseChanges] = {}
     # Certifications and read-backs must be signed by this vault or a device
     # it trusts (the bundle's own signer is one: an unknown signer never gets here).
     trusted = attestations.trusted_keys(vault)
@@ -366,7 +303,7 @@ def _merge_members(
                 outcome = merge.merge_record(vault, arriving, source)
                 counts[outcome] += 1
                 merged.append(record)
-                _note_change(by_case, record, outcome)
+                report.note_change(by_case, record, outcome)
                 if record.kind == "evidence" and not record.deleted:
                     needed.update(a["sha256"] for a in record.body.get("attachments", []))
             # Every attachment a record names travels in the bundle; checked
@@ -393,46 +330,6 @@ def _merge_members(
     merge.check_references(vault, merged)
     result.counts = counts
     result.changes = list(by_case.values())
-
-
-def _note_change(by_case: dict[str, CaseChanges], record: Record, outcome: str) -> None:
-    change = {
-        merge.NEW: ADDED,
-        merge.UPDATED: DELETED if record.deleted else CHANGED,
-        merge.CONFLICT: PROPOSED,
-    }.get(outcome)
-    if change is None:
-        return  # unchanged or older: nothing to review
-    case = by_case.setdefault(record.case_id, CaseChanges(record.case_id))
-    case.records.append(RecordChange(record.id, record.kind, change, record.version))
-
-
-def _describe_cases(vault: Vault, result: ImportResult, own_key: str) -> None:
-    """Each changed case's title and creator, for the review of what the bundle did."""
-    for case in result.changes:
-        row = vault.conn.execute(
-            "SELECT title FROM case_list WHERE id = ?", (case.case_id,)
-        ).fetchone()
-        case.title = row[0] if row else ""
-        origin = vault.conn.execute(
-            "SELECT signing_key FROM record_sources WHERE record_id = ? AND first = 1",
-            (case.case_id,),
-        ).fetchone()
-        if origin is not None:
-            key = origin[0]
-            case.origin = ORIGIN_THIS_VAULT if key == own_key else ORIGIN_DEVICE
-            case.origin_name = _trusted_name(vault, key, own_key) or ""
-            case.origin_fingerprint = signing_key_fingerprint(key)
-            case.other_device = key != result.signing_key
-            continue
-        created_here = vault.conn.execute(
-            "SELECT 1 FROM audit_log WHERE record_id = ? AND action = 'case.create' LIMIT 1",
-            (case.case_id,),
-        ).fetchone()
-        if created_here is not None:
-            case.origin, case.origin_name = ORIGIN_THIS_VAULT, vault.name
-            case.origin_fingerprint = signing_key_fingerprint(own_key)
-            case.other_device = result.signing_key != own_key
 
 
 def _next_member(reader: TarReader, member: Member, manifest: Manifest) -> TarMember:
@@ -534,130 +431,12 @@ def _record_arrival(
     vault.audit("bundle.import", "bundle", manifest.bundle_id)
 
 
-# Quarantine
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _check_room(vault: Vault, path: Path) -> int | None:
-    """The id of this very file if it waits already; refuse when the quarantine is full."""
-    count, total = vault.conn.execute(
-        "SELECT count(*), coalesce(sum(size), 0) FROM quarantine"
-    ).fetchone()
-    if count < MAX_QUARANTINE_BUNDLES and total + path.stat().st_size <= MAX_QUARANTINE_BYTES:
-        return None
-    # Full: the same file again is still "already waiting", not an error.
-    existing = vault.conn.execute(
-        "SELECT id FROM quarantine WHERE file_sha256 = ?", (_file_sha256(path),)
-    ).fetchone()
-    if existing:
-        return int(existing[0])
-    raise QuarantineFull(
-        N_(
-            "The bundle is signed by a device you do not trust, and the quarantine is full"
-            " ({count} bundles, {mib} MiB; at most {max_count} bundles and {max_mib} MiB)."
-            " Nothing was kept. Trust the sender's device first, or discard bundles waiting"
-            " in quarantine, then import it again."
-        ),
-        count=count,
-        mib=total >> 20,
-        max_count=MAX_QUARANTINE_BUNDLES,
-        max_mib=MAX_QUARANTINE_BYTES >> 20,
-    )
-
-
-def _quarantine(vault: Vault, path: Path, manifest: Manifest) -> int:
-    """Keep the still-encrypted file for later; list it for a person to review."""
-    waiting = _check_room(vault, path)
-    if waiting is not None:
-        return waiting
-    folder = vault.path / QUARANTINE_DIR
-    make_private_dir(folder)
-    digest, size = hashlib.sha256(), 0
-    tmp_target = folder / "incoming.intake"
-    with path.open("rb") as source, private_atomic_writer(tmp_target) as out:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    file_sha256 = digest.hexdigest()
-    final = folder / f"{file_sha256}.intake"
-    tmp_target.replace(final)
-    existing = vault.conn.execute(
-        "SELECT id FROM quarantine WHERE file_sha256 = ?", (file_sha256,)
-    ).fetchone()
-    if existing:
-        return int(existing[0])
-    with vault.transaction():
-        cursor = vault.conn.execute(
-            "INSERT INTO quarantine (file_sha256, bundle_id, signing_key, fingerprint,"
-            " producer_name, received_at, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                file_sha256,
-                manifest.bundle_id,
-                manifest.producer.signing_key,
-                manifest.producer.fingerprint,
-                manifest.producer.name,
-                vault.now(),
-                size,
-            ),
-        )
-        vault.audit("bundle.quarantine", "bundle", manifest.bundle_id)
-    return int(cursor.lastrowid)
-
-
-@dataclass(frozen=True)
-class QuarantinedBundle:
-    id: int
-    bundle_id: str
-    producer_name: str
-    signing_key: str
-    fingerprint: str
-    received_at: str
-    size: int
-    path: Path
-
-
-def quarantined(vault: Vault) -> list[QuarantinedBundle]:
-    rows = vault.conn.execute(
-        "SELECT id, bundle_id, producer_name, signing_key, fingerprint, received_at, size,"
-        " file_sha256 FROM quarantine ORDER BY id"
-    )
-    folder = vault.path / QUARANTINE_DIR
-    return [
-        QuarantinedBundle(*row[:7], path=folder / f"{row[7]}.intake")  # type: ignore[misc]
-        for row in rows
-    ]
-
-
-def _quarantine_entry(vault: Vault, quarantine_id: int) -> QuarantinedBundle:
-    found = next((q for q in quarantined(vault) if q.id == quarantine_id), None)
-    if found is None:
-        raise NotFound(N_("No quarantined bundle {id}."), id=quarantine_id)
-    return found
-
-
 def import_quarantined(
     vault: Vault, quarantine_id: int, progress: Progress | None = None
 ) -> ImportResult:
     """Import a quarantined bundle once its signer is trusted; then forget it."""
-    entry = _quarantine_entry(vault, quarantine_id)
+    entry = quarantine.entry(vault, quarantine_id)
     result = import_bundle(vault, entry.path, progress)
     if result.status != QUARANTINED:
-        discard_quarantined(vault, quarantine_id)
+        quarantine.discard(vault, quarantine_id)
     return result
-
-
-def discard_quarantined(vault: Vault, quarantine_id: int) -> None:
-    entry = _quarantine_entry(vault, quarantine_id)
-    with vault.transaction():
-        vault.conn.execute("DELETE FROM quarantine WHERE id = ?", (quarantine_id,))
-        vault.audit("bundle.quarantine_discard", "bundle", entry.bundle_id)
-    with contextlib.suppress(FileNotFoundError):
-        entry.path.unlink()
