@@ -282,10 +282,13 @@ class Walk:
             return False
         while PSEUDO.search(text):
             text = PSEUDO.sub(" ", text)
-        for value in self.typed:
-            text = text.replace(value, " ")
+        # Ids, keys and fingerprints first: a typed value that happens to occur
+        # inside a random id ("fa", "e1") would otherwise break it up and leave
+        # its letters behind as "English".
         for pattern in ALLOWED:
             text = pattern.sub(" ", text)
+        for value in self.typed:
+            text = text.replace(value, " ")
         return bool(LATIN.search(text))
 
     def screen(self, name: str, window: QWidget) -> None:
