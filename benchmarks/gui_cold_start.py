@@ -5,7 +5,7 @@
 Makes a locked vault in a temporary folder (or uses --vault), then starts
 the desktop app N times as a fresh process on Qt's offscreen platform, with
 ``INTAKE_REPORT_SHOWN=1``: the app prints ``shown <ms>`` on stderr when the
-unlock screen is first painted, and quits (``ui/startup_probe.py``). The
+unlock screen is first painted, and quits (``ui/shell/startup_probe.py``). The
 figure is the app's own count from the launcher's clock (passed in
 ``INTAKE_REPORT_SHOWN_T0``), so it includes fork, exec, the interpreter,
 imports and Qt's start; the launcher's wall clock up to reading the line is

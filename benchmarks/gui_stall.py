@@ -33,7 +33,7 @@ from intake_desktop.core.attachments import BlobStore
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.export_dialog import ExportDialog
+from intake_desktop.ui.bundles.export_dialog import ExportDialog
 from intake_desktop.ui.qt import (
     QApplication,
     QEventLoop,
@@ -41,7 +41,7 @@ from intake_desktop.ui.qt import (
     Qt,
     QTimer,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 
 PASSPHRASE = "benchmark passphrase"
 FILES = 8

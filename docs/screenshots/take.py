@@ -37,12 +37,12 @@ from intake_desktop.core.identity import load
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.certify_dialog import CertifyDialog
-from intake_desktop.ui.export_dialog import ExportDialog
-from intake_desktop.ui.import_dialog import ImportDialog
-from intake_desktop.ui.keys_view import KeysDialog
-from intake_desktop.ui.language import InterfaceLanguage
-from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.access.users_dialog import UsersDialog
+from intake_desktop.ui.access.wizard import CreateVaultWizard
+from intake_desktop.ui.bundles.export_dialog import ExportDialog
+from intake_desktop.ui.bundles.import_dialog import ImportDialog
+from intake_desktop.ui.editor.certify_dialog import CertifyDialog
+from intake_desktop.ui.keys.keys_view import KeysDialog
 from intake_desktop.ui.qt import (
     QApplication,
     QPainter,
@@ -52,9 +52,9 @@ from intake_desktop.ui.qt import (
     QThread,
     QWidget,
 )
-from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.users_dialog import UsersDialog
-from intake_desktop.ui.wizard import CreateVaultWizard
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
+from intake_desktop.ui.widgets.language import InterfaceLanguage
 
 PASSPHRASE = "screenshots only, never real"
 SIZE = (1280, 800)

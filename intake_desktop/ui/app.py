@@ -8,11 +8,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..resources import resource_path
-from .fonts import load_bundled_fonts
-from .language import InterfaceLanguage, preferred_language, save_preference
-from .main_window import MainWindow
 from .qt import QApplication, QGuiApplication, QIcon, QObject, QSettings, Signal
-from .session import VaultSession
+from .services.session import VaultSession
+from .shell.main_window import MainWindow
+from .widgets.fonts import load_bundled_fonts
+from .widgets.language import InterfaceLanguage, preferred_language, save_preference
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def run(vault_path: Path, argv: list[str] | None = None, language: str | None = 
         app = QApplication(argv or sys.argv[:1])
     else:  # not an assert: python -O would drop it (bandit B101)
         raise RuntimeError("a non-widget Qt application is already running")
-    from .startup_probe import install_if_requested
+    from .shell.startup_probe import install_if_requested
 
     install_if_requested(app)  # benchmarks only (INTAKE_REPORT_SHOWN); inert otherwise
     load_bundled_fonts(app)

@@ -69,7 +69,7 @@ def test_the_app_waits_longer_after_each_failure_and_tries_nothing_meanwhile(
     qtbot: Any, tmp_path: Path, derivations: list[tuple[int, int, int]]
 ) -> None:
     from intake_desktop.ui.qt import QSettings
-    from intake_desktop.ui.session import VaultSession
+    from intake_desktop.ui.services.session import VaultSession
 
     path = tmp_path / "vault"
     make_vault(path)[0].close()

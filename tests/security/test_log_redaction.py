@@ -124,7 +124,7 @@ def test_what_logs_are_for_survives(
     redacting: log_redaction.RedactingFilter, caplog: pytest.LogCaptureFixture
 ) -> None:
     record_id = str(uuid.uuid4())
-    log = logging.getLogger("intake_desktop.ui.case_editor")
+    log = logging.getLogger("intake_desktop.ui.editor.case_editor")
     log.debug("case opened in %d ms (%d records)", 23, 6)
     log.info("record %s saved, version %s", record_id, 4)
     log.error("bundle job failed: %s", type(BundleRejected("x")).__name__)

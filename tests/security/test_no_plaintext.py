@@ -225,9 +225,9 @@ def test_no_case_content_or_secret_is_left_anywhere(
     capfd: pytest.CaptureFixture[str],
     qtlog: Any,
 ) -> None:
-    from intake_desktop.ui.case_editor import CaseEditor
+    from intake_desktop.ui.editor.case_editor import CaseEditor
     from intake_desktop.ui.qt import QColor, QImage, QSettings
-    from intake_desktop.ui.session import VaultSession
+    from intake_desktop.ui.services.session import VaultSession
     from tests.ui.case_editor_support import line, select, type_text, wait_saved
 
     caplog.set_level(logging.DEBUG)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from intake_desktop.core.bundle.export import ExportResult
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.export_dialog import ALL, CHANGED, SELECTED, ExportDialog
-from intake_desktop.ui.import_dialog import ImportDialog
+from intake_desktop.ui.bundles.export_dialog import ALL, CHANGED, SELECTED, ExportDialog
+from intake_desktop.ui.bundles.import_dialog import ImportDialog
 from intake_desktop.ui.qt import QApplication, QSettings, Qt, QWidget
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 
 TIMEOUT_MS = 120_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from intake_desktop.core.records import RecordStore
-from intake_desktop.ui.case_editor import CaseEditor
+from intake_desktop.ui.editor.case_editor import CaseEditor
 from intake_desktop.ui.qt import (
     QApplication,
     QEvent,
@@ -13,7 +13,7 @@ from intake_desktop.ui.qt import (
     Qt,
     QWidget,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 
 SAVE_TIMEOUT = 5000  # ms: the debounce is one second
 

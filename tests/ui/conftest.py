@@ -12,10 +12,10 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from intake_desktop.core.cases import CaseStore
-from intake_desktop.ui import bundle_jobs
-from intake_desktop.ui.case_editor import CaseEditor
+from intake_desktop.ui.jobs import bundle_jobs
+from intake_desktop.ui.editor.case_editor import CaseEditor
 from intake_desktop.ui.qt import QSettings
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 from tests.helpers import make_vault
 from tests.ui.case_editor_support import family_document
 

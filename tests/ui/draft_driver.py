@@ -26,9 +26,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtTest import QTest
 
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.main_window import MainWindow
 from intake_desktop.ui.qt import QApplication, QPlainTextEdit, QSettings, Qt
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
 from tests.helpers import PASSPHRASE
 from tests.ui.case_editor_support import line, type_text
 

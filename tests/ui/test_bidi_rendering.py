@@ -21,16 +21,16 @@ from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.i18n import ENGLISH
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.bidi import FSI, PDI
-from intake_desktop.ui.bundle_service import BundleService
-from intake_desktop.ui.case_list import CaseListModel
-from intake_desktop.ui.conflicts_view import ConflictsView
-from intake_desktop.ui.duplicates_view import DuplicatesDialog
-from intake_desktop.ui.language import InterfaceLanguage
-from intake_desktop.ui.main_window import MainWindow
-from intake_desktop.ui.person_comparison import PersonComparison
+from intake_desktop.ui.bundles.conflicts_view import ConflictsView
+from intake_desktop.ui.cases.case_list import CaseListModel
+from intake_desktop.ui.cases.duplicates_view import DuplicatesDialog
+from intake_desktop.ui.cases.person_comparison import PersonComparison
 from intake_desktop.ui.qt import QApplication, QSettings, Qt, QTreeWidgetItem
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.bundles import BundleService
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
+from intake_desktop.ui.widgets.bidi import FSI, PDI
+from intake_desktop.ui.widgets.language import InterfaceLanguage
 from tests.bundle_forge import export_to, introduce
 from tests.helpers import make_vault
 from tests.ui.bundle_dialog_support import import_with_dialog, open_session

@@ -23,12 +23,12 @@ from intake_desktop.core.records import RecordStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.demo import fill
-from intake_desktop.ui.bidi import FSI, PDI, join_parts
-from intake_desktop.ui.bundle_text import grouped_sha256
-from intake_desktop.ui.export_dialog import CHANGED, ExportDialog
-from intake_desktop.ui.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
+from intake_desktop.ui.bundles.bundle_text import grouped_sha256
+from intake_desktop.ui.bundles.export_dialog import CHANGED, ExportDialog
+from intake_desktop.ui.bundles.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
 from intake_desktop.ui.qt import QFileDialog, QSettings, Qt
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.widgets.bidi import FSI, PDI, join_parts
 from tests.bundle_forge import RICH_CASE, export_to, introduce
 from tests.helpers import MINIMAL_CASE, make_vault
 from tests.ui.bundle_dialog_support import (

@@ -20,11 +20,11 @@ from intake_desktop.core.bundle.export import ExportResult
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui import bundle_jobs
-from intake_desktop.ui.export_dialog import ALL, ExportDialog
-from intake_desktop.ui.import_dialog import ImportDialog
+from intake_desktop.ui.jobs import bundle_jobs
+from intake_desktop.ui.bundles.export_dialog import ALL, ExportDialog
+from intake_desktop.ui.bundles.import_dialog import ImportDialog
 from intake_desktop.ui.qt import QSettings, Qt
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 from tests.bundle_forge import export_to
 from tests.helpers import PASSPHRASE, make_vault
 from tests.ui.bundle_dialog_support import (

@@ -12,8 +12,8 @@ import pytest
 from intake_desktop import demo
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.records import RecordStore
-from intake_desktop.ui.case_editor import CaseEditor
-from intake_desktop.ui.names_table import NamesEditor
+from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.editor.names_table import NamesEditor
 from intake_desktop.ui.qt import (
     QApplication,
     QComboBox,
@@ -29,7 +29,7 @@ from intake_desktop.ui.qt import (
     QTreeWidget,
     QWidget,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 from tests.ui.case_editor_support import (
     SAVE_TIMEOUT,
     family_document,

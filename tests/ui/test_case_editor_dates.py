@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_desktop.ui.case_editor import CaseEditor
-from intake_desktop.ui.fuzzy_date_edit import FuzzyDateEditor, gregorian_estimate
+from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.editor.fuzzy_date_edit import FuzzyDateEditor, gregorian_estimate
+from intake_desktop.ui.editor.statement_text import StatementTextEditor
 from intake_desktop.ui.qt import (
     Qt,
 )
-from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.statement_text import StatementTextEditor
+from intake_desktop.ui.services.session import VaultSession
 from tests.ui.case_editor_support import (
     select,
     stored,

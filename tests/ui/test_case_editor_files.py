@@ -14,7 +14,7 @@ import pytest
 from intake_desktop import demo
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.case_editor import CaseEditor
+from intake_desktop.ui.editor.case_editor import CaseEditor
 from intake_desktop.ui.qt import (
     QColor,
     QDir,
@@ -23,7 +23,7 @@ from intake_desktop.ui.qt import (
     QPushButton,
     Qt,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
 from tests.helpers import PASSPHRASE
 from tests.ui.case_editor_support import (
     select,
@@ -59,7 +59,7 @@ def test_attachment_is_listed_and_previewed_without_files(
 
     evidence_id = select(editor, "evidence", 1)
     monkeypatch.setattr(
-        "intake_desktop.ui.file_dialogs.QFileDialog.getOpenFileNames",
+        "intake_desktop.ui.widgets.file_dialogs.QFileDialog.getOpenFileNames",
         lambda *args, **kwargs: ([str(photo)], ""),
     )
     editor.attachments.add_button.click()

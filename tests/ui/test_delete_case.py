@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QAbstractButton  # only the tests need the base cl
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.errors import NotFound
 from intake_desktop.core.trust import TrustStore
-from intake_desktop.ui.bidi import FSI, PDI
-from intake_desktop.ui.export_dialog import ALL
-from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.bundles.export_dialog import ALL
 from intake_desktop.ui.qt import QMessageBox, QSettings, Qt
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
+from intake_desktop.ui.widgets.bidi import FSI, PDI
 from tests.helpers import MINIMAL_CASE, make_vault
 from tests.ui.bundle_dialog_support import export_with_dialog, shot
 

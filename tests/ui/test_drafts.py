@@ -27,9 +27,8 @@ from intake_desktop.core.check import check_vault
 from intake_desktop.core.drafts import DraftStore
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.case_editor import CaseEditor
-from intake_desktop.ui.case_outline import DRAFT_ROLE
-from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.editor.case_outline import DRAFT_ROLE
 from intake_desktop.ui.qt import (
     QApplication,
     QLineEdit,
@@ -39,7 +38,8 @@ from intake_desktop.ui.qt import (
     Qt,
     QTimer,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
 from tests.helpers import PASSPHRASE, REPO, make_vault
 from tests.ui.case_editor_support import family_document, line, select, stored, type_text
 from tests.ui.draft_driver import DATE, PARAGRAPH

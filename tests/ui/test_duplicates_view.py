@@ -8,11 +8,11 @@ from typing import Any
 
 from intake_desktop.core import duplicates
 from intake_desktop.core.cases import CaseStore
-from intake_desktop.ui.bidi import FSI, PDI
-from intake_desktop.ui.duplicates_view import DuplicatesDialog, add_duplicates_action
-from intake_desktop.ui.person_comparison import PersonComparison
+from intake_desktop.ui.cases.duplicates_view import DuplicatesDialog, add_duplicates_action
+from intake_desktop.ui.cases.person_comparison import PersonComparison
 from intake_desktop.ui.qt import QApplication, QMainWindow, Qt
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.widgets.bidi import FSI, PDI
 
 
 def family(name: str, father: str, year: int, number: str) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from intake_desktop.core import audit
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.bidi import FSI, PDI
-from intake_desktop.ui.export_dialog import ALL, SELECTED, ExportDialog
-from intake_desktop.ui.keys_view import KeysDialog
+from intake_desktop.ui.bundles.export_dialog import ALL, SELECTED, ExportDialog
+from intake_desktop.ui.keys.keys_view import KeysDialog
 from intake_desktop.ui.qt import QMessageBox, QSettings, Qt
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.widgets.bidi import FSI, PDI
 from tests.bundle_forge import decrypt
 from tests.helpers import MINIMAL_CASE
 from tests.ui.bundle_dialog_support import (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from intake_desktop.ui.fonts import DOCUMENT_ARABIC, UI_ARABIC, load_bundled_fonts
 from intake_desktop.ui.qt import QApplication, QFont, QFontDatabase
+from intake_desktop.ui.widgets.fonts import DOCUMENT_ARABIC, UI_ARABIC, load_bundled_fonts
 
 PASHTO = "ټځڅډړږښګڼېۍ"
 DARI = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"

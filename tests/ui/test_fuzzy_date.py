@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from intake_desktop.ui.fuzzy_date_edit import FuzzyDateEdit
+from intake_desktop.ui.editor.fuzzy_date_edit import FuzzyDateEdit
 from tests.ui.case_editor_support import type_text
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from intake_desktop.core.calendars import CALENDARS
 from intake_desktop.core.errors import InvalidInput
 from intake_desktop.core.model import KINDS, PRECISIONS, validate
-from intake_desktop.ui.fuzzy_date_edit import FuzzyDateEdit
+from intake_desktop.ui.editor.fuzzy_date_edit import FuzzyDateEdit
 
 
 def core_accepts(date: dict[str, Any] | None) -> bool:

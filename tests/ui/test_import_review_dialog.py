@@ -24,11 +24,11 @@ from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.fingerprint import signing_key_fingerprint
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.bidi import FSI, PDI
-from intake_desktop.ui.import_dialog import QUARANTINE, ImportDialog
-from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.bundles.import_dialog import QUARANTINE, ImportDialog
 from intake_desktop.ui.qt import QLabel, QMessageBox, QSettings, Qt, QTreeWidgetItem
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
+from intake_desktop.ui.widgets.bidi import FSI, PDI
 from tests.bundle_forge import add_attachment, export_to, forge, introduce, take_apart
 from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
 from tests.ui.bundle_dialog_support import (

@@ -20,15 +20,6 @@ from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.i18n import ENGLISH, RLM
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.app import DesktopApp
-from intake_desktop.ui.bidi import natural_direction
-from intake_desktop.ui.language import (
-    PREFERENCE,
-    InterfaceLanguage,
-    chooser_caption,
-    preferred_language,
-    qt_catalog,
-)
-from intake_desktop.ui.main_window import MainWindow, NewCaseDialog
 from intake_desktop.ui.qt import (
     QApplication,
     QDialogButtonBox,
@@ -36,7 +27,16 @@ from intake_desktop.ui.qt import (
     QSettings,
     Qt,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow, NewCaseDialog
+from intake_desktop.ui.widgets.bidi import natural_direction
+from intake_desktop.ui.widgets.language import (
+    PREFERENCE,
+    InterfaceLanguage,
+    chooser_caption,
+    preferred_language,
+    qt_catalog,
+)
 from tests.helpers import MINIMAL_CASE, PASSPHRASE
 from tests.ui.test_main_window import unlock
 

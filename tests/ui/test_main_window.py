@@ -9,8 +9,7 @@ import pytest
 
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.demo import fill
-from intake_desktop.ui.case_list import PAGE
-from intake_desktop.ui.main_window import MainWindow
+from intake_desktop.ui.cases.case_list import PAGE
 from intake_desktop.ui.qt import (
     QComboBox,
     QLabel,
@@ -22,7 +21,8 @@ from intake_desktop.ui.qt import (
     QToolBar,
     QWidget,
 )
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow
 from tests.helpers import MINIMAL_CASE, PASSPHRASE
 
 SENTINEL = "Qxzvtraw-SENTINEL-4471"
@@ -140,7 +140,7 @@ def test_the_app_locks_itself_when_idle(qtbot, tmp_path: Path, locked_session: V
 
 def test_a_new_case_from_the_toolbar(qtbot, window: MainWindow, monkeypatch) -> None:
     unlock(qtbot, window)
-    from intake_desktop.ui import main_window as module
+    from intake_desktop.ui.shell import main_window as module
 
     def fill_and_accept(dialog: module.NewCaseDialog) -> int:
         dialog.title.setText("Nazari family, Herat")
@@ -180,7 +180,7 @@ def test_first_run_offers_to_create_a_vault(qtbot, tmp_path: Path, settings) -> 
 def test_the_recovery_code_sets_a_new_passphrase(qtbot, tmp_path: Path, settings) -> None:
     from intake_desktop.core.errors import WrongPassphrase
     from intake_desktop.core.vault import Vault
-    from intake_desktop.ui.recovery_dialog import RecoveryDialog
+    from intake_desktop.ui.access.recovery_dialog import RecoveryDialog
     from tests.helpers import make_vault
 
     path = tmp_path / "forgotten"

@@ -14,8 +14,8 @@ from intake_desktop.core import identity
 from intake_desktop.core.bundle import importer
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.trust import TrustStore
-from intake_desktop.ui.case_editor import CaseEditor
-from intake_desktop.ui.session import VaultSession
+from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.services.session import VaultSession
 from tests.bundle_forge import export_to
 from tests.helpers import make_vault
 

@@ -13,12 +13,12 @@ from intake_desktop.core import attestations
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.certification import TranslatorDetails, certify
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.case_editor import CaseEditor
-from intake_desktop.ui.certify_dialog import CertifyDialog
+from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.editor.certify_dialog import CertifyDialog
+from intake_desktop.ui.editor.read_back_dialog import ReadBackDialog
+from intake_desktop.ui.editor.statement_editor import CertificationPanel
 from intake_desktop.ui.qt import QApplication, QSettings, Qt, QTextCursor
-from intake_desktop.ui.read_back_dialog import ReadBackDialog
-from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.statement_editor import CertificationPanel
+from intake_desktop.ui.services.session import VaultSession
 from tests.helpers import make_vault
 from tests.ui.case_editor_support import SAVE_TIMEOUT, select, stored, type_text, wait_saved
 

@@ -33,17 +33,20 @@ from PySide6.QtWidgets import QAbstractButton  # only the tests need the base cl
 from intake_desktop.core import i18n, identity
 from intake_desktop.core.bundle import quarantine
 from intake_desktop.core.cases import CaseStore
-from intake_desktop.ui import bundle_jobs
-from intake_desktop.ui.add_user_dialog import AddUserDialog
+from intake_desktop.ui.jobs import bundle_jobs
+from intake_desktop.ui.access.add_user_dialog import AddUserDialog
+from intake_desktop.ui.access.change_passphrase_dialog import ChangePassphraseDialog
+from intake_desktop.ui.access.recovery_dialog import RecoveryDialog
+from intake_desktop.ui.access.users_dialog import UsersDialog
+from intake_desktop.ui.access.wizard import CreateVaultWizard
 from intake_desktop.ui.app import DesktopApp
-from intake_desktop.ui.certify_dialog import CertifyDialog
-from intake_desktop.ui.change_passphrase_dialog import ChangePassphraseDialog
-from intake_desktop.ui.duplicates_view import DuplicatesDialog
-from intake_desktop.ui.export_dialog import ExportDialog
-from intake_desktop.ui.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
-from intake_desktop.ui.keys_view import KeysDialog
-from intake_desktop.ui.language import LANGUAGE_WORD, InterfaceLanguage, chooser_caption
-from intake_desktop.ui.main_window import MainWindow, NewCaseDialog
+from intake_desktop.ui.bundles.export_dialog import ExportDialog
+from intake_desktop.ui.bundles.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
+from intake_desktop.ui.cases.duplicates_view import DuplicatesDialog
+from intake_desktop.ui.editor.certify_dialog import CertifyDialog
+from intake_desktop.ui.editor.read_back_dialog import ReadBackDialog
+from intake_desktop.ui.keys.keys_view import KeysDialog
+from intake_desktop.ui.keys.trust_add_dialog import TrustAddDialog
 from intake_desktop.ui.qt import (
     QAbstractItemView,
     QApplication,
@@ -63,12 +66,9 @@ from intake_desktop.ui.qt import (
     QWidget,
     QWizard,
 )
-from intake_desktop.ui.read_back_dialog import ReadBackDialog
-from intake_desktop.ui.recovery_dialog import RecoveryDialog
-from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.trust_add_dialog import TrustAddDialog
-from intake_desktop.ui.users_dialog import UsersDialog
-from intake_desktop.ui.wizard import CreateVaultWizard
+from intake_desktop.ui.services.session import VaultSession
+from intake_desktop.ui.shell.main_window import MainWindow, NewCaseDialog
+from intake_desktop.ui.widgets.language import LANGUAGE_WORD, InterfaceLanguage, chooser_caption
 from tests.bundle_forge import export_to
 from tests.helpers import make_vault
 from tests.ui.test_main_window import unlock

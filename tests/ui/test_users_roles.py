@@ -17,10 +17,10 @@ from intake_desktop.core import identity
 from intake_desktop.core.errors import WrongPassphrase
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import HEADER_NAME, Vault
-from intake_desktop.ui.keys_view import KeysDialog
+from intake_desktop.ui.access.users_dialog import UsersDialog
+from intake_desktop.ui.keys.keys_view import KeysDialog
 from intake_desktop.ui.qt import QMessageBox, QSettings, QWidget
-from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.users_dialog import UsersDialog
+from intake_desktop.ui.services.session import VaultSession
 from tests.helpers import PASSPHRASE, make_vault
 
 COORDINATOR_PASSPHRASE = "nasrin coordinates the office"

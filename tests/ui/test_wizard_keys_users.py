@@ -21,11 +21,13 @@ from intake_desktop.core import identity
 from intake_desktop.core.errors import WrongPassphrase
 from intake_desktop.core.fingerprint import recipient_fingerprint, signing_key_fingerprint
 from intake_desktop.core.keyslots import normalise_recovery_code
+from intake_desktop.core.passphrase_strength import estimate
 from intake_desktop.core.trust import DEVICE, RECIPIENT, TrustStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.keys_view import KeysDialog
-from intake_desktop.ui.passphrase_strength import estimate
-from intake_desktop.ui.qr_code import MODULE_PX, QUIET_ZONE
+from intake_desktop.ui.access.users_dialog import UsersDialog
+from intake_desktop.ui.access.wizard import CreateVaultWizard
+from intake_desktop.ui.keys.keys_view import KeysDialog
+from intake_desktop.ui.keys.qr_code import MODULE_PX, QUIET_ZONE
 from intake_desktop.ui.qt import (
     QCheckBox,
     QColor,
@@ -39,9 +41,7 @@ from intake_desktop.ui.qt import (
     QWidget,
     QWizard,
 )
-from intake_desktop.ui.session import VaultSession
-from intake_desktop.ui.users_dialog import UsersDialog
-from intake_desktop.ui.wizard import CreateVaultWizard
+from intake_desktop.ui.services.session import VaultSession
 from tests.helpers import PASSPHRASE, REPO, make_vault
 
 

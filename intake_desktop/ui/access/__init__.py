@@ -1,0 +1,1 @@
+"""Who may open the vault: the lock screen, first run, users, passphrases, recovery."""

@@ -1,0 +1,176 @@
+"""Changing my own passphrase: the current one first, then the new one twice.
+
+The current passphrase is checked against *my* key slot only (one Argon2id
+derivation and an AES-GCM unwrap, ``KeySlotHeader.open``), not with
+``Vault.open``: that would try every user's slot (one second each), open a
+second database connection, write a ``vault.unlock`` audit entry, and
+accept another user's passphrase as if it were mine. A wrong current
+passphrase counts as a failed unlock (the session's growing pause), so this
+dialog is no faster a guessing oracle than the lock screen.
+
+Both steps (check, then rewrap with the slot's own Argon2id parameters) run
+in one job on a pool thread; the database is not re-encrypted.
+"""
+
+from __future__ import annotations
+
+from ...core.errors import WrongPassphrase
+from ...core.i18n import N_, _
+from ...core.vault import Vault
+from ..jobs.keyslot_jobs import run_keyslot_job
+from ..qt import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+from ..services.session import VaultSession
+from .add_user_dialog import error_text
+from .passphrase_entry import NewPassphraseEntry
+
+
+def change_own_passphrase(vault: Vault, current: str, new: str) -> None:
+    """Check ``current`` against this user's slot, then rewrap the slot under ``new``.
+
+    The slot is read from disk, not from the copy made at unlock: after a
+    change from the command line the old passphrase must not count as current.
+    """
+    header = vault.reload_header()
+    slot = header.slot(vault.user.slot_id)
+    if slot is not None and header.open(slot, current) is None:
+        raise WrongPassphrase(N_("The current passphrase is wrong."))
+    vault.change_passphrase(new)  # a removed slot: the core says so
+
+
+class ChangePassphraseDialog(QDialog):
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.session = session
+        self._busy = False
+        self.changed = False
+        self.setWindowTitle(_("Change my passphrase"))
+        about = QLabel(
+            _(
+                "Only your own passphrase changes; other users and the recovery code keep "
+                "working as before."
+            )
+        )
+        about.setWordWrap(True)
+        self.current = QLineEdit()
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        self.current.setAccessibleName(_("Current passphrase"))
+        self.current.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText
+        )
+        self.entry = NewPassphraseEntry(
+            label=_("&New passphrase"),
+            context=lambda: [session.vault.user.name] if session.vault else [],
+        )
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(_("Changing the passphrase"))
+        self.busy.hide()
+        self.message = QLabel()
+        self.message.setObjectName("changePassphraseMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        # Two lines reserved: a wrapped label growing after layout would overlap.
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
+        self.message.setStyleSheet("color: #b71c1c; font-weight: bold;")
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.addButton(
+            _("&Change passphrase"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.ok.setEnabled(False)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        current_label = QLabel(_("C&urrent passphrase"))
+        current_label.setBuddy(self.current)
+        form.addRow(current_label, self.current)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addLayout(form)
+        layout.addWidget(self.entry)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        QWidget.setTabOrder(self.current, self.entry.first)
+        self.setMinimumWidth(520)
+
+        self.current.textChanged.connect(self._update)
+        self.entry.changed.connect(self._update)
+        session.locked.connect(self._on_locked)
+
+    @property
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def _update(self) -> None:
+        self.ok.setEnabled(not self._busy and bool(self.current.text()) and self.entry.has_input())
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy.setVisible(busy)
+        self.current.setEnabled(not busy)
+        self.entry.set_enabled(not busy)
+        self.buttons.setEnabled(not busy)
+        self._update()
+
+    def submit(self) -> None:
+        if self._busy or self.session.vault is None or not self.current.text():
+            return
+        wait = self.session.throttle.remaining()
+        if wait > 0:
+            self.message.setText(
+                _("Wait {seconds} s before trying again.").format(seconds=int(wait) + 1)
+            )
+            return
+        new = self.entry.take()
+        if new is None:
+            return
+        current = self.current.text()
+        self.message.clear()
+        self._set_busy(True)
+        run_keyslot_job(
+            self.session,
+            lambda vault: change_own_passphrase(vault, current, new),
+            self._changed,
+            self._failed,
+            owner=self,
+        )
+
+    def _changed(self, _result: object) -> None:
+        self._set_busy(False)
+        self.session.throttle.succeeded()
+        self.changed = True
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, WrongPassphrase):
+            self.session.throttle.failed()
+            self.current.setText("")
+            self.current.setFocus()
+        self.message.setText(error_text(exc, _("The passphrase could not be changed ({kind}).")))
+
+    def _on_locked(self) -> None:
+        if not self._busy:
+            self.reject()
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
+
+    def done(self, result: int) -> None:
+        self.current.setText("")
+        self.entry.clear()
+        super().done(result)

@@ -1,0 +1,190 @@
+"""Choosing a new passphrase: typed twice, with a strength hint and clear refusals.
+
+Used by the wizard (first passphrase), by adding a user and by changing a
+passphrase, so the rules and the words are the same everywhere. The widget
+never keeps the passphrase anywhere but in its two fields; ``take()`` hands
+it over once, and ``clear()`` empties the fields and their undo history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...core.i18n import _
+from ...core.passphrase_strength import Strength, estimate
+from ...core.users import MIN_PASSPHRASE_CHARS
+from ..qt import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+# Bar colours per level, readable on light and dark themes.
+_COLOURS = ("#c62828", "#e65100", "#f9a825", "#2e7d32", "#1b5e20")
+
+
+class NewPassphraseEntry(QWidget):
+    """Passphrase + confirmation + strength hint + the reason it was refused."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        label: str | None = None,
+        context: Callable[[], list[str]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context or (lambda: [])
+        self.first = self._password_field(_("New passphrase"))
+        self.second = self._password_field(_("Repeat the new passphrase"))
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 5)
+        self.meter.setTextVisible(False)
+        self.meter.setMaximumHeight(8)
+        self.meter.setAccessibleName(_("Passphrase strength"))
+        self.verdict = self._plain_label()
+        self.verdict.setObjectName("passphraseVerdict")
+        self.advice = self._plain_label()
+        self.advice.setObjectName("passphraseAdvice")
+        self.error = self._plain_label()
+        self.error.setObjectName("passphraseError")
+        self.error.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        # Room reserved for the wrapped hint and error: labels that grow after
+        # layout would otherwise overlap their neighbours (height-for-width).
+        lines = self.advice.fontMetrics().lineSpacing()
+        self.advice.setMinimumHeight(lines * 4)
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.error.setMinimumHeight(lines * 2)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        first_label = QLabel(label or _("&Passphrase"))
+        first_label.setBuddy(self.first)
+        second_label = QLabel(_("&Repeat it"))
+        second_label.setBuddy(self.second)
+        form.addRow(first_label, self.first)
+        form.addRow(second_label, self.second)
+        hint = QVBoxLayout()
+        hint.setSpacing(2)
+        hint.addWidget(self.meter)
+        hint.addWidget(self.verdict)
+        hint.addWidget(self.advice)
+        form.addRow("", hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        QWidget.setTabOrder(self.first, self.second)
+
+        self.first.textChanged.connect(self._update)
+        self.second.textChanged.connect(self._update)
+        self._update()
+
+    @staticmethod
+    def _password_field(accessible: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(accessible)
+        field.setMinimumWidth(320)
+        # No autocompletion, no input method history for secrets.
+        field.setInputMethodHints(
+            Qt.InputMethodHint.ImhSensitiveData
+            | Qt.InputMethodHint.ImhNoPredictiveText
+            | Qt.InputMethodHint.ImhNoAutoUppercase
+        )
+        return field
+
+    @staticmethod
+    def _plain_label() -> QLabel:
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        return label
+
+    # State
+
+    def strength(self) -> Strength:
+        return estimate(self.first.text(), self._context())
+
+    def has_input(self) -> bool:
+        return bool(self.first.text() and self.second.text())
+
+    def problem(self) -> str | None:
+        """Why the passphrase would be refused now, or None."""
+        text = self.first.text()
+        if len(text) < MIN_PASSPHRASE_CHARS:
+            return _("The passphrase needs at least {count} characters.").format(
+                count=MIN_PASSPHRASE_CHARS
+            )
+        if text != self.second.text():
+            return _("The two passphrases are not the same; type them again.")
+        return None
+
+    def validate(self) -> bool:
+        """Show the reason for a refusal inline (and focus the field to fix)."""
+        problem = self.problem()
+        self.show_error(problem)
+        if problem is not None:
+            short = len(self.first.text()) < MIN_PASSPHRASE_CHARS
+            (self.first if short else self.second).setFocus()
+        return problem is None
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+
+    @property
+    def error_text(self) -> str:
+        return self.error.text()
+
+    def take(self) -> str | None:
+        """The passphrase if acceptable (the fields keep it until ``clear``)."""
+        return self.first.text() if self.validate() else None
+
+    def clear(self) -> None:
+        # setText (not clear()) also drops QLineEdit's undo history.
+        for field in (self.first, self.second):
+            field.setText("")
+        self.show_error(None)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.first.setEnabled(enabled)
+        self.second.setEnabled(enabled)
+
+    # Live hint
+
+    def _update(self) -> None:
+        text = self.first.text()
+        if self.error.text() and self.problem() is None:
+            self.show_error(None)
+        if not text:
+            self.meter.setValue(0)
+            self.verdict.setText(
+                _(
+                    "At least {count} characters. Several unrelated words are easy to remember."
+                ).format(count=MIN_PASSPHRASE_CHARS)
+            )
+            self.advice.clear()
+            self.changed.emit()
+            return
+        strength = self.strength()
+        level = strength.level if strength.long_enough else 0
+        self.meter.setValue(level + 1)
+        colour = _COLOURS[level]
+        self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        if strength.long_enough:
+            self.verdict.setText(
+                _("Strength: {label} (about {bits} bits).").format(
+                    label=strength.label, bits=int(strength.bits)
+                )
+            )
+        else:
+            self.verdict.setText(_("Strength: too short."))
+        self.advice.setText("\n".join(strength.warnings))
+        self.changed.emit()

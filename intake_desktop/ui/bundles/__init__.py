@@ -1,0 +1,1 @@
+"""Bundles: export, import, the import report, conflicts and quarantine."""

@@ -1,0 +1,1 @@
+"""The case list and what works across cases (possible duplicates)."""

@@ -1,0 +1,268 @@
+"""The case list: a lazily loaded table model, filters and a search box.
+
+The model asks the vault for rows a page at a time as the view scrolls
+(``canFetchMore``/``fetchMore``), so 10,000 cases open as fast as 100.
+Sorting and filtering go to SQL, not to a proxy over loaded rows.
+"Delete case…" is in the table's context menu (and on the Delete key); the
+main window asks first and deletes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.cases import CaseQuery, CaseSummary
+from ...core.i18n import _
+from ...core.model import ROUTES, STATUSES
+from ..qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QAction,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from ..services.cases import CaseService
+from ..widgets.bidi import COPY_ROLE, isolate, show_in_natural_direction
+from ..widgets.labels import route_label, status_label
+
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CaseListModel(QAbstractTableModel):
+    COLUMNS = ("title", "status", "route", "people", "updated_at")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.service: CaseService | None = None
+        self.query = CaseQuery()
+        self.rows: list[CaseSummary] = []
+        self.total = 0
+
+    def headers(self) -> list[str]:
+        return [_("Case"), _("Status"), _("Route"), _("People"), _("Updated")]
+
+    # Loading
+
+    def attach(self, service: CaseService | None) -> None:
+        self.service = service
+        self.reload()
+
+    def set_query(self, query: CaseQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = []
+        self.total = self.service.count(self.query) if self.service else 0
+        if self.service:
+            self.rows = self.service.page(self.query, 0, PAGE)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Forget every row (the vault is locking)."""
+        self.beginResetModel()
+        self.service, self.rows, self.total = None, [], 0
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.service is None or parent.isValid():
+            return
+        more = self.service.page(self.query, len(self.rows), PAGE)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    # Qt's model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers()[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, COPY_ROLE):
+            if column == "status":
+                return status_label(row.status)
+            if column == "route":
+                return route_label(row.route)
+            if column == "updated_at":
+                # One value: isolated, or right to left its time comes before its date.
+                stamp = row.updated_at[:16].replace("T", " ")
+                return stamp if role == COPY_ROLE else isolate(stamp)
+            return getattr(row, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "people":
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        by = {"updated_at": "updated"}.get(self.COLUMNS[column], self.COLUMNS[column])
+        descending = order == Qt.SortOrder.DescendingOrder
+        if by == self.query.order and descending == self.query.descending:
+            return
+        self.set_query(
+            CaseQuery(self.query.search, self.query.status, self.query.route, by, descending)
+        )
+
+    def case_id(self, row: int) -> str | None:
+        return self.rows[row].id if 0 <= row < len(self.rows) else None
+
+    def row_of(self, case_id: str) -> int:
+        return next((i for i, r in enumerate(self.rows) if r.id == case_id), -1)
+
+
+class CaseListView(QWidget):
+    """Search box, filters and the table; emits the chosen case."""
+
+    case_selected = Signal(str)
+    delete_requested = Signal(str)  # the current case's id: main_window asks, then deletes
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = CaseListModel()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search names, documents, statements…"))
+        self.search.setAccessibleName(_("Search cases"))
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setAccessibleName(_("Filter by status"))
+        self.status.addItem(_("Any status"), None)
+        for value in STATUSES:
+            self.status.addItem(status_label(value), value)
+        self.route = QComboBox()
+        self.route.setAccessibleName(_("Filter by route"))
+        self.route.addItem(_("Any route"), None)
+        for value in ROUTES:
+            self.route.addItem(route_label(value), value)
+        self.count = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Cases"))
+        show_in_natural_direction(self.table)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # The list sits beside the editor: the route is a filter, not a column.
+        self.table.setColumnHidden(CaseListModel.COLUMNS.index("route"), True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Right click or the Menu key, and Delete while the list has focus.
+        self.delete_action = QAction(_("Delete case…"), self.table)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.delete_action.triggered.connect(self._request_delete)
+        self.table.addAction(self.delete_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.route, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        layout.addWidget(self.count)
+
+        # Search as you type, but not on every keystroke.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.status.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.route.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(lambda *_args: self._update_count())
+
+    def attach(self, service: CaseService | None) -> None:
+        self.model.attach(service)
+
+    def clear(self) -> None:
+        self.search.clear()
+        self.model.clear()
+
+    def apply_filters(self) -> None:
+        query = self.model.query
+        self.model.set_query(
+            CaseQuery(
+                search=self.search.text(),
+                status=self.status.currentData(),
+                route=self.route.currentData(),
+                order=query.order,
+                descending=query.descending,
+            )
+        )
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [cid for r in rows if (cid := self.model.case_id(r))]
+
+    def select(self, case_id: str) -> None:
+        row = self.model.row_of(case_id)
+        if row >= 0:
+            # Not selectRow(): right to left, it picks its column at the viewport's far
+            # edge, which may be past the last column, and then the current row stays.
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), flags.ClearAndSelect | flags.Rows
+            )
+
+    def current_case(self) -> str | None:
+        """The case of the list's current row (the one shown in the editor)."""
+        index = self.table.currentIndex()
+        return self.model.case_id(index.row()) if index.isValid() else None
+
+    def _request_delete(self) -> None:
+        case_id = self.current_case()
+        if case_id:
+            self.delete_requested.emit(case_id)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case_id = self.model.case_id(current.row())
+        if case_id:
+            self.case_selected.emit(case_id)
+
+    def _update_count(self) -> None:
+        self.count.setText(
+            _("{shown} of {total} cases").format(shown=len(self.model.rows), total=self.model.total)
+        )

@@ -1,0 +1,1 @@
+"""The case editor: outline, record forms, statements, attachments, saving and drafts."""

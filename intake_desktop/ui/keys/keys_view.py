@@ -1,0 +1,329 @@
+"""Keys: this vault's public keys to hand out, and the keys it trusts.
+
+Mirrors ``core/identity.py`` (the two cards) and ``core/trust.py`` (the
+table, add and remove, and whether a recipient is cleared to receive names
+marked as withheld). The dialog reads the vault through the session each
+time it needs it and closes itself when the session locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ...core import identity, permissions
+from ...core.errors import IntakeError
+from ...core.fingerprint import recipient_fingerprint, signing_key_fingerprint
+from ...core.i18n import _
+from ...core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore
+from ..qt import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from ..services.session import VaultSession
+from ..widgets.bidi import COPY_ROLE, isolate, select_row, show_in_natural_direction
+from ..widgets.confirm import confirm_destructive
+from .key_card import KeyCard
+from .trust_add_dialog import TrustAddDialog
+
+
+def kind_label(kind: str) -> str:
+    return _("Device (signing key)") if kind == DEVICE else _("Recipient (age)")
+
+
+def withheld_label(entry: TrustEntry) -> str:
+    """Whether bundles to a recipient carry names marked as withheld (devices: nothing)."""
+    if entry.kind != RECIPIENT:
+        return ""
+    return _("Cleared") if entry.withheld_names else _("Left out")
+
+
+def when_label(stamp: str, value: Callable[[str], str] = isolate) -> str:
+    """``2026-11-27T22:21:08Z`` as ``2026-11-27 22:21 UTC``; ``value`` wraps the date and
+    time (isolated: right to left, the time came before the date; ``str`` to copy)."""
+    return value(stamp[:16].replace("T", " ")) + " " + _("UTC") if len(stamp) >= 16 else stamp
+
+
+class KeysDialog(QDialog):
+    COLUMNS = 6
+
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.session = session
+        self.add_dialog: TrustAddDialog | None = None
+        self.confirmation: QMessageBox | None = None
+        self.setWindowTitle(_("Keys"))
+        vault = session.vault
+        if vault is None:
+            raise RuntimeError("KeysDialog needs an unlocked vault")
+        own = identity.load(vault.conn)
+
+        # Two short lines, not word-wrapped: see KeyCard on wrapped labels.
+        intro = QLabel(
+            _(
+                "Give these public keys to the other devices.\n"
+                "Compare fingerprints by voice or in person: never trust one sent by email "
+                "or chat alone."
+            )
+        )
+        self.recipient_card = KeyCard(
+            _("Age recipient"),
+            _("Others encrypt bundles to this vault with it."),
+            own.age_recipient,
+            recipient_fingerprint(own.age_recipient),
+        )
+        self.signing_card = KeyCard(
+            _("Signing key"),
+            _("Others check that bundles really come from this vault with it."),
+            own.signing_key,
+            signing_key_fingerprint(own.signing_key),
+        )
+        cards = QHBoxLayout()
+        cards.addWidget(self.recipient_card)
+        cards.addWidget(self.signing_card)
+
+        self.table = QTableWidget(0, self.COLUMNS)
+        show_in_natural_direction(self.table)
+        self.table.setAccessibleName(_("Trusted devices and recipients"))
+        self.table.setHorizontalHeaderLabels(
+            [_("Name"), _("Kind"), _("Fingerprint"), _("Added"), _("Added by"), _("Withheld names")]
+        )
+        withheld_header = self.table.horizontalHeaderItem(5)
+        if withheld_header is not None:
+            withheld_header.setToolTip(
+                _("Whether bundles to this recipient carry names marked as withheld")
+            )
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 4)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel(
+            _(
+                "Nothing is trusted yet. Add the devices whose bundles you import, and the "
+                "recipients you export to."
+            )
+        )
+        self.empty.setWordWrap(True)
+        self.add_device = QPushButton(_("Add &device…"))
+        self.add_recipient = QPushButton(_("Add &recipient…"))
+        self.remove = QPushButton(_("Re&move…"))
+        self.remove.setEnabled(False)
+        # Its words follow the selected recipient (send, or stop sending).
+        self.withheld = QPushButton(_("Send &withheld names…"))
+        self.withheld.setObjectName("keysWithheld")
+        self.withheld.setEnabled(False)
+        # The core refuses trust changes to a translator; say so before they try.
+        self.may_add = permissions.may(vault.user, permissions.ADD_TRUST)
+        self.may_remove = permissions.may(vault.user, permissions.REMOVE_TRUST)
+        # One line, not word-wrapped, like the message below (see there).
+        self.role_note = QLabel(
+            _(
+                "As a translator you cannot change which keys this vault trusts: ask a "
+                "caseworker or a coordinator."
+            )
+        )
+        self.role_note.setObjectName("keysRoleNote")
+        self.role_note.setStyleSheet("font-style: italic;")
+        self.role_note.setVisible(not self.may_add)
+        for button in (self.add_device, self.add_recipient):
+            button.setEnabled(self.may_add)
+            button.setToolTip(
+                "" if self.may_add else _("Only a caseworker or a coordinator can do this.")
+            )
+        if not self.may_remove:
+            self.remove.setToolTip(_("Only a caseworker or a coordinator can do this."))
+        if not self.may_add:  # core asks the same permission to clear a recipient
+            self.withheld.setToolTip(_("Only a caseworker or a coordinator can do this."))
+        self.message = QLabel()
+        self.message.setObjectName("keysMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        # One line, no word wrap: a label that grows taller after layout would
+        # squeeze the QR codes below their size (Qt lays out height-for-width late).
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
+        buttons_row = QHBoxLayout()
+        for button in (self.add_device, self.add_recipient, self.withheld, self.remove):
+            buttons_row.addWidget(button)
+        buttons_row.addStretch()
+        trusted = QGroupBox(_("Trusted devices and recipients"))
+        trusted_layout = QVBoxLayout(trusted)
+        trusted_layout.addWidget(self.table)
+        trusted_layout.addWidget(self.empty)
+        trusted_layout.addWidget(self.role_note)
+        trusted_layout.addLayout(buttons_row)
+        trusted_layout.addWidget(self.message)
+
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(cards)
+        layout.addWidget(trusted, 1)
+        layout.addWidget(close)
+        QWidget.setTabOrder(self.recipient_card.copy, self.signing_card.key_text)
+        QWidget.setTabOrder(self.signing_card.copy, self.table)
+        QWidget.setTabOrder(self.table, self.add_device)
+
+        self.add_device.clicked.connect(lambda: self._open_add(DEVICE))
+        self.add_recipient.clicked.connect(lambda: self._open_add(RECIPIENT))
+        self.remove.clicked.connect(self._ask_remove)
+        self.withheld.clicked.connect(self._toggle_withheld)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        session.locked.connect(self._on_locked)
+        self.reload()
+
+    # The table
+
+    def entries(self) -> list[TrustEntry]:
+        vault = self.session.vault
+        return TrustStore(vault).entries() if vault is not None else []
+
+    def reload(self, select: str | None = None) -> None:
+        entries = self.entries()
+        self.table.setRowCount(0)
+        for row, entry in enumerate(entries):
+            self.table.insertRow(row)
+            values = (
+                entry.name,
+                kind_label(entry.kind),
+                entry.fingerprint,
+                when_label(entry.added_at),
+                entry.added_by,
+                withheld_label(entry),
+            )
+            for column, value in enumerate(values):
+                # QTableWidgetItem text is always plain: names are user-typed.
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, entry.name)
+                if column == 3:
+                    item.setData(COPY_ROLE, when_label(entry.added_at, str))
+                self.table.setItem(row, column, item)
+            if entry.name == select:
+                select_row(self.table, row)
+        self.table.setVisible(bool(entries))
+        self.empty.setVisible(not entries)
+        self._selection_changed()
+
+    def selected_name(self) -> str | None:
+        items = self.table.selectedItems()
+        return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
+
+    def selected_entry(self) -> TrustEntry | None:
+        name = self.selected_name()
+        vault = self.session.vault
+        return TrustStore(vault).get(name) if name is not None and vault is not None else None
+
+    def _selection_changed(self) -> None:
+        self.remove.setEnabled(self.may_remove and self.selected_name() is not None)
+        entry = self.selected_entry()
+        recipient = entry is not None and entry.kind == RECIPIENT
+        cleared = recipient and entry is not None and entry.withheld_names
+        self.withheld.setText(
+            _("Stop sending &withheld names") if cleared else _("Send &withheld names…")
+        )
+        self.withheld.setEnabled(self.may_add and recipient)
+
+    # Withheld names
+
+    def _toggle_withheld(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.kind != RECIPIENT:
+            return
+        if entry.withheld_names:
+            self._set_withheld(entry.name, False)  # the safe way: no question
+            return
+        self.confirmation = confirm_destructive(
+            self,
+            _("Send withheld names"),
+            _(
+                "Send names marked as withheld to {name}? Bundles encrypted for {name} alone "
+                "(or with others also cleared) will carry the real names of people whose "
+                "names are withheld for their safety. Clear only counsel filing for the family."
+            ).format(name=isolate(entry.name)),
+            _("Send withheld names"),
+            lambda: self._set_withheld(entry.name, True),
+        )
+
+    def _set_withheld(self, name: str, allowed: bool) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        try:
+            entry = TrustStore(vault).set_withheld_names(name, allowed)
+        except IntakeError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reload(select=entry.name)
+        line = (
+            _("{name} may now receive names marked as withheld.")
+            if allowed
+            else _("Names marked as withheld will be left out of bundles for {name}.")
+        )
+        self.message.setText(line.format(name=isolate(entry.name)))
+
+    # Adding
+
+    def _open_add(self, kind: str) -> None:
+        self.message.clear()
+        self.add_dialog = TrustAddDialog(self.session, kind, self)
+        self.add_dialog.accepted.connect(self._added)
+        self.add_dialog.open()
+
+    def _added(self) -> None:
+        dialog = self.add_dialog
+        if dialog is not None and dialog.entry is not None:
+            self.reload(select=dialog.entry.name)
+            self.message.setText(
+                _("{name} is now trusted. Fingerprint: {fingerprint}").format(
+                    name=isolate(dialog.entry.name), fingerprint=isolate(dialog.entry.fingerprint)
+                )
+            )
+
+    # Removing
+
+    def _ask_remove(self) -> None:
+        name = self.selected_name()
+        if name is None:
+            return
+        self.confirmation = confirm_destructive(
+            self,
+            _("Stop trusting"),
+            _(
+                "Stop trusting {name}? Bundles it signs will be held in quarantine, and you "
+                "can no longer export to it. You can add it again after comparing fingerprints."
+            ).format(name=isolate(name)),
+            _("Stop trusting"),
+            lambda: self._remove(name),
+        )
+
+    def _remove(self, name: str) -> None:
+        vault = self.session.vault
+        if vault is None:
+            return
+        try:
+            entry = TrustStore(vault).remove(name)
+        except IntakeError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reload()
+        self.message.setText(_("{name} is no longer trusted.").format(name=isolate(entry.name)))
+
+    def _on_locked(self) -> None:
+        self.table.setRowCount(0)
+        self.reject()

@@ -1,0 +1,1 @@
+"""The one door from the screens to the core: the session and the services it owns."""

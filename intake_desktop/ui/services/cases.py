@@ -1,0 +1,242 @@
+"""Small service objects between the widgets and core/.
+
+Each wraps one core store and adds the Qt signals widgets listen to, so a
+widget never touches SQL, a ``Vault`` or a transaction. All calls are short
+(one indexed query, or one durable commit of a few milliseconds) and run on
+the GUI thread; anything long goes through ``bundle_jobs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...core import attestations, certification, duplicates
+from ...core.attachments import BlobStore
+from ...core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
+from ...core.drafts import Draft, DraftStore, Problem
+from ...core.errors import InvalidInput
+from ...core.evidence import add_attachment
+from ...core.i18n import N_
+from ...core.model import KINDS, validate
+from ...core.records import Record, RecordStore
+from ...core.vault import Vault
+from ..qt import QObject, Signal
+
+# Previews are decoded in memory; a larger image is shown as details only.
+MAX_PREVIEW_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class DraftContent:
+    """What a draft is to hold: fields as typed, and why they are not in the record."""
+
+    fields: dict[str, Any]
+    problems: tuple[Problem, ...]
+
+
+class CaseService(QObject):
+    case_changed = Signal(str)  # case id: a record in it was saved
+    cases_changed = Signal()  # a case was added or removed
+
+    def __init__(self, vault: Vault) -> None:
+        super().__init__()
+        self.vault = vault
+        self.store = CaseStore(vault)
+        self.records = RecordStore(vault)
+        self.blobs = BlobStore(vault)
+        self.drafts = DraftStore(vault)
+
+    @property
+    def user(self) -> str:
+        return self.vault.user.name
+
+    @property
+    def role(self) -> str:
+        return self.vault.user.role
+
+    # The list
+
+    def count(self, query: CaseQuery) -> int:
+        return self.store.count(query)
+
+    def page(self, query: CaseQuery, offset: int, limit: int) -> list[CaseSummary]:
+        return self.store.list(query, offset=offset, limit=limit)
+
+    # One case
+
+    def document(self, case_id: str) -> dict[str, Any]:
+        return self.store.document(case_id)
+
+    def record(self, record_id: str) -> Record:
+        return self.records.require(record_id)
+
+    def is_redacted(self, record_id: str) -> bool:
+        """Whether the record arrived with fields withheld from this vault (read-only here)."""
+        record = self.records.get(record_id)
+        return record is not None and self.records.is_redacted(record)
+
+    def children(self, case_id: str, kind: str) -> list[Record]:
+        return self.store.children(case_id, kind)
+
+    def new_case(self, title: str, route: str) -> str:
+        case_id = self.store.add_case(prepare_case({"title": title, "route": route}))
+        self.cases_changed.emit()
+        return case_id
+
+    def save(
+        self,
+        case_id: str,
+        kind: str,
+        record_id: str | None,
+        body: dict[str, Any],
+        expected_version: int | None,
+    ) -> Record:
+        """Create or update one record, durably; returns it with its new version."""
+        spec = KINDS[kind]
+        clean = validate(spec, body, kind)
+        with self.vault.transaction():
+            if record_id is None:
+                record = self.records.create(case_id, spec, clean)
+            else:
+                record = self.records.update(record_id, clean, expected_version)
+        self.case_changed.emit(case_id)
+        return record
+
+    def save_or_keep(
+        self,
+        case_id: str,
+        kind: str,
+        record_id: str | None,
+        body: dict[str, Any] | None,
+        expected_version: int | None,
+        draft: DraftContent | None = None,
+        draft_id: str | None = None,
+    ) -> tuple[Record | None, Draft | None]:
+        """Save what is valid and keep what is not, in one durable transaction.
+
+        ``body`` (None: leave the record as it is, or not yet made) is saved
+        as ``save`` does. With ``draft`` the fields it holds are kept as the
+        record's draft (or the never-saved record's, ``draft_id``); without,
+        the record's draft and ``draft_id``'s are removed: it saved cleanly.
+        """
+        spec = KINDS[kind]
+        clean = validate(spec, body, kind) if body is not None else None
+        record: Record | None = None
+        kept: Draft | None = None
+        with self.vault.transaction():
+            if clean is not None and record_id is None:
+                record = self.records.create(case_id, spec, clean)
+            elif clean is not None and record_id is not None:
+                record = self.records.update(record_id, clean, expected_version)
+            target = record.id if record is not None else record_id
+            if draft is not None:
+                kept = self.drafts.save(
+                    case_id=case_id,
+                    kind=kind,
+                    record_id=target,
+                    base_version=record.version if record is not None else expected_version,
+                    fields=draft.fields,
+                    problems=draft.problems,
+                    draft_id=draft_id,
+                )
+            else:
+                for gone in dict.fromkeys((target, draft_id)):
+                    if gone is not None:
+                        self.drafts.discard(gone)
+        if record is not None:
+            self.case_changed.emit(case_id)
+        return record, kept
+
+    def drafts_of_case(self, case_id: str) -> list[Draft]:
+        return self.drafts.of_case(case_id)
+
+    def draft(self, draft_id: str) -> Draft | None:
+        return self.drafts.get(draft_id)
+
+    def discard_draft(self, draft_id: str) -> bool:
+        return self.drafts.discard(draft_id)
+
+    def delete(self, record_id: str, expected_version: int | None) -> Record:
+        with self.vault.transaction():
+            self.drafts.discard(record_id)  # what was typed into it goes with it
+            record = self.records.delete(record_id, expected_version)
+        self.case_changed.emit(record.case_id)
+        if record.kind == "case":
+            self.cases_changed.emit()
+        return record
+
+    # Attachments
+
+    def attach(self, case_id: str, path: Path, evidence_id: str | None = None) -> Record:
+        """Stream a file into the vault as (part of) an evidence record."""
+        try:
+            handle = path.open("rb")
+        except OSError:
+            raise InvalidInput(N_("The file {path} cannot be read."), path=str(path)) from None
+        with handle:
+            record = add_attachment(self.vault, case_id, handle, path.name, evidence_id)
+        self.case_changed.emit(case_id)
+        return record
+
+    def attachment_bytes(self, sha256: str, limit: int = MAX_PREVIEW_BYTES) -> bytes | None:
+        """The content for an in-memory preview, or None when it is too large."""
+        if self.blobs.size(sha256) > limit:
+            return None
+        return b"".join(self.blobs.chunks(sha256))
+
+    # Certifications and read-backs (core/certification.py)
+
+    def trusted_keys(self) -> frozenset[str]:
+        """Signing keys a certification may be made with: this vault's, trusted devices'."""
+        return attestations.trusted_keys(self.vault)
+
+    def translator_profile(self) -> certification.TranslatorDetails | None:
+        return certification.translator_profile(self.vault)
+
+    def certify(
+        self, record_id: str, details: certification.TranslatorDetails, expected_version: int
+    ) -> Record:
+        record = certification.certify(self.vault, record_id, details, expected_version)
+        self.case_changed.emit(record.case_id)
+        return record
+
+    def record_read_back(
+        self, record_id: str, read_by: str, language: str, notes: str, expected_version: int
+    ) -> Record:
+        record = certification.record_read_back(
+            self.vault,
+            record_id,
+            read_by=read_by,
+            language=language,
+            notes=notes,
+            expected_version=expected_version,
+        )
+        self.case_changed.emit(record.case_id)
+        return record
+
+    # Possible duplicates (core/duplicates.py)
+
+    def find_duplicates(self) -> list[duplicates.Candidate]:
+        """Candidates, computed on a second connection: safe to call off the GUI thread."""
+        clone = self.vault.clone()
+        try:
+            return duplicates.find_candidates(clone)
+        finally:
+            clone.close()
+
+    def dismiss_duplicate(self, person_a: str, person_b: str) -> None:
+        duplicates.dismiss(self.vault, person_a, person_b)
+
+    # Deleting a case (core/cases.py)
+
+    def delete_case(self, case_id: str, expected_version: int | None = None) -> int:
+        """Delete a case and everything in it; returns how many records were deleted.
+
+        Each becomes a tombstone that travels in the next bundle; refused
+        (StaleEdit) if the case changed since ``expected_version`` was read.
+        """
+        count = self.store.delete_case(case_id, expected_version)
+        self.cases_changed.emit()
+        return count

@@ -1,0 +1,386 @@
+"""The main window: lock screen or workspace (case list beside the case editor)."""
+
+from __future__ import annotations
+
+from ... import __version__
+from ...core.errors import IntakeError
+from ...core.i18n import _
+from ...core.model import ROUTES
+from ..access.unlock import UnlockScreen
+from ..access.users_dialog import UsersDialog
+from ..access.wizard import CreateVaultWizard
+from ..bundles.export_dialog import ExportDialog
+from ..bundles.import_dialog import ImportDialog
+from ..cases.case_list import CaseListView
+from ..cases.duplicates_view import add_duplicates_action
+from ..editor.case_editor import CaseEditor
+from ..keys.keys_view import KeysDialog
+from ..qt import (
+    QAction,
+    QCloseEvent,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSignalBlocker,
+    QSplitter,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QToolButton,
+    QWidget,
+    Signal,
+)
+from ..services.session import VaultSession
+from ..widgets.bidi import isolate
+from ..widgets.delete_dialog import ask_delete_case
+from ..widgets.labels import role_label, route_label
+from ..widgets.language import LanguageMenuButton
+
+
+class NewCaseDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New case"))
+        self.title = QLineEdit()
+        self.title.setAccessibleName(_("Case title"))
+        self.title.setPlaceholderText(_("e.g. the family name and province"))
+        self.route = QComboBox()
+        self.route.setAccessibleName(_("Route"))
+        for value in ROUTES:
+            self.route.addItem(route_label(value), value)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.title.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        form = QFormLayout(self)
+        form.addRow(_("Title"), self.title)
+        form.addRow(_("Route"), self.route)
+        form.addRow(buttons)
+
+
+class MainWindow(QMainWindow):
+    # The user chose another interface language (app.DesktopApp rebuilds the window).
+    language_requested = Signal(str)
+
+    def __init__(self, session: VaultSession) -> None:
+        super().__init__()
+        self.session = session
+        self._wizard: CreateVaultWizard | None = None
+        # What was typed in a wizard closed by a language switch: its next one starts from it.
+        self.wizard_prefill: dict[str, str] | None = None
+        self._first_shown = False
+        self.delete_box: QMessageBox | None = None  # asking before a case is deleted
+        self.setWindowTitle("intake-desktop")
+        self.resize(1280, 800)
+
+        self.unlock_screen = UnlockScreen(session)
+        self.cases = CaseListView()
+        self.editor = CaseEditor(session)
+        self.workspace = QSplitter()
+        self.workspace.addWidget(self.cases)
+        self.workspace.addWidget(self.editor)
+        self.workspace.setStretchFactor(0, 2)
+        self.workspace.setStretchFactor(1, 3)
+        self.workspace.setSizes([520, 880])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.unlock_screen)
+        self.pages.addWidget(self.workspace)
+        self.setCentralWidget(self.pages)
+
+        self.save_state = QLabel()
+        self.who = QLabel()
+        self.statusBar().addPermanentWidget(self.who)
+        self.statusBar().addPermanentWidget(self.save_state)
+        self._build_actions()
+
+        session.unlocked.connect(self.show_workspace)
+        # Locking stores what is typed first: the editor listens for about_to_lock itself.
+        session.locked.connect(self.show_lock_screen)
+        self.cases.case_selected.connect(self._open_case)
+        self.cases.delete_requested.connect(self.delete_case)
+        self.unlock_screen.create_button.clicked.connect(self.first_run)
+        self.unlock_screen.language.chosen.connect(self.language_requested)
+        self.editor.save_state_changed.connect(self._show_save_state)
+        self.editor.title_changed.connect(lambda _case_id: self.cases.model.reload())
+        self.show_lock_screen()
+
+    def _build_actions(self) -> None:
+        toolbar = self.addToolBar(_("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(text: str, slot: object, shortcut: str | None = None) -> QAction:
+            act = QAction(text, self)
+            act.triggered.connect(slot)  # type: ignore[arg-type]
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+                act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            self.addAction(act)
+            return act
+
+        self.new_case_action = action(_("New case"), self.new_case, "Ctrl+N")
+        self.export_action = action(_("Export…"), self.export_bundle, "Ctrl+E")
+        self.import_action = action(_("Import…"), self.import_bundle, "Ctrl+I")
+        self.keys_action = action(_("Keys"), self.show_keys)
+        self.users_action = action(_("Users"), self.show_users)
+        self.lock_action = action(_("Lock"), self.session.lock, "Ctrl+L")
+        self.lock_action.setToolTip(_("Lock now (Ctrl+L)"))
+        self.about_action = action(_("About"), self.about)
+        for act in (self.new_case_action, self.export_action, self.import_action):
+            toolbar.addAction(act)
+        # The case menu: under New case's arrow, so a destructive action is never one click.
+        self.delete_case_action = action(_("Delete case…"), lambda: self.delete_case())
+        self.delete_case_action.setToolTip(
+            _("Delete the case chosen in the list (Delete key in the list)")
+        )
+        case_menu = QMenu(self)
+        case_menu.addAction(self.new_case_action)
+        case_menu.addAction(self.delete_case_action)
+        new_case_button = toolbar.widgetForAction(self.new_case_action)
+        if isinstance(new_case_button, QToolButton):
+            new_case_button.setMenu(case_menu)
+            new_case_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.case_menu = case_menu
+        toolbar.addSeparator()
+        for act in (self.keys_action, self.users_action):
+            toolbar.addAction(act)
+        self.duplicates_action = add_duplicates_action(self, toolbar, self.session, self.go_to_case)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
+        toolbar.addWidget(spacer)
+        self.language_button = LanguageMenuButton()
+        self.language_button.chosen.connect(self.language_requested)
+        self.language_actions = self.language_button.actions_by_code
+        toolbar.addWidget(self.language_button)
+        toolbar.addAction(self.about_action)
+        toolbar.addAction(self.lock_action)
+        self.vault_actions = [
+            self.new_case_action,
+            self.delete_case_action,
+            self.export_action,
+            self.import_action,
+            self.keys_action,
+            self.users_action,
+            self.lock_action,
+        ]
+
+    # Rebuilding in another language (app.DesktopApp)
+
+    def ready_to_rebuild(self) -> bool:
+        """Save what is typed; False (and say why) if something could not be saved."""
+        if self.editor.flush():
+            return True
+        self.editor.message.show_message(
+            _("The language was not changed: correct the marked field first, then choose again."),
+            "warning",
+        )
+        return False
+
+    def wizard_draft(self) -> dict[str, str] | None:
+        """The names and role typed into an open wizard (never the passphrase)."""
+        if self._wizard is None:
+            return None
+        details = self._wizard.details
+        return {
+            "vault_name": details.vault_name.text(),
+            "user_name": details.user_name.text(),
+            "role": details.role(),
+        }
+
+    def retire(self) -> None:
+        """Close for good without locking again (the new window has taken over)."""
+        if self._wizard is not None:
+            self._wizard.done(QDialog.DialogCode.Rejected.value)
+        self.hide()
+        self.deleteLater()
+
+    # Screens
+
+    def show_lock_screen(self) -> None:
+        if self.delete_box is not None:
+            self.delete_box.done(QMessageBox.StandardButton.Cancel.value)  # a question about a case
+            self.delete_box = None
+        self.editor.clear()
+        self.cases.clear()
+        self.unlock_screen.reset()
+        self.who.clear()
+        self.save_state.clear()
+        for act in self.vault_actions:
+            act.setEnabled(False)
+        self.pages.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.refresh()
+
+    def show_workspace(self) -> None:
+        vault = self.session.vault
+        assert vault is not None and self.session.cases is not None
+        for act in self.vault_actions:
+            act.setEnabled(True)
+        self.who.setText(
+            _("{user} ({role}) · {vault}").format(
+                user=isolate(vault.user.name),
+                role=role_label(vault.user.role),
+                vault=isolate(vault.name),
+            )
+        )
+        self.cases.attach(self.session.cases)
+        self.session.cases.cases_changed.connect(self.cases.model.reload)
+        self.pages.setCurrentWidget(self.workspace)
+        self.cases.search.setFocus()
+
+    def first_run(self) -> None:
+        if self._wizard is not None or self.session.exists():
+            return
+        self._wizard = CreateVaultWizard(self.session, self)
+        self._wizard.finished.connect(self._wizard_closed)
+        self._wizard.welcome.language.chosen.connect(self.language_requested)
+        if self.wizard_prefill:
+            self._wizard.details.restore(self.wizard_prefill)
+            self.wizard_prefill = None
+        self._wizard.open()
+
+    def _wizard_closed(self, _result: int) -> None:
+        self._wizard = None
+        self.unlock_screen.refresh()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if not self._first_shown:
+            self._first_shown = True
+            if not self.session.exists():
+                QTimer.singleShot(0, self.first_run)
+
+    # Actions
+
+    def new_case(self) -> None:
+        if self.session.cases is None:
+            return
+        dialog = NewCaseDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        case_id = self.session.cases.new_case(
+            dialog.title.text().strip(), dialog.route.currentData()
+        )
+        self.cases.model.reload()
+        self.cases.select(case_id)
+        self._open_case(case_id)
+
+    def delete_case(self, case_id: str | None = None) -> None:
+        """Ask, naming the case, then delete it and everything in it (core/cases.py)."""
+        service = self.session.cases
+        if service is None:
+            return
+        case_id = case_id or self.cases.current_case() or self.editor.case_id
+        if case_id is None:
+            self.statusBar().showMessage(_("Choose a case in the list first."), 5000)
+            return
+        if self.editor.case_id == case_id:
+            self.editor.flush()  # what is typed is saved (or drafted): the version asked is current
+        try:
+            case = service.record(case_id)
+        except IntakeError as exc:
+            self._deletion_refused(str(exc))
+            return
+        title = str(case.body.get("title", ""))
+        self.delete_box = ask_delete_case(
+            self, title, case_id, lambda: self._delete_case(case_id, title, case.version)
+        )
+
+    def _delete_case(self, case_id: str, title: str, version: int) -> None:
+        service = self.session.cases
+        if service is None:
+            return
+        try:
+            count = service.delete_case(case_id, version)
+        except IntakeError as exc:
+            self._deletion_refused(str(exc))
+            return
+        if self.editor.case_id == case_id:
+            self.editor.clear()
+        self.statusBar().showMessage(
+            _("Deleted the case {title} ({count} record(s)).").format(
+                title=isolate(title), count=count
+            ),
+            10_000,
+        )
+
+    def _deletion_refused(self, reason: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Case not deleted"),
+            reason + "\n\n" + _("Nothing was deleted."),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
+        self.delete_box = box
+
+    def export_bundle(self) -> None:
+        ExportDialog(self.session, self.cases.selected_ids(), self).open()
+
+    def import_bundle(self) -> None:
+        dialog = ImportDialog(self.session, self)
+        dialog.finished.connect(lambda _result: self.cases.model.reload())
+        dialog.open_case_requested.connect(self.go_to_case)
+        dialog.open()
+
+    def show_keys(self) -> None:
+        KeysDialog(self.session, self).open()
+
+    def show_users(self) -> None:
+        UsersDialog(self.session, self).open()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About intake-desktop"),
+            _("intake-desktop {version}\nSecure, offline-first field intake.").format(
+                version=__version__
+            ),
+        )
+
+    def go_to_case(self, case_id: str) -> None:
+        """Open a case named elsewhere (a duplicate pair): selected in the list too."""
+        self.cases.select(case_id)  # opens it, unless filtered out of the list
+        if self.editor.case_id != case_id:
+            self._open_case(case_id)
+
+    def _open_case(self, case_id: str) -> None:
+        if self.editor.flush():
+            self.editor.open_case(case_id)
+            return
+        # Something could not be saved: stay on that case, and say so in the list too.
+        if self.editor.case_id is not None:
+            blocker = QSignalBlocker(self.cases.table.selectionModel())
+            self.cases.select(self.editor.case_id)
+            del blocker
+
+    def _show_save_state(self, state: str) -> None:
+        words = {
+            "saved": _("All changes saved"),
+            "unsaved": _("Unsaved changes"),
+            "saving": _("Saving…"),
+            "error": _("Not everything was saved as typed: see the highlighted field"),
+        }
+        self.save_state.setText(words.get(state, state))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Save first (what cannot be saved whole is kept as a draft), then lock:
+        # nothing typed is lost, nothing stays open.
+        self.editor.flush()
+        self.session.lock()
+        event.accept()

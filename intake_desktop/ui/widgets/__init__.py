@@ -1,0 +1,1 @@
+"""Small widgets and helpers every screen uses; no screen of their own."""
