@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..resources import resource_path
+from . import failures
 from .qt import QApplication, QGuiApplication, QIcon, QObject, QSettings, Signal
 from .services.session import VaultSession
 from .shell.main_window import MainWindow
@@ -79,6 +80,7 @@ def run(vault_path: Path, argv: list[str] | None = None, language: str | None = 
     from .shell.startup_probe import install_if_requested
 
     install_if_requested(app)  # benchmarks only (INTAKE_REPORT_SHOWN); inert otherwise
+    failures.install()  # no error is ever only on stderr
     load_bundled_fonts(app)
     icon = resource_path("icons", "intake-desktop-256.png")
     if icon.is_file():

@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from intake_desktop.core.cases import CaseStore
-from intake_desktop.ui.jobs import bundle_jobs
 from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.jobs.job import Jobs
 from intake_desktop.ui.qt import QSettings
 from intake_desktop.ui.services.session import VaultSession
 from tests.helpers import make_vault
@@ -87,4 +87,4 @@ def coord(qapp: object, tmp_path: Path, settings: QSettings) -> Iterator[VaultSe
 def jobs_end(qtbot: object) -> Iterator[None]:
     """No test leaves a bundle thread running into the next one (or into tmp_path cleanup)."""
     yield
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=120_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not Jobs.of_app().running, timeout=120_000)

@@ -20,9 +20,9 @@ from intake_desktop.core.bundle.export import ExportResult
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.jobs import bundle_jobs
 from intake_desktop.ui.bundles.export_dialog import ALL, ExportDialog
 from intake_desktop.ui.bundles.import_dialog import ImportDialog
+from intake_desktop.ui.jobs.job import Jobs
 from intake_desktop.ui.qt import QSettings, Qt
 from intake_desktop.ui.services.session import VaultSession
 from tests.bundle_forge import export_to
@@ -103,7 +103,7 @@ def test_cancelling_a_large_export_leaves_no_file(
     assert list(folder.iterdir()) == []  # no final name, no temporary file
     # Core's attachment reader thread has stopped before the job closed its
     # connection (closing under it crashed the process).
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not Jobs.of_app().running, timeout=TIMEOUT_MS)
     assert [t for t in threading.enumerate() if t.name == "prefetch"] == []
     rows = vault_of(big_session).conn.execute("SELECT count(*) FROM bundles_out").fetchone()
     assert rows[0] == 0
@@ -146,7 +146,7 @@ def test_locking_closes_the_dialogs_and_stops_the_export(
         qtbot.waitSignal(browsing.finished, timeout=TIMEOUT_MS),
     ):
         big_session.lock()  # nothing from the vault stays on screen
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not Jobs.of_app().running, timeout=TIMEOUT_MS)
     assert list(folder.iterdir()) == []  # no bundle, no temporary file
 
 

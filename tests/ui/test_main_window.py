@@ -191,7 +191,7 @@ def test_the_recovery_code_sets_a_new_passphrase(qtbot, tmp_path: Path, settings
     qtbot.addWidget(win)
     win.show()
     assert win.unlock_screen.forgot.isVisible()
-    dialog = RecoveryDialog(path, win)  # deletes itself on close; the window owns it
+    dialog = RecoveryDialog(session, win)  # deletes itself on close; the window owns it
     dialog.code.setText("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")  # a typo'd code
     dialog.entry.first.setText("a fresh long passphrase")
     dialog.entry.second.setText("a fresh long passphrase")

@@ -34,8 +34,8 @@ def test_signal_emits_do_not_leak_references_to_true(qapp: object) -> None:
 
 def test_file_dialogs_leave_no_folder_history(qapp: object, tmp_path, monkeypatch) -> None:
     """A visited folder's name can be case content: Qt's memory of it is wiped."""
-    from intake_desktop.ui.widgets import file_dialogs
     from intake_desktop.ui.qt import QFileDialog, QSettings
+    from intake_desktop.ui.widgets import file_dialogs
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     QSettings.setPath(

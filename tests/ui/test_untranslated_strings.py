@@ -33,7 +33,6 @@ from PySide6.QtWidgets import QAbstractButton  # only the tests need the base cl
 from intake_desktop.core import i18n, identity
 from intake_desktop.core.bundle import quarantine
 from intake_desktop.core.cases import CaseStore
-from intake_desktop.ui.jobs import bundle_jobs
 from intake_desktop.ui.access.add_user_dialog import AddUserDialog
 from intake_desktop.ui.access.change_passphrase_dialog import ChangePassphraseDialog
 from intake_desktop.ui.access.recovery_dialog import RecoveryDialog
@@ -45,6 +44,7 @@ from intake_desktop.ui.bundles.import_dialog import CONFLICTS, QUARANTINE, Impor
 from intake_desktop.ui.cases.duplicates_view import DuplicatesDialog
 from intake_desktop.ui.editor.certify_dialog import CertifyDialog
 from intake_desktop.ui.editor.read_back_dialog import ReadBackDialog
+from intake_desktop.ui.jobs.job import Jobs
 from intake_desktop.ui.keys.keys_view import KeysDialog
 from intake_desktop.ui.keys.trust_add_dialog import TrustAddDialog
 from intake_desktop.ui.qt import (
@@ -319,7 +319,7 @@ def pseudo(qapp: QApplication) -> Iterator[InterfaceLanguage]:
 @pytest.fixture(autouse=True)
 def jobs_end(qtbot: Any) -> Iterator[None]:
     yield
-    qtbot.waitUntil(lambda: not bundle_jobs._running, timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not Jobs.of_app().running, timeout=TIMEOUT_MS)
 
 
 def open_dialog(walk: Walk, name: str, dialog: QWidget) -> None:
@@ -431,7 +431,7 @@ def test_every_screen_is_translated(
     window.show()
     try:
         walk.screen("unlock", window)
-        recovery = RecoveryDialog(locked_session.path, window)
+        recovery = RecoveryDialog(locked_session, window)
         open_dialog(walk, "forgot the passphrase", recovery)
         recovery.reject()
         unlock(qtbot, window)

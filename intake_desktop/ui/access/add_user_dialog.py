@@ -1,6 +1,6 @@
 """Adding a person who can unlock this vault: name, role, their own passphrase.
 
-The new key slot is sealed with Argon2id on a pool thread (``keyslot_jobs``);
+The new key slot is sealed with Argon2id as a job (``UserService.add_user``);
 the dialog shows a busy bar meanwhile and cannot be closed half-way. The
 passphrase leaves the fields only for that job and the fields are emptied
 when the dialog closes.
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.vault import User, Vault
-from ..jobs.keyslot_jobs import run_keyslot_job
 from ..qt import (
     QDialog,
     QDialogButtonBox,
@@ -26,18 +23,11 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import User
 from .passphrase_entry import NewPassphraseEntry
 from .role_choice import RoleChoice
 
 log = logging.getLogger(__name__)
-
-
-def error_text(exc: BaseException, fallback: str) -> str:
-    """An error as the user reads it: core's message, or a fallback naming only the type."""
-    if isinstance(exc, IntakeError):
-        return str(exc)
-    log.error("key-slot job failed: %s", type(exc).__name__)
-    return fallback.format(kind=type(exc).__name__)
 
 
 class AddUserDialog(QDialog):
@@ -120,7 +110,8 @@ class AddUserDialog(QDialog):
         return self._busy
 
     def submit(self) -> None:
-        if self._busy or self.session.vault is None:
+        users = self.session.users
+        if self._busy or users is None:
             return
         name = self.name.text().strip()
         passphrase = self.entry.take()
@@ -130,19 +121,19 @@ class AddUserDialog(QDialog):
         self.message.clear()
         self._set_busy(True)
 
-        def work(vault: Vault) -> User:
-            return vault.add_user(name, role, passphrase)
-
-        run_keyslot_job(self.session, work, self._added, self._failed, owner=self)
+        job = users.add_user(name, role, passphrase).bind(self)
+        job.finished.connect(self._added)
+        job.failed.connect(self._failed)
+        job.start()
 
     def _added(self, user: User) -> None:
         self._set_busy(False)
         self.user = user
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, message: str) -> None:
         self._set_busy(False)
-        self.message.setText(error_text(exc, _("The user could not be added ({kind}).")))
+        self.message.setText(message)
 
     def _on_locked(self) -> None:
         if not self._busy:

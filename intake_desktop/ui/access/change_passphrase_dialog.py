@@ -15,9 +15,7 @@ in one job on a pool thread; the database is not re-encrypted.
 from __future__ import annotations
 
 from ...core.errors import WrongPassphrase
-from ...core.i18n import N_, _
-from ...core.vault import Vault
-from ..jobs.keyslot_jobs import run_keyslot_job
+from ...core.i18n import _
 from ..qt import (
     QDialog,
     QDialogButtonBox,
@@ -30,21 +28,7 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
-from .add_user_dialog import error_text
 from .passphrase_entry import NewPassphraseEntry
-
-
-def change_own_passphrase(vault: Vault, current: str, new: str) -> None:
-    """Check ``current`` against this user's slot, then rewrap the slot under ``new``.
-
-    The slot is read from disk, not from the copy made at unlock: after a
-    change from the command line the old passphrase must not count as current.
-    """
-    header = vault.reload_header()
-    slot = header.slot(vault.user.slot_id)
-    if slot is not None and header.open(slot, current) is None:
-        raise WrongPassphrase(N_("The current passphrase is wrong."))
-    vault.change_passphrase(new)  # a removed slot: the core says so
 
 
 class ChangePassphraseDialog(QDialog):
@@ -70,7 +54,7 @@ class ChangePassphraseDialog(QDialog):
         )
         self.entry = NewPassphraseEntry(
             label=_("&New passphrase"),
-            context=lambda: [session.vault.user.name] if session.vault else [],
+            context=lambda: [session.users.me.name] if session.users else [],
         )
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -126,7 +110,8 @@ class ChangePassphraseDialog(QDialog):
         self._update()
 
     def submit(self) -> None:
-        if self._busy or self.session.vault is None or not self.current.text():
+        users = self.session.users
+        if self._busy or users is None or not self.current.text():
             return
         wait = self.session.throttle.remaining()
         if wait > 0:
@@ -140,13 +125,10 @@ class ChangePassphraseDialog(QDialog):
         current = self.current.text()
         self.message.clear()
         self._set_busy(True)
-        run_keyslot_job(
-            self.session,
-            lambda vault: change_own_passphrase(vault, current, new),
-            self._changed,
-            self._failed,
-            owner=self,
-        )
+        job = users.change_own_passphrase(current, new).bind(self)
+        job.finished.connect(self._changed)
+        job.failed.connect(lambda message: self._failed(message, job.error))
+        job.start()
 
     def _changed(self, _result: object) -> None:
         self._set_busy(False)
@@ -154,13 +136,13 @@ class ChangePassphraseDialog(QDialog):
         self.changed = True
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, message: str, error: BaseException | None) -> None:
         self._set_busy(False)
-        if isinstance(exc, WrongPassphrase):
+        if isinstance(error, WrongPassphrase):
             self.session.throttle.failed()
             self.current.setText("")
             self.current.setFocus()
-        self.message.setText(error_text(exc, _("The passphrase could not be changed ({kind}).")))
+        self.message.setText(message)
 
     def _on_locked(self) -> None:
         if not self._busy:

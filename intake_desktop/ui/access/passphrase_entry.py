@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...core.i18n import _
-from ...core.passphrase_strength import Strength, estimate
-from ...core.users import MIN_PASSPHRASE_CHARS
 from ..qt import (
     QFormLayout,
     QLabel,
@@ -23,6 +21,7 @@ from ..qt import (
     QWidget,
     Signal,
 )
+from ..services.vocabulary import MIN_PASSPHRASE_CHARS, Strength, estimate
 
 # Bar colours per level, readable on light and dark themes.
 _COLOURS = ("#c62828", "#e65100", "#f9a825", "#2e7d32", "#1b5e20")

@@ -8,8 +8,6 @@ ticked. The code is cleared from the widget when the dialog closes.
 from __future__ import annotations
 
 from ...core.i18n import _
-from ...core.vault import Vault
-from ..jobs.keyslot_jobs import run_keyslot_job
 from ..qt import (
     QDialog,
     QDialogButtonBox,
@@ -22,7 +20,6 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
-from .add_user_dialog import error_text
 from .recovery_code_view import RecoveryCodeView
 
 
@@ -81,7 +78,8 @@ class RecoveryCodeDialog(QDialog):
         return self._busy
 
     def make_code(self) -> None:
-        if self._busy or self.session.vault is None or self.view.has_code:
+        users = self.session.users
+        if self._busy or users is None or self.view.has_code:
             return
         self._busy = True
         self.replace.setEnabled(False)
@@ -89,15 +87,15 @@ class RecoveryCodeDialog(QDialog):
         self.busy.show()
         self.message.clear()
 
-        def work(vault: Vault) -> str:
-            return vault.new_recovery_code()
-
-        run_keyslot_job(self.session, work, self._made, self._failed, owner=self)
+        job = users.new_recovery_code().bind(self)
+        job.finished.connect(self._made)
+        job.failed.connect(self._failed)
+        job.start()
 
     def _made(self, code: str) -> None:
         self._busy = False
         self.busy.hide()
-        if self.session.vault is None:
+        if not self.session.is_unlocked:
             # Locked meanwhile: a code on the screen of an unattended laptop helps nobody.
             self.message.setText(
                 _(
@@ -126,12 +124,12 @@ class RecoveryCodeDialog(QDialog):
         if needed > self.height():
             self.resize(self.width(), needed)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, message: str) -> None:
         self._busy = False
         self.busy.hide()
         self.replace.setEnabled(True)
         self.buttons.setEnabled(True)
-        self.message.setText(error_text(exc, _("No new recovery code was made ({kind}).")))
+        self.message.setText(message)
 
     def _on_locked(self) -> None:
         # Idle lock: nobody is at the laptop, so the code must not stay on screen.

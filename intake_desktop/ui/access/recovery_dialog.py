@@ -8,12 +8,7 @@ proves they typed it as they meant to.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ...core.errors import IntakeError, InvalidInput
-from ...core.i18n import N_, _
-from ...core.vault import Vault
-from ..jobs.background import run_in_background
+from ...core.i18n import _
 from ..qt import (
     QDialog,
     QDialogButtonBox,
@@ -24,29 +19,16 @@ from ..qt import (
     QVBoxLayout,
     QWidget,
 )
+from ..services.session import VaultSession
 from .passphrase_entry import NewPassphraseEntry
 
 
-def reset_with_recovery_code(path: Path, code: str, user: str, passphrase: str) -> str:
-    """Set ``user``'s passphrase (the only user when empty); returns whose it was."""
-    vault = Vault.open_with_recovery(path, code)
-    try:
-        users = vault.users()
-        name = user.strip() or (users[0].name if len(users) == 1 else "")
-        if not name:
-            raise InvalidInput(N_("Several people use this vault: type whose passphrase to set."))
-        vault.change_passphrase(passphrase, name)
-        return name
-    finally:
-        vault.close()
-
-
 class RecoveryDialog(QDialog):
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Set a new passphrase with the recovery code"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.path = Path(path)
+        self.session = session
         intro = QLabel(
             _(
                 "The recovery code was shown once when this vault was made and written on paper. "
@@ -93,11 +75,10 @@ class RecoveryDialog(QDialog):
         code, user = self.code.text(), self.user.text()
         self.ok.setEnabled(False)
         self.message.setText(_("Checking the recovery code…"))
-        run_in_background(
-            lambda: reset_with_recovery_code(self.path, code, user, passphrase),
-            self._done,
-            self._failed,
-        )
+        job = self.session.reset_with_recovery_code(code, user, passphrase).bind(self)
+        job.finished.connect(self._done)
+        job.failed.connect(self._failed)
+        job.start()
 
     def _done(self, name: str) -> None:
         self.done_for = name
@@ -105,8 +86,6 @@ class RecoveryDialog(QDialog):
         self.entry.clear()
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, message: str) -> None:
         self.ok.setEnabled(True)
-        self.message.setText(
-            str(exc) if isinstance(exc, IntakeError) else _("The passphrase could not be set.")
-        )
+        self.message.setText(message)

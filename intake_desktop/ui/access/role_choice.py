@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ...core.i18n import N_, _
-from ...core.users import ROLES
 from ..qt import QButtonGroup, QLabel, QRadioButton, Qt, QVBoxLayout, QWidget
+from ..services.vocabulary import ROLES
 from ..widgets.labels import role_label
 
 ROLE_HELP = {

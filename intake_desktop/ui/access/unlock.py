@@ -103,7 +103,7 @@ class UnlockScreen(QWidget):
     def _recover(self) -> None:
         from .recovery_dialog import RecoveryDialog
 
-        dialog = RecoveryDialog(self.session.path, self)
+        dialog = RecoveryDialog(self.session, self)
         dialog.accepted.connect(
             lambda: self.message.setText(_("New passphrase set. Unlock with it now."))
         )

@@ -16,7 +16,6 @@ from __future__ import annotations
 from ...core import permissions
 from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.vault import RECOVERY_USER, User
 from ..qt import (
     QAbstractItemView,
     QDialog,
@@ -35,6 +34,7 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import RECOVERY_USER, User
 from ..widgets.bidi import isolate, select_row, show_in_natural_direction
 from ..widgets.confirm import confirm_destructive
 from ..widgets.labels import role_label

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import logging
 
-from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.vault import RECOVERY_USER
 from ..qt import (
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +29,7 @@ from ..qt import (
     QWizardPage,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import RECOVERY_USER
 from ..widgets.language import LanguageChooser
 from .passphrase_entry import NewPassphraseEntry
 from .recovery_code_view import RecoveryCodeView
@@ -311,13 +310,8 @@ class CreateVaultWizard(QWizard):
         self.creating.completeChanged.emit()
         self.next()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, message: str) -> None:
         self._busy = False
-        if isinstance(exc, IntakeError):
-            message = str(exc)
-        else:
-            log.error("vault creation failed: %s", type(exc).__name__)
-            message = _("The vault could not be created ({kind}).").format(kind=type(exc).__name__)
         self.creating.set_failed(message)
 
     # Closing: never while the vault is being made, never before the code is written down

@@ -12,11 +12,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ...core.bundle.merge import Conflict
 from ...core.errors import IntakeError
 from ...core.i18n import N_, _
-from ...core.model import KINDS
-from ...core.records import Record, person_label
 from ..editor.field_labels import field_label
 from ..qt import (
     QAbstractItemView,
@@ -40,6 +37,7 @@ from ..qt import (
     Signal,
 )
 from ..services.bundles import BundleService
+from ..services.vocabulary import KINDS, Conflict, Record, person_label
 from ..widgets.bidi import (
     COPY_ROLE,
     LTR,

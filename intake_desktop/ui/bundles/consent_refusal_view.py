@@ -10,7 +10,6 @@ core writes each overridden case to the audit log).
 
 from __future__ import annotations
 
-from ...core.consent import ConsentRefused
 from ...core.i18n import _
 from ..qt import (
     QAbstractItemView,
@@ -22,6 +21,7 @@ from ..qt import (
     QVBoxLayout,
     QWidget,
 )
+from ..services.vocabulary import ConsentRefused
 from ..widgets.bidi import show_in_natural_direction
 from .export_result_view import plain_label
 

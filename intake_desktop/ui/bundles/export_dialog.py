@@ -1,6 +1,6 @@
 """Export: choose cases and trusted recipients, write a signed, encrypted bundle.
 
-The bundle is written by an ``ExportJob`` on its own thread and connection;
+The bundle is written by a ``Job`` on its own thread and connection;
 this dialog only collects the choices, shows progress (with Cancel) and
 then says plainly where the file is, what is in it, its fingerprint (the
 SHA-256 of its signed manifest) and whom it is encrypted for.
@@ -18,12 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ...core.bundle.export import ExportResult
-from ...core.bundle.format import RecipientRef
-from ...core.consent import ConsentRefused
 from ...core.i18n import _, ngettext
-from ...core.trust import TrustEntry
-from ..jobs.bundle_jobs import ExportJob
+from ..jobs.job import Job
 from ..qt import (
     QAbstractItemView,
     QButtonGroup,
@@ -49,6 +45,7 @@ from ..qt import (
 )
 from ..services.bundles import BundleService, CaseChoice
 from ..services.session import VaultSession
+from ..services.vocabulary import ConsentRefused, ExportResult, RecipientRef, TrustEntry
 from ..widgets.bidi import isolate
 from ..widgets.confirm import confirm_destructive
 from ..widgets.file_dialogs import save_file
@@ -85,14 +82,15 @@ class ExportDialog(QDialog):
         self, session: VaultSession, selected_case_ids: list[str], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        assert session.vault is not None, "export needs an unlocked vault"
+        if session.bundles is None:  # not an assert: python -O would drop it
+            raise RuntimeError("export needs an unlocked vault")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Export a bundle"))
         self.setMinimumWidth(640)
         self.session = session
-        self.service = BundleService(session.vault)
+        self.service = session.bundles
         self.selected = list(dict.fromkeys(selected_case_ids))
-        self.job: ExportJob | None = None
+        self.job: Job | None = None
         self.written: ExportResult | None = None  # the last bundle written
         self.request: ExportRequest | None = None  # the last export started
         self.confirmation: QMessageBox | None = None
@@ -384,8 +382,7 @@ class ExportDialog(QDialog):
 
     def start_export(self) -> None:
         out = self.output_path()
-        vault = self.session.vault
-        if out is None or vault is None or self.job is not None:
+        if out is None or not self.session.is_unlocked or self.job is not None:
             return
         if out.exists():
             self.message.setText(
@@ -407,8 +404,7 @@ class ExportDialog(QDialog):
         self._run(ExportRequest(recipients, out, self.case_choice().case_ids))
 
     def _run(self, request: ExportRequest, override_consent: bool = False) -> None:
-        vault = self.session.vault
-        if vault is None or self.job is not None:
+        if not self.session.is_unlocked or self.job is not None:
             return
         self.request = request
         self.message.setText(_("Writing {path}…").format(path=isolate(request.out)))
@@ -416,8 +412,8 @@ class ExportDialog(QDialog):
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.job = ExportJob(
-            vault, request.recipients, request.out, request.case_ids, override_consent
+        self.job = self.service.export(
+            request.recipients, request.out, request.case_ids, override_consent
         )
         self.job.progress.connect(self._progress)
         self.job.finished.connect(self._finished)

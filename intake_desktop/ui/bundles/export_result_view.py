@@ -9,9 +9,9 @@ receive them) and which cases went despite their consent.
 
 from __future__ import annotations
 
-from ...core.bundle.export import ExportResult
 from ...core.i18n import _
 from ..qt import QFontDatabase, QFormLayout, QGroupBox, QLabel, Qt, QVBoxLayout, QWidget
+from ..services.vocabulary import ExportResult
 from ..widgets.bidi import isolate, join_parts
 from .bundle_text import grouped_sha256, human_size
 

@@ -5,7 +5,7 @@ present, quarantined with the signer's fingerprint and what it claims, or
 rejected with core's reason; below it, what the chosen bundle changed, case
 by case: ``ImportChangesView``), the Quarantine tab (unknown signers:
 compare, trust, import) and the Conflicts tab (records edited on both
-sides: compare, keep one). Each import runs as an ``ImportJob`` on its own
+sides: compare, keep one). Each import runs as a ``Job`` on its own
 thread and connection; while one runs, the vault is write-locked, so
 trusting, discarding and resolving wait.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ...core.bundle import importer
 from ...core.i18n import _
-from ..jobs.bundle_jobs import ImportJob
+from ..jobs.job import Job
 from ..qt import (
     QAbstractItemView,
     QColor,
@@ -40,7 +40,7 @@ from ..qt import (
     QWidget,
     Signal,
 )
-from ..services.bundles import BundleService, is_quarantine_full
+from ..services.bundles import is_quarantine_full
 from ..services.session import VaultSession
 from ..widgets.bidi import isolate, select_row, show_in_natural_direction
 from ..widgets.file_dialogs import open_files
@@ -70,15 +70,16 @@ class ImportDialog(QDialog):
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        assert session.vault is not None, "import needs an unlocked vault"
+        if session.bundles is None:  # not an assert: python -O would drop it
+            raise RuntimeError("import needs an unlocked vault")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Import bundles"))
         self.resize(960, 640)
         self.session = session
-        self.service = BundleService(session.vault)
+        self.service = session.bundles
         self.results: list[importer.ImportResult | None] = []  # one per report row
         self.queue: list[Pending] = []
-        self.job: ImportJob | None = None
+        self.job: Job | None = None
         self.running: Pending | None = None
         self.skipped: list[Pending] = []  # cancelled before their turn
         self.batch_total = 0
@@ -204,10 +205,9 @@ class ImportDialog(QDialog):
         self._next()
 
     def _next(self) -> None:
-        vault = self.session.vault
         if self.job is not None:
             return
-        if not self.queue or vault is None:
+        if not self.queue or not self.session.is_unlocked:
             self._set_busy(False)
             self.batch_finished.emit()
             return
@@ -219,7 +219,12 @@ class ImportDialog(QDialog):
             )
         )
         self.progress.setValue(0)
-        self.job = ImportJob(vault, self.running.path, self.running.quarantine_id)
+        if self.running.path is not None:
+            self.job = self.service.import_file(self.running.path)
+        elif self.running.quarantine_id is not None:
+            self.job = self.service.import_waiting(self.running.quarantine_id)
+        else:
+            raise ValueError("a pending import names a file or a quarantined bundle")
         self.job.progress.connect(self._progress)
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)

@@ -11,7 +11,6 @@ of it can be told apart; either can be discarded. The quarantine is capped
 
 from __future__ import annotations
 
-from ...core.bundle.quarantine import QuarantinedBundle
 from ...core.errors import IntakeError
 from ...core.i18n import _, ngettext
 from ..qt import (
@@ -31,6 +30,7 @@ from ..qt import (
     Signal,
 )
 from ..services.bundles import BundleService
+from ..services.vocabulary import QuarantinedBundle
 from ..widgets.bidi import isolate, select_row, show_in_natural_direction
 from .bundle_text import claimed_name, human_size, when
 from .trust_device_dialog import TrustDeviceDialog

@@ -8,10 +8,8 @@ compared with its owner by phone or in person before the button works.
 
 from __future__ import annotations
 
-from ...core.bundle.quarantine import QuarantinedBundle
 from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.trust import TrustEntry
 from ..qt import (
     QCheckBox,
     QDialog,
@@ -26,6 +24,7 @@ from ..qt import (
     QWidget,
 )
 from ..services.bundles import BundleService
+from ..services.vocabulary import QuarantinedBundle, TrustEntry
 from .bundle_text import claimed_name
 
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.cases import CaseQuery, CaseSummary
 from ...core.i18n import _
-from ...core.model import ROUTES, STATUSES
 from ..qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -35,6 +33,7 @@ from ..qt import (
     Signal,
 )
 from ..services.cases import CaseService
+from ..services.vocabulary import ROUTES, STATUSES, CaseQuery, CaseSummary
 from ..widgets.bidi import COPY_ROLE, isolate, show_in_natural_direction
 from ..widgets.labels import route_label, status_label
 

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ...core.duplicates import REASONS, Candidate, Reason
 from ...core.errors import IntakeError
 from ...core.i18n import _, ngettext
 from ..editor.field_editors import plain_label
-from ..jobs.background import run_in_background
 from ..qt import (
     QAbstractItemView,
     QAction,
@@ -36,6 +34,7 @@ from ..qt import (
     Signal,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import REASONS, Candidate, Reason
 from ..widgets.bidi import NaturalDirection, isolate, select_row, show_in_natural_direction
 from .person_comparison import PersonComparison
 
@@ -120,7 +119,10 @@ class DuplicatesDialog(QDialog):
         service = self.session.cases
         if service is None:
             return
-        run_in_background(service.find_duplicates, self._show, self._failed)
+        job = service.find_duplicates().bind(self)
+        job.finished.connect(self._show)
+        job.failed.connect(self._failed)
+        job.start()
 
     def _show(self, candidates: list[Candidate]) -> None:
         self.candidates = list(candidates)
@@ -149,9 +151,8 @@ class DuplicatesDialog(QDialog):
             select_row(self.table, 0)
         self.loaded.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, IntakeError) else _("The search failed.")
-        self.status.setText(text)
+    def _failed(self, message: str) -> None:
+        self.status.setText(message)
         self.loaded.emit()
 
     def current(self) -> Candidate | None:

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...core import calendars
 from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.model import display_name
 from ..editor.field_editors import plain_label
 from ..editor.field_labels import choice_label
 from ..editor.statement_text import script_font
@@ -28,6 +26,7 @@ from ..qt import (
     QWidget,
 )
 from ..services.cases import CaseService
+from ..services.vocabulary import calendars, display_name
 from ..widgets.bidi import isolate
 
 

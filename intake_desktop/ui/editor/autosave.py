@@ -26,13 +26,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...core.drafts import Draft, Problem
 from ...core.errors import IntakeError, InvalidInput, NotFound, StaleEdit
 from ...core.i18n import _
-from ...core.model import KINDS
-from ...core.records import Record
 from ..qt import QObject, QTimer, Signal
 from ..services.cases import DraftContent
+from ..services.vocabulary import KINDS, Draft, Problem, Record
 from .case_outline import DRAFT_ROLE, CaseOutline
 from .drafts import CLASH, field_name, problem_text, problems_text, render
 from .stale_edit import SettlesStaleEdits, deleted_elsewhere

@@ -17,12 +17,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ...core.drafts import Draft
 from ...core.errors import IntakeError, StaleEdit
 from ...core.i18n import _
-from ...core.model import CASE, CHILD_KINDS, KINDS
-from ...core.records import Record
-from ...core.vault import Vault
+from ..jobs.job import Job
 from ..qt import (
     QApplication,
     QElapsedTimer,
@@ -44,12 +41,14 @@ from ..qt import (
     QWidget,
     Signal,
 )
-from ..services.attach import AttachJob, AttachProgress
+from ..services.cases import FilesToAttach
 from ..services.session import VaultSession
+from ..services.vocabulary import CASE, CHILD_KINDS, KINDS, Draft, Record
 from ..widgets.bidi import align_to_interface
 from ..widgets.delete_dialog import confirm_delete
 from ..widgets.file_dialogs import open_files
 from ..widgets.message_bar import MessageBar
+from .attach_progress import AttachProgress
 from .attachments_view import AttachmentsEditor, AttachmentsView
 from .autosave import Autosave
 from .case_header import CaseHeader
@@ -479,13 +478,12 @@ class CaseEditor(QWidget):
         """Stream files into the vault and list them in the shown evidence record.
 
         Small files (scans, photos) are stored at once. Larger ones stream on
-        a thread (``AttachJob``) behind a window-modal progress dialog, so the
+        a thread (``CaseService.attach_files``) behind a window-modal progress dialog, so the
         window keeps painting and nothing else can be edited meanwhile;
         ``attaching_finished`` is emitted when that is over.
         """
         service = self.session.cases
-        vault = self.session.vault
-        if not paths or service is None or vault is None or self.case_id is None:
+        if not paths or service is None or self.case_id is None:
             return
         if self.attach_job is not None or self.form is not self.forms["evidence"]:
             return
@@ -495,7 +493,7 @@ class CaseEditor(QWidget):
         if record_id is None:
             return
         if _total_size(paths) > BACKGROUND_BYTES:
-            self._attach_in_background(vault, self.case_id, record_id, paths)
+            self._attach_in_background(FilesToAttach(self.case_id, record_id, list(paths)))
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -507,31 +505,32 @@ class CaseEditor(QWidget):
             QApplication.restoreOverrideCursor()
 
     @property
-    def attach_job(self) -> AttachJob | None:
+    def attach_job(self) -> Job | None:
         """The background "Add files…" job running now, if any."""
         return None if self._attaching is None else self._attaching.job
 
-    def _attach_in_background(
-        self, vault: Vault, case_id: str, record_id: str, paths: list[Path]
-    ) -> None:
-        self._attaching = AttachProgress(self, AttachJob(vault, case_id, record_id, paths))
+    def _attach_in_background(self, files: FilesToAttach) -> None:
+        service = self.session.cases
+        if service is None:
+            return
+        self._attaching = AttachProgress(self, files, service.attach_files(files))
         self._attaching.ended.connect(self._attached)
         self._attaching.start()
 
-    def _attached(self, job: AttachJob, record: Record | None, error: str | None) -> None:
+    def _attached(self, files: FilesToAttach, record: Record | None, error: str | None) -> None:
         """The job ended (GUI thread): show what was stored, or why not."""
-        if job is not self.attach_job:
+        attaching = self._attaching
+        if attaching is None or files is not attaching.files:
             return
+        job = attaching.job
         self._close_attach()
-        service = self.session.cases
-        if service is not None and self.case_id == job.case_id:
-            service.case_changed.emit(job.case_id)
+        if self.session.cases is not None and self.case_id == files.case_id:
             if record is not None:
                 self.stored(record, reload=True)
             elif (
-                job.stored
+                files.stored
                 and self.current is not None
-                and self.outline.item_for(job.evidence_id) is self.current
+                and self.outline.item_for(files.evidence_id) is self.current
             ):
                 self.saver.reload_current()  # files stored before the error or the cancel
         if error is not None:

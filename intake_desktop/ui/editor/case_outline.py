@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.i18n import _
-from ...core.model import CASE, CHILD_KINDS, KINDS, display_name, references
 from ..qt import QAbstractItemView, QFont, QIcon, QStyle, Qt, QTreeWidget, QTreeWidgetItem
+from ..services.vocabulary import CASE, CHILD_KINDS, KINDS, display_name, references
 from ..widgets.bidi import COPY_ROLE, isolate, join_parts, join_stored, show_in_natural_direction
 from .field_editors import plain_tooltip
 from .field_labels import choice_label, kind_text

@@ -9,12 +9,6 @@ sign. Name, address and phone start from the translator's last certificate
 
 from __future__ import annotations
 
-from ...core.certification import (
-    CERTIFICATE,
-    TranslatorDetails,
-    certificate_text,
-    language_name,
-)
 from ...core.i18n import _
 from ..qt import (
     QDialog,
@@ -26,6 +20,7 @@ from ..qt import (
     QVBoxLayout,
     QWidget,
 )
+from ..services.vocabulary import CERTIFICATE, TranslatorDetails, certificate_text, language_name
 from ..widgets.bidi import LTR, NaturalDirection, set_text_direction
 from .field_editors import plain_label
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...core.drafts import Problem
 from ...core.i18n import N_, _
 from ..qt import QWidget
+from ..services.vocabulary import Problem
 from ..widgets.confirm import confirmed
 from .field_labels import field_label
 from .record_form import RecordForm

@@ -17,11 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import calendars
-from ...core.calendars import gregorian_estimate
-from ...core.date_text import ParsedDate, parse_date_text
 from ...core.i18n import N_, _
-from ...core.model import CALENDARS, PRECISIONS
 from ..qt import (
     QComboBox,
     QGridLayout,
@@ -31,6 +27,14 @@ from ..qt import (
     QRegularExpressionValidator,
     Qt,
     QWidget,
+)
+from ..services.vocabulary import (
+    CALENDARS,
+    PRECISIONS,
+    ParsedDate,
+    calendars,
+    gregorian_estimate,
+    parse_date_text,
 )
 from ..widgets.bidi import isolate
 from .field_editors import FieldEditor, plain_label

@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 from ...core.i18n import _
-from ...core.model import NAME, SCRIPTS
 from ..qt import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +29,7 @@ from ..qt import (
     QWidget,
     Signal,
 )
+from ..services.vocabulary import NAME, SCRIPTS
 from ..widgets.bidi import NaturalDirectionDelegate
 from .field_editors import FieldEditor
 from .field_labels import choice_label

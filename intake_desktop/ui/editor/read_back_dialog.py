@@ -6,7 +6,6 @@ ticked); corrections go into the statement first, then it is read back again.
 
 from __future__ import annotations
 
-from ...core.certification import language_name
 from ...core.i18n import _
 from ..qt import (
     QCheckBox,
@@ -18,6 +17,7 @@ from ..qt import (
     QVBoxLayout,
     QWidget,
 )
+from ..services.vocabulary import language_name
 from ..widgets.bidi import NaturalDirection
 from .field_editors import plain_label
 

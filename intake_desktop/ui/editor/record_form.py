@@ -14,10 +14,20 @@ import logging
 import re
 from typing import Any
 
-from ...core.fields import Boolean, Choice, Date, Flags, ListOf, Ref, Spec, Text
 from ...core.i18n import _
-from ...core.model import FUZZY_DATE, Kind
 from ..qt import QFont, QFormLayout, QFrame, QScrollArea, Qt, QWidget, Signal
+from ..services.vocabulary import (
+    FUZZY_DATE,
+    Boolean,
+    Choice,
+    Date,
+    Flags,
+    Kind,
+    ListOf,
+    Ref,
+    Spec,
+    Text,
+)
 from .attachments_view import AttachmentsEditor
 from .field_editors import (
     BooleanEditor,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...core.drafts import Problem
 from ...core.errors import IntakeError, InvalidInput, NotFound, StaleEdit
 from ...core.i18n import _
 from ..services.cases import DraftContent
+from ..services.vocabulary import Problem
 from .case_outline import Loaded
 from .drafts import CLASH
 from .field_labels import field_label

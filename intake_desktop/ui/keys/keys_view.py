@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from ...core import identity, permissions
 from ...core.errors import IntakeError
-from ...core.fingerprint import recipient_fingerprint, signing_key_fingerprint
 from ...core.i18n import _
 from ...core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore
 from ..qt import (
@@ -32,6 +31,7 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import recipient_fingerprint, signing_key_fingerprint
 from ..widgets.bidi import COPY_ROLE, isolate, select_row, show_in_natural_direction
 from ..widgets.confirm import confirm_destructive
 from .key_card import KeyCard

@@ -15,12 +15,6 @@ from collections.abc import Callable
 from functools import cache
 
 from ...core.errors import IntakeError, InvalidInput
-from ...core.fingerprint import (
-    parse_recipient,
-    parse_signing_key,
-    recipient_fingerprint,
-    signing_key_fingerprint,
-)
 from ...core.i18n import _
 from ...core.trust import DEVICE, MAX_NAME_CHARS, TrustEntry, TrustStore
 from ..qt import (
@@ -39,6 +33,12 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import (
+    parse_recipient,
+    parse_signing_key,
+    recipient_fingerprint,
+    signing_key_fingerprint,
+)
 from ..widgets.bidi import LTR, set_text_direction
 from .key_card import fingerprint_font_label
 

@@ -3,18 +3,23 @@
 The export and import dialogs never touch SQL, a transaction or a core store
 directly: they call this. Every call here is short (an indexed query, or one
 small commit) and runs on the GUI thread; the long work (export, import)
-runs in ``bundle_jobs`` on a connection of its own.
+runs as a ``Job`` on a connection of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from ...core.bundle import merge, quarantine
+from ...core.bundle import importer, merge, quarantine
+from ...core.bundle.export import ExportResult, export_bundle
 from ...core.bundle.format import RecipientRef
+from ...core.errors import Cancelled as CancelledError
+from ...core.i18n import N_
 from ...core.records import Record, RecordStore
 from ...core.trust import RECIPIENT, TrustEntry, TrustStore
 from ...core.vault import Vault
+from ..jobs.job import Cancelled, Job, Jobs, Progress
 
 
 def is_quarantine_full(error: BaseException | None) -> bool:
@@ -41,8 +46,9 @@ class CaseChoice:
 
 
 class BundleService:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, jobs: Jobs) -> None:
         self.vault = vault
+        self.jobs = jobs
         self.trust = TrustStore(vault)
         self.records = RecordStore(vault)
 
@@ -139,3 +145,68 @@ class BundleService:
     def is_deleted_case(self, case_id: str) -> bool:
         record = self.records.get(case_id)
         return record is not None and record.deleted
+
+    # Jobs: export and import on their own connection
+
+    def export(
+        self,
+        recipients: list[RecipientRef],
+        out: Path,
+        case_ids: list[str] | None,
+        override_consent: bool = False,
+    ) -> Job:
+        """``export_bundle`` of ``case_ids`` (None: every case) to ``out``.
+
+        Core refuses cases whose recorded consent does not allow sharing them
+        (``ConsentRefused``, kept in the job's ``error`` with each case and
+        reason); only a person's explicit choice sets ``override_consent``,
+        which core audits.
+        """
+        recipients, out = list(recipients), Path(out)
+        ids = None if case_ids is None else list(case_ids)
+
+        def work(vault: Vault, progress: Progress, cancelled: Cancelled) -> ExportResult:
+            return export_bundle(
+                vault, recipients, out, ids, progress, cancelled, override_consent=override_consent
+            )
+
+        return Job(
+            self.jobs,
+            "export",
+            work,
+            connect=self.vault.clone,
+            unexpected=N_("The export stopped unexpectedly ({kind}); no bundle was written."),
+        )
+
+    def import_file(self, path: Path) -> Job:
+        path = Path(path)
+        return Job(
+            self.jobs,
+            "import",
+            lambda vault, progress, cancelled: importer.import_bundle(
+                vault, path, progress, cancelled
+            ),
+            connect=self.vault.clone,
+            unexpected=N_("The import stopped unexpectedly ({kind}); nothing was changed."),
+        )
+
+    def import_waiting(self, quarantine_id: int) -> Job:
+        """Import a quarantined bundle (its signer is trusted now)."""
+
+        def work(vault: Vault, progress: Progress, cancelled: Cancelled) -> importer.ImportResult:
+            # import_quarantined takes no cancel callback; its progress callback
+            # runs inside the import's transaction, so raising there rolls it back.
+            def progress_or_stop(done: int, total: int) -> None:
+                if cancelled():
+                    raise CancelledError(N_("The import was cancelled; nothing was changed."))
+                progress(done, total)
+
+            return importer.import_quarantined(vault, quarantine_id, progress_or_stop)
+
+        return Job(
+            self.jobs,
+            "import",
+            work,
+            connect=self.vault.clone,
+            unexpected=N_("The import stopped unexpectedly ({kind}); nothing was changed."),
+        )

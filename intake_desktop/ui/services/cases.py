@@ -3,25 +3,29 @@
 Each wraps one core store and adds the Qt signals widgets listen to, so a
 widget never touches SQL, a ``Vault`` or a transaction. All calls are short
 (one indexed query, or one durable commit of a few milliseconds) and run on
-the GUI thread; anything long goes through ``bundle_jobs``.
+the GUI thread; anything long is a ``Job`` (``ui/jobs``).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ...core import attestations, certification, duplicates
-from ...core.attachments import BlobStore
+from ...core.attachments import CHUNK_SIZE, BlobStore
 from ...core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
 from ...core.drafts import Draft, DraftStore, Problem
+from ...core.errors import Cancelled as CancelledError
 from ...core.errors import InvalidInput
 from ...core.evidence import add_attachment
 from ...core.i18n import N_
 from ...core.model import KINDS, validate
 from ...core.records import Record, RecordStore
 from ...core.vault import Vault
+from ..jobs.job import Cancelled, Job, Jobs, Progress
 from ..qt import QObject, Signal
 
 # Previews are decoded in memory; a larger image is shown as details only.
@@ -36,13 +40,82 @@ class DraftContent:
     problems: tuple[Problem, ...]
 
 
+class _Counted:
+    """A file read through ``BlobStore.put`` that reports progress and obeys cancel."""
+
+    def __init__(self, handle: BinaryIO, on_read: Callable[[int], None]) -> None:
+        self._handle = handle
+        self._on_read = on_read
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._handle.read(n if n > 0 else CHUNK_SIZE)
+        self._on_read(len(data))
+        return data
+
+
+@dataclass
+class FilesToAttach:
+    """Files to store in one evidence record; ``stored`` counts those committed so far."""
+
+    case_id: str
+    evidence_id: str
+    paths: list[Path]
+    stored: int = 0  # also after a cancel or an error: files stored before it stay
+
+
+def _store_files(
+    vault: Vault, files: FilesToAttach, progress: Progress, cancelled: Cancelled
+) -> Record:
+    """``add_attachment`` of each path in turn, one transaction per file.
+
+    A file is either stored whole and listed in the record, or not at all.
+    Cancel stops between chunks of the current file.
+    """
+    sizes = []
+    for path in files.paths:
+        try:
+            sizes.append(os.stat(path).st_size)
+        except OSError:
+            raise InvalidInput(N_("The file {path} cannot be read."), path=str(path)) from None
+    total, done = max(sum(sizes), 1), 0
+    record = None
+
+    def advance(n: int) -> None:
+        nonlocal done
+        if cancelled():
+            raise CancelledError(
+                N_(
+                    "Adding files was cancelled: the file being stored was not kept"
+                    " (files stored before it are kept)."
+                )
+            )
+        done += n
+        progress(min(done, total), total)
+
+    for path in files.paths:
+        try:
+            handle = path.open("rb")
+        except OSError:
+            raise InvalidInput(N_("The file {path} cannot be read."), path=str(path)) from None
+        with handle:
+            record = add_attachment(
+                vault, files.case_id, _Counted(handle, advance), path.name, files.evidence_id
+            )
+        files.stored += 1
+    progress(total, total)
+    if record is None:  # unreachable: paths is never empty
+        raise RuntimeError("no files were stored")
+    return record
+
+
 class CaseService(QObject):
     case_changed = Signal(str)  # case id: a record in it was saved
     cases_changed = Signal()  # a case was added or removed
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, jobs: Jobs) -> None:
         super().__init__()
         self.vault = vault
+        self.jobs = jobs
         self.store = CaseStore(vault)
         self.records = RecordStore(vault)
         self.blobs = BlobStore(vault)
@@ -55,6 +128,10 @@ class CaseService(QObject):
     @property
     def role(self) -> str:
         return self.vault.user.role
+
+    @property
+    def vault_name(self) -> str:
+        return self.vault.name
 
     # The list
 
@@ -180,6 +257,24 @@ class CaseService(QObject):
         self.case_changed.emit(case_id)
         return record
 
+    def attach_files(self, files: FilesToAttach) -> Job:
+        """A job storing ``files`` on its own connection; the case changed once it ends."""
+        if not files.paths:
+            raise ValueError("no files to store")
+
+        def settle(_clone: object) -> None:
+            if files.stored:
+                self.case_changed.emit(files.case_id)
+
+        return Job(
+            self.jobs,
+            "attach",
+            lambda vault, progress, cancelled: _store_files(vault, files, progress, cancelled),
+            connect=self.vault.clone,
+            settle=settle,
+            unexpected=N_("Storing the files stopped unexpectedly ({kind})."),
+        )
+
     def attachment_bytes(self, sha256: str, limit: int = MAX_PREVIEW_BYTES) -> bytes | None:
         """The content for an in-memory preview, or None when it is too large."""
         if self.blobs.size(sha256) > limit:
@@ -218,13 +313,15 @@ class CaseService(QObject):
 
     # Possible duplicates (core/duplicates.py)
 
-    def find_duplicates(self) -> list[duplicates.Candidate]:
-        """Candidates, computed on a second connection: safe to call off the GUI thread."""
-        clone = self.vault.clone()
-        try:
-            return duplicates.find_candidates(clone)
-        finally:
-            clone.close()
+    def find_duplicates(self) -> Job:
+        """A job whose result is the candidates, computed on a second connection."""
+        return Job(
+            self.jobs,
+            "duplicates",
+            lambda vault, _progress, _cancelled: duplicates.find_candidates(vault),
+            connect=self.vault.clone,
+            unexpected=N_("The search failed ({kind})."),
+        )
 
     def dismiss_duplicate(self, person_a: str, person_b: str) -> None:
         duplicates.dismiss(self.vault, person_a, person_b)

@@ -1,7 +1,12 @@
-"""The unlocked vault as the app sees it: unlock, lock, idle lock, services.
+"""The unlocked vault as the app sees it: unlock, lock, idle lock, and the services.
 
-Widgets never hold a ``Vault``; they ask the session for its services and
-listen for ``locked`` to clear everything that shows case data.
+The session is the one door from the screens to the core. It owns the
+services (cases, bundles, keys, users): it makes them when the vault
+unlocks and drops them when it locks, so a screen that still holds one
+after a lock gets a clear refusal, never a closed connection. Widgets never
+hold a ``Vault``; they ask the session for a service and listen for
+``locked`` to clear everything that shows case data. Work that takes longer
+than a keystroke runs as a ``Job`` (``ui/jobs``), kept by ``jobs``.
 """
 
 from __future__ import annotations
@@ -10,13 +15,16 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from ...core.errors import IntakeError, WrongPassphrase
-from ...core.i18n import _
+from ...core.errors import IntakeError, InvalidInput, WrongPassphrase
+from ...core.i18n import N_, _
 from ...core.throttle import UnlockThrottle
 from ...core.vault import HEADER_NAME, Vault
-from ..jobs.background import run_in_background
+from ..jobs.job import Job, Jobs
 from ..qt import QApplication, QEvent, QObject, QSettings, QTimer, Signal
+from .bundles import BundleService
 from .cases import CaseService
+from .keys import KeyService
+from .users import UserService
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +49,12 @@ class VaultSession(QObject):
         super().__init__()
         self.path = Path(path)
         self.settings = settings or QSettings()
-        self.vault: Vault | None = None
+        self.vault: Vault | None = None  # for services and tests; widgets use the services
+        self.jobs = Jobs.of_app()
         self.cases: CaseService | None = None
+        self.bundles: BundleService | None = None
+        self.keys: KeyService | None = None
+        self.users: UserService | None = None
         self.throttle = UnlockThrottle()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -70,12 +82,12 @@ class VaultSession(QObject):
         user_name: str,
         role: str,
         on_done: Callable[[str], None],
-        on_error: Callable[[BaseException], None],
+        on_error: Callable[[str], None],
         kdf_target_seconds: float = 1.0,
     ) -> None:
         """Make the vault; ``on_done`` gets the recovery code (shown once)."""
 
-        def work() -> tuple[Vault, str]:
+        def work(_none: None, _progress: object, _cancelled: object) -> tuple[Vault, str]:
             return Vault.create(
                 self.path,
                 passphrase,
@@ -91,12 +103,20 @@ class VaultSession(QObject):
             self._opened(vault)
             on_done(code)
 
-        def failed(exc: BaseException) -> None:
+        def failed(message: str) -> None:
             self.busy.emit(False)
-            on_error(exc)
+            on_error(message)
 
+        job = Job(
+            self.jobs,
+            "create",
+            work,
+            unexpected=N_("The vault could not be created ({kind})."),
+        )
+        job.finished.connect(done)
+        job.failed.connect(failed)
         self.busy.emit(True)
-        run_in_background(work, done, failed)
+        job.start()
 
     def unlock(self, passphrase: str) -> None:
         if self.throttle.remaining() > 0:
@@ -104,9 +124,39 @@ class VaultSession(QObject):
                 _("Wait a moment before trying again."), self.throttle.remaining()
             )
             return
+        job = Job(
+            self.jobs,
+            "unlock",
+            lambda _none, _progress, _cancelled: Vault.open(self.path, passphrase),
+            unexpected=N_("The vault could not be opened ({kind})."),
+        )
+        job.finished.connect(self._unlock_done)
+        job.failed.connect(lambda _message: self._unlock_error(job.error))
         self.busy.emit(True)
-        run_in_background(
-            lambda: Vault.open(self.path, passphrase), self._unlock_done, self._unlock_error
+        job.start()
+
+    def reset_with_recovery_code(self, code: str, user: str, passphrase: str) -> Job:
+        """A job setting ``user``'s passphrase (the only user's when empty); result: whose."""
+
+        def work(_none: None, _progress: object, _cancelled: object) -> str:
+            vault = Vault.open_with_recovery(self.path, code)
+            try:
+                users = vault.users()
+                name = user.strip() or (users[0].name if len(users) == 1 else "")
+                if not name:
+                    raise InvalidInput(
+                        N_("Several people use this vault: type whose passphrase to set.")
+                    )
+                vault.change_passphrase(passphrase, name)
+                return name
+            finally:
+                vault.close()
+
+        return Job(
+            self.jobs,
+            "recovery",
+            work,
+            unexpected=N_("The passphrase could not be set ({kind})."),
         )
 
     def _unlock_done(self, vault: Vault) -> None:
@@ -114,20 +164,22 @@ class VaultSession(QObject):
         self.throttle.succeeded()
         self._opened(vault)
 
-    def _unlock_error(self, exc: BaseException) -> None:
+    def _unlock_error(self, exc: BaseException | None) -> None:
         self.busy.emit(False)
         if isinstance(exc, WrongPassphrase):
             delay = self.throttle.failed()
             self.unlock_failed.emit(str(exc), delay)
         elif isinstance(exc, IntakeError):
             self.unlock_failed.emit(str(exc), 0.0)
-        else:
-            log.error("unlock failed: %s", type(exc).__name__)
+        else:  # logged by the job
             self.unlock_failed.emit(_("The vault could not be opened."), 0.0)
 
     def _opened(self, vault: Vault) -> None:
         self.vault = vault
-        self.cases = CaseService(vault)
+        self.cases = CaseService(vault, self.jobs)
+        self.bundles = BundleService(vault, self.jobs)
+        self.keys = KeyService(vault, self.jobs)
+        self.users = UserService(vault, self.jobs)
         self._restart_idle()
         self.unlocked.emit()
 
@@ -144,7 +196,7 @@ class VaultSession(QObject):
             return
         self.about_to_lock.emit()
         self._idle.stop()
-        self.cases = None
+        self.cases = self.bundles = self.keys = self.users = None
         vault, self.vault = self.vault, None
         vault.close()
         self.locked.emit()

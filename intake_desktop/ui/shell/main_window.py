@@ -5,7 +5,6 @@ from __future__ import annotations
 from ... import __version__
 from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.model import ROUTES
 from ..access.unlock import UnlockScreen
 from ..access.users_dialog import UsersDialog
 from ..access.wizard import CreateVaultWizard
@@ -38,6 +37,7 @@ from ..qt import (
     Signal,
 )
 from ..services.session import VaultSession
+from ..services.vocabulary import ROUTES
 from ..widgets.bidi import isolate
 from ..widgets.delete_dialog import ask_delete_case
 from ..widgets.labels import role_label, route_label
@@ -225,19 +225,20 @@ class MainWindow(QMainWindow):
         self.unlock_screen.refresh()
 
     def show_workspace(self) -> None:
-        vault = self.session.vault
-        assert vault is not None and self.session.cases is not None
+        cases = self.session.cases
+        if cases is None:  # unlocked and locked again before this ran
+            return
         for act in self.vault_actions:
             act.setEnabled(True)
         self.who.setText(
             _("{user} ({role}) · {vault}").format(
-                user=isolate(vault.user.name),
-                role=role_label(vault.user.role),
-                vault=isolate(vault.name),
+                user=isolate(cases.user),
+                role=role_label(cases.role),
+                vault=isolate(cases.vault_name),
             )
         )
-        self.cases.attach(self.session.cases)
-        self.session.cases.cases_changed.connect(self.cases.model.reload)
+        self.cases.attach(cases)
+        cases.cases_changed.connect(self.cases.model.reload)
         self.pages.setCurrentWidget(self.workspace)
         self.cases.search.setFocus()
 
