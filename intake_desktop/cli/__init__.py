@@ -31,7 +31,7 @@ from . import (
     vault_cmd,
 )
 from .context import Context
-from .text import safe
+from .text import complain, safe
 
 Command = Callable[[Context], int]
 LANGUAGE_ENV = "INTAKE_LANGUAGE"
@@ -153,17 +153,15 @@ def _open_app(ctx: Context, language: str | None) -> int:
     # missing: name them first, in one line.
     hint = startup_hint()
     if hint:
-        print(f"intake-desktop: {hint}", file=sys.stderr)
+        complain(hint)
         return 1
     try:
         from ..ui.app import run
     except ImportError as exc:
-        print(
-            "intake-desktop: "
-            + _("The desktop app cannot start ({what}); the commands still work.").format(
+        complain(
+            _("The desktop app cannot start ({what}); the commands still work.").format(
                 what=type(exc).__name__
-            ),
-            file=sys.stderr,
+            )
         )
         return 1
     return run(ctx.vault_path, language=language)
@@ -185,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return selftest.main(args_list[1:])
     language, problem = choose_language(args_list)
     if problem:
-        print(f"intake-desktop: {safe(problem)}", file=sys.stderr)
+        complain(safe(problem))
         return 2
     if language:
         load_language(language)  # before build_parser(): its help texts are translated
@@ -213,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         # The message may echo a field name or a path from the input: one line,
         # and no control or bidi characters reaching the terminal raw.
-        print(f"intake-desktop: {safe(str(exc))}", file=sys.stderr)
+        complain(safe(str(exc)))
         return exc.exit_code
     except BrokenPipeError:
         # The reader went away (`... | head`): like SIGPIPE, stop quietly.
@@ -221,18 +219,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stops a second EPIPE at exit
         return 141
     except KeyboardInterrupt:
-        print(f"intake-desktop: {_('cancelled')}", file=sys.stderr)
+        complain(_("cancelled"))
         return 130
     except Exception as exc:
         # A bug. Its text may quote data, so only its type is shown.
         if args.debug:
             traceback.print_exc()
-        print(
-            "intake-desktop: "
-            + _("internal error ({kind}); run again with --debug for details.").format(
+        complain(
+            _("internal error ({kind}); run again with --debug for details.").format(
                 kind=type(exc).__name__
-            ),
-            file=sys.stderr,
+            )
         )
         return 1
     finally:

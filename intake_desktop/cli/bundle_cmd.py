@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,9 @@ from ..core.errors import RECORD_NOUNS, InvalidInput
 from ..core.i18n import N_, _
 from ..core.trust import TrustStore
 from .context import Context
-from .text import safe
+from .text import complain, safe
+
+EXIT_QUARANTINED = 3  # docs/cli.md: kept in quarantine, nothing merged
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -85,18 +86,12 @@ def export_cmd(ctx: Context) -> int:
         )
     except consent.ConsentRefused as exc:
         for problem in exc.problems:
-            print(
-                "intake-desktop: "
-                + _("case {id}: {reason}").format(id=problem.case_id, reason=problem.text()),
-                file=sys.stderr,
-            )
-        print(
-            "intake-desktop: "
-            + _(
+            complain(_("case {id}: {reason}").format(id=problem.case_id, reason=problem.text()))
+        complain(
+            _(
                 "Record the consent in each case, leave those cases out, or export with"
                 " --override-consent (written to the audit log)."
-            ),
-            file=sys.stderr,
+            )
         )
         raise
     summary = {
@@ -198,14 +193,12 @@ def import_cmd(ctx: Context) -> int:
     else:
         _print_result(result)
     if result.status == importer.QUARANTINED:
-        print(
-            "intake-desktop: "
-            + _("Signed by an untrusted key ({fingerprint}); the bundle is in quarantine.").format(
+        complain(
+            _("Signed by an untrusted key ({fingerprint}); the bundle is in quarantine.").format(
                 fingerprint=result.fingerprint
-            ),
-            file=sys.stderr,
+            )
         )
-        return 3
+        return EXIT_QUARANTINED
     return 0
 
 

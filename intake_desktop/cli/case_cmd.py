@@ -19,8 +19,9 @@ from ..core.errors import Cancelled, InvalidInput, NotAVault
 from ..core.evidence import add_attachment
 from ..core.files import require_file
 from ..core.i18n import N_, _
+from ..core.keyslots import HEADER_NAME
 from ..core.model import CHILD_KINDS, ROUTES, STATUSES, display_name
-from ..core.vault import HEADER_NAME, Vault
+from ..core.vault import Vault
 from . import secrets_input
 from .context import Context, kdf_target_seconds
 from .text import ask, safe

@@ -15,6 +15,7 @@ from ..core.errors import WrongPassphrase
 from ..core.throttle import UnlockThrottle
 from ..core.vault import Vault
 from . import secrets_input
+from .text import complain
 
 VAULT_ENV = "INTAKE_VAULT"
 KDF_TARGET_ENV = "INTAKE_KDF_TARGET_MS"
@@ -58,7 +59,7 @@ class Context:
                 if attempt == attempts:
                     raise
                 throttle.failed()
-                print(f"intake-desktop: {exc}", file=sys.stderr)
+                complain(str(exc))
                 throttle.wait()
         raise AssertionError("unreachable")
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from ..core.errors import InvalidInput
 from ..core.i18n import N_, _
+from .text import read_small_text
 
 PASSPHRASE_ENV = "INTAKE_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 NEW_PASSPHRASE_ENV = "INTAKE_NEW_PASSPHRASE"  # noqa: S105
@@ -32,17 +32,13 @@ def interactive() -> bool:
 
 
 def _from_file(path: str) -> str:
-    try:
-        with Path(path).open("rb") as handle:
-            data = handle.read(MAX_SECRET_FILE + 1)
-    except OSError:
-        raise InvalidInput(N_("The passphrase file {path} cannot be read."), path=path) from None
-    if len(data) > MAX_SECRET_FILE:
-        raise InvalidInput(N_("The passphrase file {path} is too large."), path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(N_("The passphrase file {path} is not UTF-8 text."), path=path) from None
+    text = read_small_text(
+        path,
+        MAX_SECRET_FILE,
+        unreadable=N_("The passphrase file {path} cannot be read."),
+        too_large=N_("The passphrase file {path} is too large."),
+        not_utf8=N_("The passphrase file {path} is not UTF-8 text."),
+    )
     # One leading BOM only: a second one would be a character someone typed.
     return text.removeprefix(BOM).split("\n", 1)[0].removesuffix("\r")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ..core.errors import Cancelled, InvalidInput
@@ -23,7 +22,7 @@ from ..core.i18n import N_, _
 from ..core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore, check_name
 from . import secrets_input
 from .context import Context
-from .text import ask, safe
+from .text import ask, read_small_text, safe
 from .vault_cmd import open_for_managing
 
 MAX_KEY_FILE = 4096
@@ -38,26 +37,28 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     # Changing the trust store is for caseworkers, coordinators and the recovery code.
     with_code = _("unlock with the recovery code instead of a passphrase")
 
-    device = sub.add_parser(
-        "add-device", parents=[common], help=_("trust a device's signing key (for import)")
+    def adding(command: str, about: str, key: str, key_help: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(command, parents=[common], help=about)
+        parser.add_argument("name", metavar="NAME")
+        parser.add_argument("key", metavar=key, help=key_help)
+        parser.add_argument("--yes", action="store_true", help=confirm)
+        parser.add_argument("--recovery", action="store_true", help=with_code)
+        return parser
+
+    device = adding(
+        "add-device",
+        _("trust a device's signing key (for import)"),
+        "SIGNING_KEY",
+        _("the RW... public key, or @FILE (a minisign .pub)"),
     )
-    device.add_argument("name", metavar="NAME")
-    device.add_argument(
-        "key", metavar="SIGNING_KEY", help=_("the RW... public key, or @FILE (a minisign .pub)")
-    )
-    device.add_argument("--yes", action="store_true", help=confirm)
-    device.add_argument("--recovery", action="store_true", help=with_code)
     device.set_defaults(handler=add_device)
 
-    recipient = sub.add_parser(
-        "add-recipient", parents=[common], help=_("trust an age recipient (for export)")
+    recipient = adding(
+        "add-recipient",
+        _("trust an age recipient (for export)"),
+        "AGE_RECIPIENT",
+        _("the age1... recipient, or @FILE holding it"),
     )
-    recipient.add_argument("name", metavar="NAME")
-    recipient.add_argument(
-        "key", metavar="AGE_RECIPIENT", help=_("the age1... recipient, or @FILE holding it")
-    )
-    recipient.add_argument("--yes", action="store_true", help=confirm)
-    recipient.add_argument("--recovery", action="store_true", help=with_code)
     recipient.add_argument(
         "--withheld-names",
         action="store_true",
@@ -89,18 +90,13 @@ def _key_text(argument: str) -> str:
     """The key as given, or the contents of ``@FILE`` (comment lines dropped)."""
     if not argument.startswith("@"):
         return argument
-    path = argument[1:]
-    try:
-        with Path(path).open("rb") as handle:
-            data = handle.read(MAX_KEY_FILE + 1)
-    except OSError:
-        raise InvalidInput(N_("The key file {path} cannot be read."), path=path) from None
-    if len(data) > MAX_KEY_FILE:
-        raise InvalidInput(N_("The key file {path} is too large for a public key."), path=path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(N_("The key file {path} is not UTF-8 text."), path=path) from None
+    text = read_small_text(
+        argument[1:],
+        MAX_KEY_FILE,
+        unreadable=N_("The key file {path} cannot be read."),
+        too_large=N_("The key file {path} is too large for a public key."),
+        not_utf8=N_("The key file {path} is not UTF-8 text."),
+    )
     # age recipient files allow "#" comments; a minisign .pub has its own comment line.
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 

@@ -9,7 +9,6 @@ by an older version, or typed into another vault, must not drive the terminal.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from ..core import audit
@@ -20,7 +19,7 @@ from ..core.users import ROLES
 from ..core.vault import Vault
 from . import secrets_input
 from .context import Context, kdf_target_seconds
-from .text import safe
+from .text import complain, safe
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -142,7 +141,7 @@ def check_cmd(ctx: Context) -> int:
             status = (_("ok") if r.ok else _("FAILED")).ljust(6)
             print(f"{status}  {r.label()}: {r.text()}")
     if not ok:
-        print(f"intake-desktop: {_('The vault failed an integrity check.')}", file=sys.stderr)
+        complain(_("The vault failed an integrity check."))
     return 0 if ok else 7
 
 

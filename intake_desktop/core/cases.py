@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2
 
-from . import attestations, calendars, names
+from . import attestations, calendars, search
 from .errors import InvalidInput, NotFound, StaleEdit
 from .fields import is_uuid
 from .i18n import N_
@@ -250,14 +250,11 @@ class CaseStore:
     def _where(self, query: CaseQuery) -> tuple[str, list[Any]] | None:
         clauses, params = [], []
         if query.search.strip():
-            match = names.fts_query(query.search, latin_keys=True)
-            if match is None:
+            matching = search.cases_matching(query.search)
+            if matching is None:
                 return None
-            clauses.append(
-                "id IN (SELECT case_id FROM search_owner"
-                " WHERE row IN (SELECT rowid FROM search WHERE search MATCH ?))"
-            )
-            params.append(match)
+            clauses.append(matching[0])
+            params.append(matching[1])
         if query.status:
             clauses.append("status = ?")
             params.append(query.status)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from sqlcipher3 import dbapi2
 
-from . import audit
+from . import audit, search
 from .attachments import BlobStore
 from .i18n import N_, _
 from .keyslots import USER
 from .model import KINDS, references
-from .records import Record, compute_rev
+from .records import compute_rev, record_from_row
 from .vault import Vault
 
 
@@ -114,12 +114,7 @@ def check_vault(vault: Vault) -> list[CheckResult]:
         return False, N_("broken at entry {entry}"), {"entry": report.first_broken}
 
     def search_index() -> Outcome:
-        vault.conn.execute("INSERT INTO search (search) VALUES ('integrity-check')")
-        # Every indexed row has its owner, and no owner outlives its row.
-        stray = vault.conn.execute(
-            "SELECT (SELECT count(*) FROM search WHERE rowid NOT IN (SELECT row FROM search_owner))"
-            " + (SELECT count(*) FROM search_owner WHERE row NOT IN (SELECT rowid FROM search))"
-        ).fetchone()[0]
+        stray = search.stray_rows(vault.conn)
         if stray:
             return False, N_("{count} search rows without their case"), {"count": stray}
         return True, OK, {}
@@ -131,26 +126,14 @@ def check_vault(vault: Vault) -> list[CheckResult]:
             " updated_by, deleted FROM records"
         )
         redacted = {r[0]: r[1] for r in vault.conn.execute("SELECT record_id, rev FROM redactions")}
-        for rid, case_id, kind, version, rev, history, body, created, updated, by, deleted in rows:
+        for row in rows:
             count += 1
-            if redacted.get(rid) == rev:
+            record = record_from_row(row)
+            if redacted.get(record.id) == record.rev:
                 continue  # received without its withheld fields: its hash covers them
-            parents = json.loads(history)
-            record = Record(
-                rid,
-                case_id,
-                kind,
-                version,
-                rev,
-                tuple(parents),
-                json.loads(body),
-                created,
-                updated,
-                by,
-                bool(deleted),
-            )
-            if compute_rev(record, parents[-1] if parents else None) != rev:
-                bad.append(rid)
+            parent = record.history[-1] if record.history else None
+            if compute_rev(record, parent) != record.rev:
+                bad.append(record.id)
         if bad:
             return (
                 False,

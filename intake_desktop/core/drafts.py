@@ -234,17 +234,7 @@ class DraftStore:
                 (draft_id, *values, now, user),
             )
             self.vault.audit("draft.save", kind, draft_id)
-        return Draft(
-            draft_id,
-            case_id,
-            kind,
-            record_id,
-            base_version,
-            json.loads(fields_json),
-            tuple(problems),
-            now,
-            user,
-        )
+        return _from_row((draft_id, *values, now, user))  # the draft as stored
 
     def discard(self, draft_id: str) -> bool:
         """Remove a draft; False if there was none."""

@@ -50,12 +50,6 @@ class IntakeError(Exception):
         return self.template
 
 
-class UntrustedSigner(IntakeError):
-    """A bundle signed by a key that is not in the trust store (kept in quarantine)."""
-
-    exit_code = 3
-
-
 class WrongPassphrase(IntakeError):
     exit_code = 4
 
@@ -106,3 +100,12 @@ class NotPermitted(IntakeError):
     """The signed-in user's role may not do this (only a translator certifies)."""
 
     exit_code = 13
+
+
+class StorageFailed(IntakeError):
+    """The disk refused: full, read-only, removed (a USB stick pulled), unreadable.
+
+    Not the vault's fault and not a bug: free space or reconnect, then retry.
+    """
+
+    exit_code = 14

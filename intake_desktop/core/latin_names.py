@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable
 from typing import Final
 
 _LATIN_WORD: Final = re.compile(r"[a-z\u02b0-\u02ff']+")
@@ -198,7 +197,3 @@ def name_keys(words: list[str]) -> set[str]:
         for combo in itertools.islice(itertools.product(*order), 64):
             out.add("".join(combo))
     return out
-
-
-def any_match(left: Iterable[str], right: Iterable[str]) -> bool:
-    return not set(left).isdisjoint(right)

@@ -1,4 +1,4 @@
-"""Storing records: versions, revision hashes, the search index and the case list.
+"""Storing records: versions, revision hashes, the case list (and, through search.py, the index).
 
 Every write to a record goes through ``RecordStore`` so the things derived
 from it (full-text index rows, the case-list row, the audit entry) change in
@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from . import attestations, names
+from . import attestations, search
 from .errors import InvalidInput, NotFound, NotPermitted, StaleEdit
 from .i18n import N_
 from .model import KINDS, Kind, display_name, references
@@ -62,7 +63,8 @@ _COLUMNS = (
 )
 
 
-def _from_row(row: tuple[Any, ...]) -> Record:
+def record_from_row(row: Sequence[Any]) -> Record:
+    """A record from its columns, in the order of ``records`` (id ... deleted)."""
     rid, case_id, kind, version, rev, history, body, created, updated, by, deleted = row
     return Record(
         rid,
@@ -79,26 +81,6 @@ def _from_row(row: tuple[Any, ...]) -> Record:
     )
 
 
-def search_text(kind: str, body: dict[str, Any]) -> str:
-    """What of a record is searchable: names, titles, document numbers, statements."""
-    parts: list[str] = []
-    if kind == "case":
-        parts += [body.get("title", ""), body.get("external_ref", "")]
-    elif kind == "person":
-        parts += [body.get("full_name", ""), body.get("pseudonym", "")]
-        parts += [n["text"] for n in body.get("names", [])]
-    elif kind == "identity_document":
-        parts.append(body.get("number", ""))
-    elif kind == "statement":
-        # Long prose: joined word pairs (for spaced/joined compound names)
-        # would double the index for little gain.
-        text = [body.get("text", ""), (body.get("translation") or {}).get("text", "")]
-        return names.index_text(" ".join(t for t in text if t), join_pairs=False)
-    # Names and titles (a family name) also get their Latin spelling keys.
-    latin = kind in ("person", "case")
-    return names.index_text(" ".join(p for p in parts if p), latin_keys=latin)
-
-
 class RecordStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
@@ -109,7 +91,7 @@ class RecordStore:
     def get(self, record_id: str) -> Record | None:
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM records WHERE id = ?", (record_id,))  # noqa: S608
         found = row.fetchone()
-        return _from_row(found) if found else None
+        return record_from_row(found) if found else None
 
     def require(self, record_id: str, kind: str | None = None) -> Record:
         record = self.get(record_id)
@@ -122,7 +104,7 @@ class RecordStore:
             f"SELECT {_COLUMNS} FROM records WHERE case_id = ? ORDER BY created_at, rowid",  # noqa: S608
             (case_id,),
         )
-        return [r for r in map(_from_row, rows) if include_deleted or not r.deleted]
+        return [r for r in map(record_from_row, rows) if include_deleted or not r.deleted]
 
     # Writing (inside vault.transaction())
 
@@ -291,25 +273,8 @@ class RecordStore:
     def _reindex(self, record: Record) -> None:
         rowid = self.conn.execute("SELECT rowid FROM records WHERE id = ?", (record.id,))
         (row,) = rowid.fetchone()
-        text = "" if record.deleted else search_text(record.kind, record.body)
-        # Most edits (notes, dates, flags) leave the searchable text alone;
-        # rewriting it anyway adds an FTS5 segment and about six pages to
-        # the commit.
-        indexed = self.conn.execute(
-            "SELECT text, case_id FROM search WHERE rowid = ?", (row,)
-        ).fetchone()
-        if indexed == ((text, record.case_id) if text else None):
-            return
-        self.conn.execute("DELETE FROM search WHERE rowid = ?", (row,))
-        self.conn.execute("DELETE FROM search_owner WHERE row = ?", (row,))
-        if text:
-            self.conn.execute(
-                "INSERT INTO search (rowid, text, case_id) VALUES (?, ?, ?)",
-                (row, text, record.case_id),
-            )
-            self.conn.execute(
-                "INSERT INTO search_owner (row, case_id) VALUES (?, ?)", (row, record.case_id)
-            )
+        text = "" if record.deleted else search.search_text(record.kind, record.body)
+        search.update(self.conn, row, record.case_id, text)
 
     def _update_case_list(self, record: Record, *, was_live: bool) -> None:
         if record.kind == "case":

@@ -24,6 +24,7 @@ from .clock import Clock, stamp, utc_now
 from .errors import (
     IntakeError,
     NotAVault,
+    StorageFailed,
     VaultBusy,
     VaultDamaged,
     WrongPassphrase,
@@ -86,15 +87,29 @@ _PRAGMAS_AFTER_READ = (
 )
 
 
-def db_error(exc: Exception) -> IntakeError:
-    """The user-facing error for a SQLite failure (no SQL or data in the text)."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
+def db_error(exc: dbapi2.DatabaseError) -> IntakeError:
+    """The user-facing error for a SQLite failure (no SQL or data in the text).
+
+    Sorted by SQLite's result code, never by its message: the message quotes
+    table and column names and may change between SQLite versions. The
+    extended code's low byte is the primary code (SQLITE_IOERR_WRITE is an
+    SQLITE_IOERR).
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary in (dbapi2.SQLITE_BUSY, dbapi2.SQLITE_LOCKED):
         return VaultBusy(N_("The vault is busy in another program; close it and try again."))
-    if "full" in text:
-        return IntakeError(N_("The disk is full: nothing was saved."))
-    if "i/o" in text or "readonly" in text or "read-only" in text:
-        return IntakeError(N_("The vault could not be written (disk error or read-only)."))
+    if primary == dbapi2.SQLITE_FULL:
+        return StorageFailed(N_("The disk is full: nothing was saved."))
+    if primary == dbapi2.SQLITE_CANTOPEN:
+        return StorageFailed(
+            N_(
+                "The vault's files could not be opened (the folder moved or went away, a disk"
+                " error, or too many files open); nothing was changed."
+            )
+        )
+    if primary in (dbapi2.SQLITE_IOERR, dbapi2.SQLITE_READONLY, dbapi2.SQLITE_PERM):
+        return StorageFailed(N_("The vault could not be written (disk error or read-only)."))
     return VaultDamaged(N_("The vault database is damaged or was replaced."))
 
 
@@ -110,7 +125,12 @@ def read_header(path: Path) -> KeySlotHeader:
 def _connect(db_path: Path, master_key: bytes, *, create: bool = False) -> dbapi2.Connection:
     mode = "rwc" if create else "rw"
     uri = f"file:{quote(str(db_path))}?mode={mode}"
-    conn = dbapi2.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5)
+    try:
+        conn = dbapi2.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False, timeout=5
+        )
+    except dbapi2.DatabaseError as exc:
+        raise db_error(exc) from None
     try:
         # Before the key: HMAC failures would otherwise be logged to stderr.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -228,12 +248,10 @@ class Vault(UserAdmin):
     @classmethod
     def open(cls, path: Path, passphrase: str, *, clock: Clock = utc_now) -> Vault:
         path = Path(path)
-        header = read_header(path)
-        for slot in header.of_kind(USER):
-            master_key = header.open(slot, passphrase)
-            if master_key is not None:
-                return cls._unlocked(path, header, slot, master_key, clock)
-        raise WrongPassphrase(N_("Wrong passphrase."))
+        vault = cls._open_slot(path, read_header(path), USER, passphrase, clock)
+        if vault is None:
+            raise WrongPassphrase(N_("Wrong passphrase."))
+        return vault
 
     @classmethod
     def open_with_recovery(cls, path: Path, code: str, *, clock: Clock = utc_now) -> Vault:
@@ -242,11 +260,21 @@ class Vault(UserAdmin):
         canonical = normalise_recovery_code(code)
         if canonical is None:
             raise WrongPassphrase(N_("That is not a valid recovery code; check for a typo."))
-        for slot in header.of_kind(RECOVERY):
-            master_key = header.open(slot, canonical)
+        vault = cls._open_slot(path, header, RECOVERY, canonical, clock)
+        if vault is None:
+            raise WrongPassphrase(N_("Wrong recovery code."))
+        return vault
+
+    @classmethod
+    def _open_slot(
+        cls, path: Path, header: KeySlotHeader, kind: str, secret: str, clock: Clock
+    ) -> Vault | None:
+        """The vault unlocked by the first slot of ``kind`` that ``secret`` opens, if any."""
+        for slot in header.of_kind(kind):
+            master_key = header.open(slot, secret)
             if master_key is not None:
                 return cls._unlocked(path, header, slot, master_key, clock)
-        raise WrongPassphrase(N_("Wrong recovery code."))
+        return None
 
     @classmethod
     def _unlocked(

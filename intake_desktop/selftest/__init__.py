@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from ..core.bundle.worker import clean_environment
@@ -31,14 +32,24 @@ from ..core.i18n import _
 from ..resources import resource_path
 from . import xcb
 
-OK, FAILED, SKIPPED = "ok", "FAILED", "skip"
 PROBE_TIMEOUT = 90
+
+
+class Status(StrEnum):
+    """A check's result, as its line starts (FAILED in capitals, to stand out)."""
+
+    OK = "ok"
+    FAILED = "FAILED"
+    SKIPPED = "skip"
+
+
+OK, FAILED, SKIPPED = Status.OK, Status.FAILED, Status.SKIPPED
 
 
 @dataclass(frozen=True)
 class Outcome:
     label: str
-    status: str
+    status: Status
     detail: str = ""
 
     def line(self) -> str:

@@ -80,7 +80,7 @@ def _widgets() -> bool:
             ),
         )
         return False
-    from ..ui.language import qt_catalog
+    from ..ui.widgets.language import qt_catalog
 
     catalog = qt_catalog("fa_AF")  # Qt's buttons in Dari (and Pashto): packaging keeps it
     if catalog is None:

@@ -6,7 +6,6 @@ import base64
 import io
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pyrage
@@ -145,9 +144,8 @@ def test_pyrage_passphrase_file_refused() -> None:
     ids=["stanza-line-only", "whole-header", "behind-x25519", "behind-grease"],
 )
 def test_scrypt_refused_fast(data: bytes) -> None:
-    start = time.perf_counter()
+    # How fast: benchmarks/hostile_input.py (age_scrypt_vs_valid_header).
     assert "passphrase" in rejected(data)
-    assert time.perf_counter() - start < 0.1
 
 
 # --- grease, limits --------------------------------------------------------------
@@ -287,18 +285,16 @@ def test_every_truncation_of_a_handmade_header() -> None:
         assert "incomplete" in rejected(data[:cut]) or cut == 0
 
 
-# --- property: hostile bytes only ever give BundleRejected, quickly ---------------
+# --- property: hostile bytes only ever give BundleRejected -------------------------
+# (and quickly: benchmarks/hostile_input.py, age_hostile_vs_largest_header)
 
 
 def outcome(data: bytes) -> AgeHeader | None:
-    start = time.perf_counter()
     try:
-        result = read_age_header(io.BytesIO(data))
+        return read_age_header(io.BytesIO(data))
     except BundleRejected as exc:
         assert str(exc)  # the message renders
-        result = None
-    assert time.perf_counter() - start < 0.5
-    return result
+        return None
 
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,16 +23,23 @@ PIPE_BYTES = 1 << 20
 _F_SETPIPE_SZ = 1031  # Linux; elsewhere the default pipe size stays
 
 
-def _widen(pipe: IO[bytes] | None) -> None:
+def _pipes(proc: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes], IO[bytes]]:
+    """The worker's stdin, stdout and stderr (all three are pipes)."""
+    if proc.stdin is None or proc.stdout is None or proc.stderr is None:
+        proc.kill()
+        raise RuntimeError("the bundle worker was started without its pipes")
+    return proc.stdin, proc.stdout, proc.stderr
+
+
+def _widen(pipe: IO[bytes]) -> None:
     """A 1 MiB pipe lets the producer hand over a whole chunk and go on working
     while the other process consumes it: the two overlap instead of taking turns."""
     try:
         import fcntl
     except ImportError:  # not on Windows
         return
-    if pipe is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
 
 
 # A child inherits a descriptor by number on POSIX only (subprocess's pass_fds).
@@ -82,22 +89,13 @@ class WorkerChannel:
         finally:
             if fd >= 0:
                 os.close(fd)  # the worker holds its own copy now
-        for pipe in (self.proc.stdin, self.proc.stdout):
+        self.stdin, self.stdout, self._stderr = _pipes(self.proc)
+        for pipe in (self.stdin, self.stdout):
             _widen(pipe)
         # A worker that died at once says why when the caller next reads or waits.
         with contextlib.suppress(BrokenPipeError, OSError):
             self.stdin.write(json.dumps(header).encode("utf-8") + b"\n")
             self.stdin.flush()
-
-    @property
-    def stdin(self) -> IO[bytes]:
-        assert self.proc.stdin is not None
-        return self.proc.stdin
-
-    @property
-    def stdout(self) -> IO[bytes]:
-        assert self.proc.stdout is not None
-        return self.proc.stdout
 
     def finish(self, timeout: float | None = None) -> bytes:
         """Wait for a clean exit and return what it printed; raise its error otherwise."""
@@ -114,8 +112,7 @@ class WorkerChannel:
         """The worker's failure, once it has exited (None while running or on success)."""
         if self.proc.poll() is None or self.proc.returncode == 0:
             return None
-        assert self.proc.stderr is not None
-        text = self.proc.stderr.read(65536).decode("utf-8", "replace").strip().splitlines()
+        text = self._stderr.read(65536).decode("utf-8", "replace").strip().splitlines()
         try:
             report = json.loads(text[-1]) if text else {}
             template, params = str(report["error"]), dict(report.get("params") or {})
@@ -133,7 +130,6 @@ class WorkerChannel:
             self.proc.kill()
         with contextlib.suppress(Exception):
             self.proc.wait(10)
-        for pipe in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+        for pipe in (self.stdin, self.stdout, self._stderr):
             with contextlib.suppress(Exception):
-                if pipe is not None:
-                    pipe.close()
+                pipe.close()

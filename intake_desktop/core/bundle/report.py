@@ -12,6 +12,7 @@ calls itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ..fingerprint import signing_key_fingerprint
 from ..records import Record
@@ -19,17 +20,34 @@ from ..trust import TrustStore
 from ..vault import Vault
 from . import merge
 
-# What happened to a record, for the report ("deleted": a newer tombstone).
-ADDED, CHANGED, DELETED, PROPOSED = "added", "changed", "deleted", "conflict"
-# Who created a case, as far as this vault knows.
-ORIGIN_THIS_VAULT, ORIGIN_DEVICE, ORIGIN_UNKNOWN = "this_vault", "device", "unknown"
+
+class Change(StrEnum):
+    """What happened to a record, for the report."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+    DELETED = "deleted"  # a newer tombstone
+    PROPOSED = "conflict"  # kept as a conflict for review
+
+
+class Origin(StrEnum):
+    """Who created a case, as far as this vault knows."""
+
+    THIS_VAULT = "this_vault"
+    DEVICE = "device"
+    UNKNOWN = "unknown"
+
+
+# Short names, as re.IGNORECASE stands for re.RegexFlag.IGNORECASE.
+ADDED, CHANGED, DELETED, PROPOSED = Change.ADDED, Change.CHANGED, Change.DELETED, Change.PROPOSED
+ORIGIN_THIS_VAULT, ORIGIN_DEVICE, ORIGIN_UNKNOWN = Origin.THIS_VAULT, Origin.DEVICE, Origin.UNKNOWN
 
 
 @dataclass(frozen=True)
 class RecordChange:
     id: str
     kind: str
-    change: str  # ADDED, CHANGED, DELETED or PROPOSED (kept as a conflict)
+    change: Change
     version: int
 
     def as_json(self) -> dict[str, object]:
@@ -42,7 +60,7 @@ class CaseChanges:
 
     case_id: str
     title: str = ""  # as stored after the import ("" if the case is deleted)
-    origin: str = ORIGIN_UNKNOWN
+    origin: Origin = ORIGIN_UNKNOWN
     origin_name: str = ""  # the trust store's name of the creating device (or this vault's)
     origin_fingerprint: str = ""
     other_device: bool = False  # created here or by another device than the bundle's signer
@@ -71,7 +89,7 @@ def trusted_name(vault: Vault, signing_key: str, own_key: str) -> str | None:
     return entry.name if entry is not None else None
 
 
-def note_change(by_case: dict[str, CaseChanges], record: Record, outcome: str) -> None:
+def note_change(by_case: dict[str, CaseChanges], record: Record, outcome: merge.Outcome) -> None:
     change = {
         merge.NEW: ADDED,
         merge.UPDATED: DELETED if record.deleted else CHANGED,
