@@ -228,6 +228,7 @@ class _Family:
         self.age, grandfather = rng.randint(24, 58), _given(rng, "male", ps)
         sex = "female" if woman else "male"
         self.head, given = _person(rng, "principal", sex, self.age, self.fam, ps, grandfather)
+        self.head["head_of_household"] = True
         self.people, self.adults = [self.head], [self.head]
         self.relations: list[dict[str, Any]] = []
         if not woman and size > 1 and rng.random() < 0.9:

@@ -23,6 +23,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 import minisign
@@ -32,6 +33,7 @@ from .errors import BundleRejected, InvalidInput
 from .fields import Boolean, Choice, Date, Obj, Text, invalid
 from .fingerprint import parse_signing_key, signing_key_fingerprint
 from .i18n import N_
+from .trust import DEVICE, TrustStore
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -47,7 +49,23 @@ TRUSTED_COMMENTS: Final = {
     READ_BACK: "intake-desktop read-back v1",
 }
 
-NONE, VALID, VOID, UNVERIFIED = "none", "valid", "void", "unverified"
+
+class State(StrEnum):
+    """Whether an attestation holds (``state`` in ``case show --json``)."""
+
+    NONE = "none"
+    VALID = "valid"
+    VOID = "void"  # the texts changed since it was made
+    UNVERIFIED = "unverified"  # its signature does not vouch for it: see SignatureProblem
+
+
+class SignatureProblem(StrEnum):
+    UNTRUSTED = "untrusted"  # by a key neither this vault's nor a trusted device's
+    BAD = "bad"  # malformed, or does not verify
+
+
+# Short names, as re.IGNORECASE stands for re.RegexFlag.IGNORECASE.
+NONE, VALID, VOID, UNVERIFIED = State.NONE, State.VALID, State.VOID, State.UNVERIFIED
 
 # How they are stored in a statement's body (model.py; docs/case-format.md).
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -150,21 +168,21 @@ def sign(vault: Vault, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 def trusted_keys(vault: Vault) -> frozenset[str]:
     """This vault's own signing key and every trusted device's."""
-    from .trust import DEVICE, TrustStore
-
     own = identity.load(vault.conn).signing_key
     return frozenset({own, *(e.key for e in TrustStore(vault).entries() if e.kind == DEVICE)})
 
 
-def signature_problem(attestation: dict[str, Any], trusted: frozenset[str]) -> str | None:
-    """None when the signature verifies with a trusted key, else "untrusted" or "bad"."""
+def signature_problem(
+    attestation: dict[str, Any], trusted: frozenset[str]
+) -> SignatureProblem | None:
+    """None when the signature verifies with a trusted key."""
     try:
         key_text = parse_signing_key(str(attestation.get("signing_key", "")))
     except InvalidInput:
-        return "bad"
+        return SignatureProblem.BAD
     if key_text not in trusted:
-        return "untrusted"
-    return None if _verifies(key_text, attestation) else "bad"
+        return SignatureProblem.UNTRUSTED
+    return None if _verifies(key_text, attestation) else SignatureProblem.BAD
 
 
 def _verifies(key_text: str, attestation: dict[str, Any]) -> bool:
@@ -182,14 +200,14 @@ class Status:
     """What a person is told about one attestation of a statement."""
 
     kind: str  # CERTIFICATION or READ_BACK
-    state: str  # NONE, VALID, VOID (the texts changed since), UNVERIFIED (signature)
+    state: State
     by: str = ""  # the translator's name, or who read it back
     date: str = ""
     language: str = ""  # the original's (certification) or the one read in (read-back)
-    problem: str = ""  # for UNVERIFIED: "untrusted" or "bad"
+    problem: SignatureProblem | None = None  # why it is UNVERIFIED
 
     def as_json(self) -> dict[str, str]:
-        out = {"state": self.state}
+        out: dict[str, str] = {"state": self.state}
         if self.state != NONE:
             out |= {"by": self.by, "date": self.date, "language": self.language}
         if self.problem:
@@ -277,7 +295,7 @@ def check_incoming(body: dict[str, Any], trusted: frozenset[str]) -> None:
         if not attestation:
             continue
         problem = signature_problem(attestation, trusted)
-        if problem == "untrusted":
+        if problem == SignatureProblem.UNTRUSTED:
             fingerprint = signing_key_fingerprint(attestation["signing_key"])
             raise BundleRejected(_UNTRUSTED[kind], fingerprint=fingerprint)
         if problem is not None:

@@ -19,11 +19,12 @@ shows the translator a translation of it too.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import attestations
+from . import attestations, names
 from .errors import InvalidInput, NotPermitted, StaleEdit
 from .i18n import N_, _
 from .model import KINDS, validate
@@ -65,6 +66,29 @@ def is_english(tag: str) -> bool:
     return tag.strip().replace("_", "-").casefold().split("-")[0] == "en"
 
 
+# What the app offers for a statement's language, Afghanistan's first; any
+# other well-formed tag may be typed. Stored as the tag (as it always was).
+LANGUAGE_CHOICES: Final = ("fa-AF", "ps", "en", "fa", "ur", "ar", "uz", "tk", "bal")
+# A well-formed BCP 47 language tag (RFC 5646, section 2.1), at most 35 characters,
+# its language an ISO 639 code: the 4 to 8 letter forms are reserved or unused, and
+# would let a name ("Pashto") pass for a tag.
+_LANGUAGE_TAG = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language, extended language subtags
+    r"(?:-[a-z]{4})?"  # script (Arab, Latn)
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region (AF, 419)
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"  # variants
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"  # extensions
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"  # private use
+    r"|x(?:-[a-z0-9]{1,8})+",
+    re.IGNORECASE | re.ASCII,
+)
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a well-formed language tag: fa-AF, ps, uz-Arab, prs; not fa_AF."""
+    return len(tag) <= 35 and _LANGUAGE_TAG.fullmatch(tag) is not None
+
+
 def certificate_text(name: str, language: str, translate: bool = False) -> str:
     """The certificate's wording for ``name`` translating from ``language`` (a tag)."""
     template = _(CERTIFICATE) if translate else CERTIFICATE
@@ -76,6 +100,21 @@ class TranslatorDetails:
     name: str
     address: str = ""
     phone: str = ""
+
+
+def _name_words(name: str) -> set[str]:
+    return set(re.findall(r"\w+", names.search_key(name)))
+
+
+def names_differ(named: str, certifier: str) -> bool:
+    """Whether a statement's "Translator" plainly names someone other than the certifier.
+
+    Compared as search compares names (case, Arabic or Persian letters,
+    diacritics); one name whose words are all in the other ("Zarghuna" and
+    "Zarghuna Safi") is taken for the same person. No name is no difference.
+    """
+    ours, theirs = _name_words(certifier), _name_words(named)
+    return bool(ours and theirs) and not (ours <= theirs or theirs <= ours)
 
 
 def translator_profile(vault: Vault) -> TranslatorDetails | None:
@@ -245,7 +284,7 @@ def describe(status: attestations.Status, value: Callable[[str], str] = str) -> 
                 " (by {name} on {date}). Read it back again."
             )
         )
-    elif status.problem == "untrusted":
+    elif status.problem == attestations.SignatureProblem.UNTRUSTED:
         template = (
             _("Certification by {name} cannot be verified: signed by an untrusted device")
             if certification

@@ -77,19 +77,16 @@ class Choice(Spec):
 
 @dataclass(frozen=True)
 class Flags(Spec):
+    """Any of ``options``, each kept once, in the order of ``options``."""
+
     options: tuple[str, ...]
 
     def default(self) -> Any:
         return []
 
     def check(self, value: Any, path: str) -> Any:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise invalid(path, N_("{path}: must be a list."))
-        for i, item in enumerate(value):
-            Choice(self.options).check(item, f"{path}[{i}]")
-        return sorted(set(value), key=self.options.index)
+        chosen = ListOf(Choice(self.options)).check(value, path)
+        return sorted(set(chosen), key=self.options.index)
 
 
 @dataclass(frozen=True)

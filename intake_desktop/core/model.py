@@ -11,6 +11,7 @@ form of these specs; keep the two in step.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from .fields import (
     ListOf,
     Obj,
     Ref,
+    Spec,
     Text,
     invalid,
 )
@@ -99,6 +101,43 @@ FUZZY_DATE = Obj(
     optional=True,
 )
 
+
+@dataclass(frozen=True)
+class EventDate(Spec):
+    """The day an interview, a statement or a consent happened, in any of the calendars.
+
+    ``YYYY-MM-DD`` is a Gregorian day (as these dates always were); a day in
+    the Solar or Lunar Hijri calendar, as a Dari consent form writes it, is a
+    date object like a birth date's with precision ``day``, its ``gregorian``
+    filled in. Both are valid, so records and bundles made before stay valid.
+    """
+
+    def check(self, value: Any, path: str) -> Any:
+        if not isinstance(value, dict):
+            return Date().check(value, path)
+        checked: dict[str, Any] = FUZZY_DATE.check(value, path)
+        if checked["precision"] != "day":
+            raise invalid(f"{path}.precision", N_("{path}: must be an exact day."))
+        _check_fuzzy_date(checked, path)
+        exact = calendars.to_gregorian(
+            checked["calendar"], checked["year"], checked["month"], checked["day"]
+        )
+        if checked["gregorian"] not in (None, exact):
+            raise invalid(f"{path}.gregorian", N_("{path}: does not match the date."))
+        checked["gregorian"] = exact
+        return checked
+
+
+def describe_date(value: Any, estimate_text: Callable[[str], str] = str) -> str:
+    """An ``EventDate`` or a ``FUZZY_DATE`` for people ("" for none).
+
+    ``12 Aqrab 1405 (Solar Hijri) = 2026-11-03``; a Gregorian ``YYYY-MM-DD`` as it is.
+    """
+    if isinstance(value, dict):
+        return calendars.describe(value, estimate_text=estimate_text)
+    return str(value or "")
+
+
 NAME = Obj(
     {
         "text": Text(300, required=True),
@@ -162,6 +201,10 @@ CHILD_KINDS: tuple[Kind, ...] = (
                     "family_member",
                 ),
                 "names": ListOf(NAME, 50),
+                # The person the family's relationships are counted from. On the
+                # person, not the case: it travels and is deleted with them, and
+                # no case record names a person (the app keeps one per case).
+                "head_of_household": Boolean(),
                 "name_withheld": Boolean(),
                 "pseudonym": Text(200),
                 "sex": Choice(("female", "male", "other", "unknown"), "unknown"),
@@ -265,7 +308,7 @@ CHILD_KINDS: tuple[Kind, ...] = (
         "interviews",
         Obj(
             {
-                "date": Date(),
+                "date": EventDate(),
                 "place": Text(300),
                 "interviewer": Text(200),
                 "interpreter": Text(200),
@@ -293,7 +336,7 @@ CHILD_KINDS: tuple[Kind, ...] = (
                     },
                     optional=True,
                 ),
-                "date": Date(),
+                "date": EventDate(),
                 "place": Text(300),
                 "interviewer": Text(200),
                 "interpreter": Text(200),
@@ -320,9 +363,9 @@ CHILD_KINDS: tuple[Kind, ...] = (
                     )
                 ),
                 "recipients": ListOf(Text(200), 50),
-                "given_on": Date(),
+                "given_on": EventDate(),
                 "form": Choice(("written", "verbal", "thumbprint"), "verbal"),
-                "withdrawn_on": Date(),
+                "withdrawn_on": EventDate(),
                 "notes": _note(),
             }
         ),

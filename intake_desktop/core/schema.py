@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import VaultDamaged
 from .i18n import N_
+from .search import search_text
 
 Connection = Any  # sqlcipher3's Connection; the module ships no type hints
 
@@ -244,12 +245,10 @@ def _split(sql: str) -> list[str]:
 def _rebuild_search(conn: Connection) -> None:
     """Version 4: index every record again (names gained their Latin spelling keys).
 
-    Uses the current ``records.search_text``; a later change to what is
+    Uses the current ``search.search_text``; a later change to what is
     indexed adds another migration like this one.
     """
     import json
-
-    from .records import search_text  # records -> vault -> schema: import when run
 
     conn.execute("DELETE FROM search")
     reader = conn.cursor()
@@ -357,6 +356,15 @@ CREATE INDEX audit_log_by_record ON audit_log (record_id);
 ALTER TABLE trust ADD COLUMN withheld_names INTEGER NOT NULL DEFAULT 0;
 """
 
+_V7 = """
+-- What tells two quarantined bundles apart for the person reviewing them:
+-- the name the file had when it was imported (a coordinator's copy from a
+-- USB stick and a damaged second copy differ here and in size) and the
+-- signer's number for it. Rows kept before this version have neither.
+ALTER TABLE quarantine ADD COLUMN file_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE quarantine ADD COLUMN device_seq INTEGER;
+"""
+
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
@@ -364,6 +372,7 @@ MIGRATIONS: list[Migration] = [
     _rebuild_search,
     _script(_V5),
     _script(_V6),
+    _script(_V7),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -12,8 +12,10 @@ from . import failures
 from .qt import QApplication, QGuiApplication, QIcon, QObject, QSettings, Signal
 from .services.session import VaultSession
 from .shell.main_window import MainWindow
+from .widgets.focus_ring import install_focus_rings
 from .widgets.fonts import load_bundled_fonts
 from .widgets.language import InterfaceLanguage, preferred_language, save_preference
+from .widgets.on_screen import install_on_screen
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +84,19 @@ def run(vault_path: Path, argv: list[str] | None = None, language: str | None = 
     install_if_requested(app)  # benchmarks only (INTAKE_REPORT_SHOWN); inert otherwise
     failures.install()  # no error is ever only on stderr
     load_bundled_fonts(app)
+    install_focus_rings(app)  # a 2 px ring on whatever has focus, in every window
+    install_on_screen(app)  # a dialog that grows stays on a small screen
     icon = resource_path("icons", "intake-desktop-256.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     QGuiApplication.setDesktopFileName("intake-desktop")
-    # Qt settings hold preferences only (idle minutes, window layout, the
-    # interface language): never a path to a case, a name, or anything typed
-    # into a case.
+    # Qt settings hold preferences only (idle minutes, the main window's
+    # geometry, the interface language): never a path to a case, a name, or
+    # anything typed into a case.
     settings = QSettings()
     interface = InterfaceLanguage(app)
     interface.apply(language or preferred_language(settings))
     session = VaultSession(vault_path, settings)
     desktop = DesktopApp(session, interface)
-    desktop.window.show()
+    desktop.window.show_fitted()
     return int(app.exec())

@@ -22,8 +22,9 @@ from intake_desktop.core.errors import NotFound
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
 from tests.bundle_forge import add_attachment, cli_env
+from tests.cli.in_process import run_in_process
 from tests.core.conftest import Pair
-from tests.helpers import MINIMAL_CASE, run_cli
+from tests.helpers import MINIMAL_CASE
 
 NAME = "Shahgul Deletedzai"
 
@@ -147,12 +148,12 @@ def _kind(name: str):  # type: ignore[no-untyped-def]
 def test_case_delete_on_the_command_line(tmp_path: Path, vault: Vault) -> None:
     case_id = CaseStore(vault).add_case(MINIMAL_CASE)
     env = cli_env(vault.path)
-    asked = run_cli("case", "delete", case_id, env=env, input=b"n\n")
+    asked = run_in_process("case", "delete", case_id, env=env, input=b"n\n")
     assert asked.returncode == 11 and CaseStore(vault).document(case_id)
-    done = run_cli("case", "delete", case_id, "--yes", env=env)
+    done = run_in_process("case", "delete", case_id, "--yes", env=env)
     assert done.returncode == 0, done.stderr
     assert f"Deleted the case {case_id} (4 record(s))." in done.stdout.decode()
     with pytest.raises(NotFound):
         CaseStore(vault).document(case_id)
-    missing = run_cli("case", "delete", case_id, "--yes", env=env)
+    missing = run_in_process("case", "delete", case_id, "--yes", env=env)
     assert missing.returncode == 10

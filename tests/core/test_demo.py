@@ -272,3 +272,10 @@ def test_attachments_are_stored_once_and_valid(filled: Filled) -> None:
         check_png(data) if name.endswith(".png") else check_pdf(data)
         assert 100 < len(data) < 16_384
     assert media  # at least one kind was cited and checked
+
+
+def test_each_family_has_one_head_the_principal(filled: Filled) -> None:
+    for doc in filled.docs:
+        heads = [p for p in doc["people"] if p.get("head_of_household")]
+        assert len(heads) == 1
+        assert heads[0]["role"] == "principal"

@@ -33,8 +33,9 @@ from tests.bundle_forge import (
     relist,
     take_apart,
 )
+from tests.cli.in_process import run_in_process
 from tests.core.conftest import Pair
-from tests.helpers import MINIMAL_CASE, make_vault, run_cli
+from tests.helpers import MINIMAL_CASE, make_vault
 
 
 @dataclass
@@ -233,7 +234,7 @@ def test_a_device_writing_into_a_case_another_device_created_is_shown_as_such(
         RecordStore(three.b).update(person.id, {**person.body, "notes": "seen in Herat"})
     path = three.folder / "b-to-c.intake"
     export_to(three.b, three.c, path, [case_id])
-    shown = run_cli("import", str(path), "--json", env=cli_env(three.c.path))
+    shown = run_in_process("import", str(path), "--json", env=cli_env(three.c.path))
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     assert report["producer"]["name"] == "Herat field 2"
@@ -255,7 +256,7 @@ def test_a_device_writing_into_a_case_another_device_created_is_shown_as_such(
         RecordStore(three.b).update(again.id, {**again.body, "notes": "moved to Kabul"})
     path = three.folder / "b-to-c-2.intake"
     export_to(three.b, three.c, path, [case_id])
-    text = run_cli("import", str(path), env=cli_env(three.c.path))
+    text = run_in_process("import", str(path), env=cli_env(three.c.path))
     assert text.returncode == 0, text.stderr
     out = text.stdout.decode()
     assert "Herat field 2" in out and "Kabul field 1" in out

@@ -120,7 +120,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
     import json as _json
 
     from intake_desktop.core import names
-    from intake_desktop.core.records import search_text
+    from intake_desktop.core.search import search_text
 
     conn = _connect(path / DB_NAME, master)
     conn.execute("BEGIN IMMEDIATE")
@@ -141,7 +141,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
 
 
 def _undo_version_6(conn: object) -> None:
-    """Take away what version 6 added, so migrations from an older version run again."""
+    """Take away what versions 6 and 7 added, so migrations from an older version run again."""
     for statement in (
         "DROP TABLE drafts",
         "DROP TABLE record_sources",
@@ -150,6 +150,9 @@ def _undo_version_6(conn: object) -> None:
         "ALTER TABLE conflicts DROP COLUMN signing_key",
         "ALTER TABLE conflicts DROP COLUMN redacted",
         "ALTER TABLE trust DROP COLUMN withheld_names",
+        # and what version 7 added
+        "ALTER TABLE quarantine DROP COLUMN file_name",
+        "ALTER TABLE quarantine DROP COLUMN device_seq",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

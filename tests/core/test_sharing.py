@@ -27,7 +27,8 @@ from intake_desktop.core.records import RecordStore
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
 from tests.bundle_forge import cli_env, decrypt, recipient_ref
-from tests.helpers import make_vault, run_cli
+from tests.cli.in_process import run_in_process
+from tests.helpers import make_vault
 
 SECRET_NAME = "Gulalai Withheldzai"
 SECRET_SCRIPT = "ګلالۍ پټه‌زۍ"
@@ -213,11 +214,11 @@ def test_the_command_line_says_which_names_were_left_out_and_why(sites: Sites) -
     case_id = CaseStore(sites.field).add_case(family("Family P"))
     out = sites.folder / "cli-withheld.intake"
     env = cli_env(sites.field.path)
-    done = run_cli("export", "--to", "Office", "--case", case_id, "--out", str(out), env=env)
+    done = run_in_process("export", "--to", "Office", "--case", case_id, "--out", str(out), env=env)
     assert done.returncode == 0, done.stderr
     assert "Withheld names were left out of 1 person record(s)" in done.stdout.decode()
     assert "Office" in done.stdout.decode()
-    listed = run_cli("trust", "list", "--json", env=env)
+    listed = run_in_process("trust", "list", "--json", env=env)
     cleared = {e["name"]: e["withheld_names"] for e in json.loads(listed.stdout)}
     assert cleared["Counsel"] is True and cleared["Office"] is False
 
@@ -260,12 +261,12 @@ def test_the_command_line_refuses_with_a_reason_per_case_and_exit_13(sites: Site
     case_id = CaseStore(sites.field).add_case({"title": "No consent", "route": "other"})
     env = cli_env(sites.field.path)
     out = sites.folder / "cli-consent.intake"
-    done = run_cli("export", "--to", "Office", "--case", case_id, "--out", str(out), env=env)
+    done = run_in_process("export", "--to", "Office", "--case", case_id, "--out", str(out), env=env)
     assert done.returncode == 13
     err = done.stderr.decode()
     assert f"case {case_id}: no consent is recorded in this case" in err
     assert "--override-consent" in err and not out.exists()
-    forced = run_cli(
+    forced = run_in_process(
         "export", "--to", "Office", "--case", case_id, "--out", str(out),
         "--override-consent", "--json", env=env,
     )  # fmt: skip

@@ -25,22 +25,7 @@ NEVER_IN_VOCABULARY = re.compile(r"(Store|Vault|Service)$")
 
 # Screens that still reach around the door, with what they import. Empty when
 # the door is whole; a new entry here needs a reason in review.
-KNOWN: dict[str, set[str]] = {
-    "access/users_dialog.py": {"intake_desktop.core.permissions"},
-    "bundles/bundle_text.py": {"intake_desktop.core.bundle"},
-    "bundles/import_changes_view.py": {"intake_desktop.core.bundle"},
-    "bundles/import_dialog.py": {"intake_desktop.core.bundle"},
-    "editor/statement_editor.py": {
-        "intake_desktop.core.attestations",
-        "intake_desktop.core.certification",
-    },
-    "keys/keys_view.py": {
-        "intake_desktop.core.identity",
-        "intake_desktop.core.permissions",
-        "intake_desktop.core.trust",
-    },
-    "keys/trust_add_dialog.py": {"intake_desktop.core.trust"},
-}
+KNOWN: dict[str, set[str]] = {}
 
 
 def module_name(path: Path) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from intake_desktop.core.records import RecordStore
 from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.editor.save_state import SaveState
 from intake_desktop.ui.qt import (
     QApplication,
     QEvent,
@@ -110,7 +111,9 @@ def type_text(widget: QWidget, text: str) -> None:
 
 def wait_saved(qtbot: Any, editor: CaseEditor) -> Any:
     return qtbot.waitSignal(
-        editor.save_state_changed, timeout=SAVE_TIMEOUT, check_params_cb=lambda s: s == "saved"
+        editor.save_state_changed,
+        timeout=SAVE_TIMEOUT,
+        check_params_cb=lambda s: s == SaveState.SAVED,
     )
 
 

@@ -26,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtTest import QTest
 
 from intake_desktop.core.vault import Vault
+from intake_desktop.ui.editor.save_state import SaveState
 from intake_desktop.ui.qt import QApplication, QPlainTextEdit, QSettings, Qt
 from intake_desktop.ui.services.session import VaultSession
 from intake_desktop.ui.shell.main_window import MainWindow
@@ -81,9 +82,11 @@ def main(argv: list[str]) -> int:
         editor.add_record("statement")
         type_date_and_paragraph(window)
 
-        def kept(state: str) -> None:
-            # "error" with a draft: the debounce's save stored the typing as a draft.
-            if state == "error" and editor.saver.draft is not None and not editor.saver.dirty:
+        def kept(state: SaveState) -> None:
+            # A draft kept, nothing dirty: the debounce's save stored the typing, quietly
+            # (nothing is said until the field or the record is left).
+            quiet = state in (SaveState.DRAFT, SaveState.ERROR)
+            if quiet and editor.saver.draft is not None and not editor.saver.dirty:
                 say("kept", editor.saver.draft.id)
 
         editor.save_state_changed.connect(kept)

@@ -26,7 +26,6 @@ from intake_desktop.ui.cases.case_list import CaseListModel
 from intake_desktop.ui.cases.duplicates_view import DuplicatesDialog
 from intake_desktop.ui.cases.person_comparison import PersonComparison
 from intake_desktop.ui.qt import QApplication, QSettings, Qt, QTreeWidgetItem
-from intake_desktop.ui.services.bundles import BundleService
 from intake_desktop.ui.services.session import VaultSession
 from intake_desktop.ui.shell.main_window import MainWindow
 from intake_desktop.ui.widgets.bidi import FSI, PDI
@@ -34,7 +33,7 @@ from intake_desktop.ui.widgets.language import InterfaceLanguage
 from tests.bundle_forge import export_to, introduce
 from tests.helpers import make_vault
 from tests.ui.bundle_dialog_support import import_with_dialog, open_session
-from tests.ui.rendering import ink, item_shows, label_shows, pane_shows
+from tests.ui.rendering import ink, item_shows, label_shows, pane_shows, visual_order
 from tests.ui.test_main_window import unlock
 
 NUMBER = "1-0123-4567-8901"
@@ -197,7 +196,8 @@ def test_conflict_rows_show_the_date_beside_a_dari_user_name_as_stored(
     edit_on_both_sides(field, office.vault, case_id, tmp_path / "second.intake")
     interface.apply(code)
     importer.import_bundle(office.vault, tmp_path / "second.intake")
-    view = ConflictsView(BundleService(office.vault))
+    assert office.bundles is not None
+    view = ConflictsView(office.bundles)
     qtbot.addWidget(view)
     view.resize(1366, 700)
     view.show()
@@ -208,13 +208,18 @@ def test_conflict_rows_show_the_date_beside_a_dari_user_name_as_stored(
     day = conflict.incoming.updated_at[:10]
     incoming = item_shows(view.table, view.table.model().index(0, 4))
     assert day in incoming and "فریده"[::-1] in incoming, incoming
-    title = label_shows(view.incoming_title)  # its version, and when it was received
+    # When it came, in the fields' header: the day in stored order in either direction.
+    fields = view.fields
+    header = fields.incoming_header.text()
+    shown = visual_order(header, fields.table.font(), QApplication.layoutDirection())
     backwards = "-".join(reversed(day.split("-")))
-    assert day in title and backwards not in title, view.incoming_title.text()
-    # The two versions side by side: the numbers in stored order, field names beside them.
-    lines = view.incoming_text.toPlainText().splitlines()
-    row = next(i for i, line in enumerate(lines) if "8902" in line)
-    assert "1-0123-4567-8902" in pane_shows(view.incoming_text, row)
+    assert day in shown and backwards not in shown, header
+    # The document number, field by field: the incoming value pane in stored order.
+    row = fields.fields.index("number")
+    if fields.current_field() != "number":  # the first differing field is chosen at once
+        fields.table.selectRow(row)
+    assert fields.current_field() == "number", fields.current_field()
+    assert "1-0123-4567-8902" in pane_shows(fields.incoming_text, 0)
 
 
 def test_the_import_progress_shows_a_dated_file_name_as_stored(

@@ -26,6 +26,7 @@ from intake_desktop.demo import fill
 from intake_desktop.ui.bundles.bundle_text import grouped_sha256
 from intake_desktop.ui.bundles.export_dialog import CHANGED, ExportDialog
 from intake_desktop.ui.bundles.import_dialog import CONFLICTS, QUARANTINE, ImportDialog
+from intake_desktop.ui.bundles.quarantine_view import CLAIMED, FINGERPRINT
 from intake_desktop.ui.qt import QFileDialog, QSettings, Qt
 from intake_desktop.ui.services.session import VaultSession
 from intake_desktop.ui.widgets.bidi import FSI, PDI, join_parts
@@ -188,8 +189,8 @@ def test_an_unknown_signer_waits_in_quarantine_until_trusted(
 
     dialog.tabs.setCurrentIndex(QUARANTINE)
     view = dialog.quarantine
-    assert view.table.item(0, 0).text() == "<b>Kabul</b> field 2"  # shown as it is
-    assert view.table.item(0, 1).text() == waiting.fingerprint
+    assert view.table.item(0, CLAIMED).text() == "<b>Kabul</b> field 2"  # shown as it is
+    assert view.table.item(0, FINGERPRINT).text() == waiting.fingerprint
     assert view.trust_button.isEnabled() and not view.import_button.isEnabled()
     shot(dialog, "import-quarantine")
 
@@ -255,14 +256,20 @@ def test_conflicts_are_shown_side_by_side_and_resolved(
     assert view.table.item(0, 2).text() == "Rahimi family (office)"  # the case it is in
     assert view.table.item(1, 1).text() == "Zarmina Rahimy"  # which person (our copy)
     assert "cora" in view.table.item(0, 3).text() and "farida" in view.table.item(0, 4).text()
-    mine, theirs = (  # each value is isolated to show: compared without the marks
-        pane.toPlainText().replace(FSI, "").replace(PDI, "")
-        for pane in (view.local_text, view.incoming_text)
+    fields = view.fields.table
+
+    def row(label: str) -> list[str]:  # each value is isolated to show: compared without
+        rows = [[fields.item(r, c).text().replace(FSI, "").replace(PDI, "") for c in range(4)]
+                for r in range(fields.rowCount())]  # fmt: skip
+        return next(r for r in rows if r[0].strip().removeprefix("≠").strip() == label)
+
+    assert row("Title") == [
+        "≠ Title", "Rahimi family (office)", "Rahimi family (field notes)", "Yours"
+    ]  # fmt: skip
+    assert row("Route")[1:] == ["Special immigrant visa", "Special immigrant visa", "Same"]
+    assert view.local_text.toPlainText().replace(FSI, "").replace(PDI, "") == (
+        "Rahimi family (office)"  # the selected field, whole: the first that differs
     )
-    assert "≠ Title: Rahimi family (office)" in mine
-    assert "≠ Title: Rahimi family (field notes)" in theirs
-    assert "  Route: siv" in mine and "  Route: siv" in theirs  # the same: not marked
-    assert view.local_text.extraSelections() and view.incoming_text.extraSelections()
     shot(dialog, "import-conflicts")
 
     view.keep_local.click()  # the case: keep the office's title

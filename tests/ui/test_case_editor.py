@@ -14,6 +14,7 @@ from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.records import RecordStore
 from intake_desktop.ui.editor.case_editor import CaseEditor
 from intake_desktop.ui.editor.names_table import NamesEditor
+from intake_desktop.ui.editor.save_state import SaveState
 from intake_desktop.ui.qt import (
     QApplication,
     QComboBox,
@@ -95,9 +96,9 @@ def test_leaving_a_field_saves_at_once(editor: CaseEditor, session: VaultSession
     title.selectAll()
     title.insert("Noori family")
     title.textEdited.emit(title.text())
-    assert editor.saver.state == "unsaved"
+    assert editor.saver.state == SaveState.UNSAVED
     line(editor, "case", "external_ref").setFocus()  # focus leaves: saved now, no timer
-    assert editor.saver.state == "saved"
+    assert editor.saver.state == SaveState.SAVED
     assert not editor.saver.timer.isActive()
     assert stored(session, editor.case_id).body["title"] == "Noori family"
 
@@ -134,7 +135,7 @@ def test_names_table_rows_are_saved(qtbot: Any, editor: CaseEditor, session: Vau
     editor_widget = QApplication.focusWidget()
     assert isinstance(editor_widget, QLineEdit)
     qtbot.keyClicks(editor_widget, "Zabiullah")
-    assert editor.saver.state == "unsaved"
+    assert editor.saver.state == SaveState.UNSAVED
     assert editor.flush()  # the open cell's text is taken before saving
     saved = stored(session, person_id).body["names"]
     assert saved[-1] == {
@@ -156,9 +157,15 @@ def test_empty_title_is_refused_and_kept(
     title.setFocus()
     title.selectAll()
     with qtbot.waitSignal(
-        editor.save_state_changed, timeout=SAVE_TIMEOUT, check_params_cb=lambda s: s == "error"
+        editor.save_state_changed,
+        timeout=SAVE_TIMEOUT,
+        check_params_cb=lambda s: s == SaveState.DRAFT,
     ):
         qtbot.keyClicks(title, "   ")
+    # Kept in the draft after the pause, and not said while the title is being typed.
+    assert title.property("invalid") is not True and not editor.message.isVisible()
+    qtbot.keyClick(title, Qt.Key.Key_Tab)  # the field is left: now it is said
+    assert editor.saver.state == SaveState.ERROR
     assert title.text() == "   "
     assert title.property("invalid") is True
     assert "Title" in title.toolTip()
@@ -180,7 +187,7 @@ def test_bad_date_is_marked_not_lost(qtbot: Any, editor: CaseEditor, session: Va
     date.selectAll()
     qtbot.keyClicks(date, "2024-02-30")
     assert editor.flush() is False
-    assert editor.saver.state == "error"
+    assert editor.saver.state == SaveState.ERROR
     assert date.text() == "2024-02-30"
     assert date.property("invalid") is True
     assert stored(session, interview_id).body["date"] == "2024-05-01"
@@ -199,8 +206,10 @@ def test_edit_saved_elsewhere_is_merged(
     finally:
         other.close()
     title = line(editor, "case", "title")
+    title.setFocus()
+    qtbot.keyClicks(title, " (2)")
     with wait_saved(qtbot, editor):
-        qtbot.keyClicks(title, " (2)")
+        qtbot.keyClick(title, Qt.Key.Key_Tab)  # settled once the field is left, not mid-word
     body = stored(session, editor.case_id).body
     assert body["title"] == "Haidari family (2)"
     assert body["notes"] == "Notes from the coordinator"
@@ -218,14 +227,14 @@ def test_same_field_saved_elsewhere_lets_the_user_choose(
     title = line(editor, "case", "title")
     qtbot.keyClicks(title, " mine")
     assert editor.flush() is False
-    assert editor.saver.state == "error"
+    assert editor.saver.state == SaveState.ERROR
     assert title.text() == "Their title"  # reloaded
     assert editor.message.level == "warning"
     assert "Title" in editor.message.label.text()
     use_mine = editor.message.buttons[0]
     assert use_mine.isVisible() and use_mine.text() == "Use my changes"
     use_mine.click()
-    assert editor.saver.state == "saved"
+    assert editor.saver.state == SaveState.SAVED
     assert title.text() == "Haidari family mine"
     assert stored(session, editor.case_id).body["title"] == "Haidari family mine"
 

@@ -15,6 +15,7 @@ from intake_desktop import demo
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.editor.case_editor import CaseEditor
+from intake_desktop.ui.editor.save_state import SaveState
 from intake_desktop.ui.qt import (
     QColor,
     QDir,
@@ -72,7 +73,7 @@ def test_attachment_is_listed_and_previewed_without_files(
     body = stored(session, evidence_id).body
     assert body["attachments"][0]["filename"] == "tazkira photo.png"
     assert body["description"] == "Letter 1"
-    assert editor.saver.state == "saved"
+    assert editor.saver.state == SaveState.SAVED
 
     assert _files(vault_dir) - before == set()
     assert _files(temp) == set()
@@ -165,7 +166,7 @@ def test_a_large_file_streams_on_a_thread_while_the_window_keeps_painting(
     assert items[-1]["sha256"] == hashlib.sha256(big.read_bytes()).hexdigest()
     assert _blob_rows(session)[0] == blobs_before + 1
     assert editor.attachments.table.rowCount() == before + 1  # the form shows it
-    assert editor.saver.state == "saved"
+    assert editor.saver.state == SaveState.SAVED
 
 
 def test_cancelling_a_large_file_stores_nothing_of_it(

@@ -29,6 +29,7 @@ from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.editor.case_editor import CaseEditor
 from intake_desktop.ui.editor.case_outline import DRAFT_ROLE
+from intake_desktop.ui.editor.save_state import SaveState
 from intake_desktop.ui.qt import (
     QApplication,
     QLineEdit,
@@ -140,7 +141,7 @@ def assert_statement_draft_shown(editor: CaseEditor) -> None:
     assert editor.message.isVisible()
     said = editor.message.label.text()
     assert "draft" in said and "Date: Write the date as YYYY-MM-DD" in said
-    assert editor.saver.state == "error"
+    assert editor.saver.state == SaveState.ERROR
 
 
 @pytest.fixture
@@ -227,8 +228,8 @@ def test_the_idle_lock_keeps_a_new_statement_with_no_language(
     assert "Original language: is required." in editor.message.label.text()
 
     language = editor.forms["statement"].editor("text").pair.language  # type: ignore[attr-defined]
-    language.setFocus()
-    type_text(language, "fa-AF")
+    language.combo.setFocus()
+    language.combo.setCurrentIndex(language.combo.findData("fa-AF"))  # Dari, from the list
     assert editor.flush() is False  # the date is still incomplete: kept as a draft
     record_id = item.data(0, Qt.ItemDataRole.UserRole + 1)
     assert record_id is not None  # the statement exists now, with its paragraph

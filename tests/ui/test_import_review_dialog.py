@@ -25,6 +25,7 @@ from intake_desktop.core.fingerprint import signing_key_fingerprint
 from intake_desktop.core.records import RecordStore
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.bundles.import_dialog import QUARANTINE, ImportDialog
+from intake_desktop.ui.bundles.quarantine_view import CLAIMED, FILE, SIZE
 from intake_desktop.ui.qt import QLabel, QMessageBox, QSettings, Qt, QTreeWidgetItem
 from intake_desktop.ui.services.session import VaultSession
 from intake_desktop.ui.shell.main_window import MainWindow
@@ -208,7 +209,7 @@ def test_a_quarantined_bundle_shows_what_it_claims_as_a_claim_beside_its_fingerp
 
     dialog.tabs.setCurrentIndex(QUARANTINE)
     table = dialog.quarantine.table
-    claims = {table.item(r, 0).text() for r in range(table.rowCount())}
+    claims = {table.item(r, CLAIMED).text() for r in range(table.rowCount())}
     assert claims == {"Kabul field 1", "(no name given)"}
     dialog.quarantine.select(quarantine.waiting(vault)[1].id)
     dialog.quarantine.trust_button.click()
@@ -239,11 +240,10 @@ def test_the_coordinator_tells_a_damaged_copy_apart_discards_it_and_sees_the_cap
     view = dialog.quarantine
     assert dialog.tabs.tabText(QUARANTINE) == "Quarantine (2)"
     headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
-    assert "Bundle id" in headers and "Size" in headers
-    bundle_column, size_column = headers.index("Bundle id"), headers.index("Size")
-    ids = [view.table.item(r, bundle_column).text() for r in range(2)]
-    assert ids == [offices.stranger_bundle_id] * 2  # the same bundle twice...
-    sizes = [view.table.item(r, size_column).toolTip() for r in range(2)]
+    assert headers[FILE] == "File" and headers[SIZE] == "Size"
+    names = [view.table.item(r, FILE).text() for r in range(2)]
+    assert names == ["stranger.intake", "damaged.intake"]  # the same bundle twice...
+    sizes = [view.table.item(r, SIZE).toolTip() for r in range(2)]
     whole, cut = offices.stranger.stat().st_size, offices.damaged.stat().st_size
     assert sizes == [f"{whole} bytes", f"{cut} bytes"]  # ...told apart by size
     assert "Waiting: 2 of at most 2 bundles" in view.room.text()

@@ -22,7 +22,7 @@ from intake_desktop.ui.qt import (
     QWidget,
 )
 from intake_desktop.ui.services.session import VaultSession
-from intake_desktop.ui.shell.main_window import MainWindow
+from intake_desktop.ui.shell.main_window import MainWindow, NewCaseDialog
 from tests.helpers import MINIMAL_CASE, PASSPHRASE
 
 SENTINEL = "Qxzvtraw-SENTINEL-4471"
@@ -138,22 +138,60 @@ def test_the_app_locks_itself_when_idle(qtbot, tmp_path: Path, locked_session: V
     assert win.pages.currentWidget() is win.unlock_screen
 
 
-def test_a_new_case_from_the_toolbar(qtbot, window: MainWindow, monkeypatch) -> None:
-    unlock(qtbot, window)
-    from intake_desktop.ui.shell import main_window as module
-
-    def fill_and_accept(dialog: module.NewCaseDialog) -> int:
-        dialog.title.setText("Nazari family, Herat")
-        dialog.route.setCurrentIndex(dialog.route.findData("siv"))
-        return int(module.QDialog.DialogCode.Accepted)
-
-    monkeypatch.setattr(module.NewCaseDialog, "exec", fill_and_accept)
+def new_case_dialog(qtbot, window: MainWindow) -> NewCaseDialog:
     window.new_case_action.trigger()
+    qtbot.waitUntil(lambda: window.new_case_dialog is not None, timeout=5_000)
+    dialog = window.new_case_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_a_new_case_from_the_toolbar(qtbot, window: MainWindow) -> None:
+    unlock(qtbot, window)
+    dialog = new_case_dialog(qtbot, window)
+    qtbot.keyClicks(dialog.title, "Nazari family, Herat")
+    dialog.route.setCurrentIndex(dialog.route.findData("siv"))
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
     vault = window.session.vault
     assert vault is not None
     cases = CaseStore(vault).list()
     assert [(c.title, c.route) for c in cases] == [("Nazari family, Herat", "siv")]
     qtbot.waitUntil(lambda: window.editor.case_id == cases[0].id, timeout=5_000)
+    assert window.cases.selected_ids() == [cases[0].id]
+    assert window.new_case_dialog is None
+
+
+def test_a_refused_title_keeps_the_dialog_open_and_says_why(qtbot, window: MainWindow) -> None:
+    """A title over 300 characters was dropped: the dialog closed, no case, no message."""
+    unlock(qtbot, window)
+    dialog = new_case_dialog(qtbot, window)
+    too_long = "Nazari family of Herat province " * 10  # 320 characters
+    dialog.title.setText(too_long)
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
+    assert dialog.isVisible() and window.new_case_dialog is dialog
+    assert dialog.problem.isVisible()
+    assert "300" in dialog.problem.text() and "not made" in dialog.problem.text()
+    qtbot.waitUntil(  # the reason is shown whole, not cut by a dialog too small for it
+        lambda: dialog.problem.height() >= dialog.problem.heightForWidth(dialog.problem.width())
+    )
+    assert dialog.title.text() == too_long  # what was typed is still there to shorten
+    vault = window.session.vault
+    assert vault is not None
+    assert CaseStore(vault).list() == []
+    dialog.title.setText(too_long[:60].strip())
+    assert not dialog.problem.isVisible()
+    qtbot.keyClick(dialog.title, Qt.Key.Key_Return)
+    assert [c.title for c in CaseStore(vault).list()] == [too_long[:60].strip()]
+
+
+def test_locking_closes_the_new_case_dialog(qtbot, window: MainWindow) -> None:
+    unlock(qtbot, window)
+    dialog = new_case_dialog(qtbot, window)
+    dialog.title.setText(SENTINEL)
+    with qtbot.waitSignal(window.session.locked, timeout=5_000):
+        window.session.lock()
+    assert window.new_case_dialog is None and not dialog.isVisible()
 
 
 def test_closing_the_window_saves_then_locks(qtbot, window: MainWindow) -> None:

@@ -3,113 +3,39 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from intake_desktop.core import attestations
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.certification import TranslatorDetails, certify
 from intake_desktop.core.vault import Vault
-from intake_desktop.ui.editor.case_editor import CaseEditor
-from intake_desktop.ui.editor.certify_dialog import CertifyDialog
 from intake_desktop.ui.editor.read_back_dialog import ReadBackDialog
-from intake_desktop.ui.editor.statement_editor import CertificationPanel
-from intake_desktop.ui.qt import QApplication, QSettings, Qt, QTextCursor
+from intake_desktop.ui.editor.save_state import SaveState
+from intake_desktop.ui.qt import QApplication, Qt, QTextCursor
 from intake_desktop.ui.services.session import VaultSession
-from tests.helpers import make_vault
 from tests.ui.case_editor_support import SAVE_TIMEOUT, select, stored, type_text, wait_saved
-
-CASEWORKER_PASSPHRASE = "caseworker passphrase for tests"
-DARI = (
-    "ما از کابل آمدیم. پدرم در وزارت دفاع کار می‌کرد و بعد از سقوط کابل،"
-    " طالبان دو بار به خانهٔ ما آمدند."
+from tests.ui.statements_support import (
+    CASEWORKER_PASSPHRASE,
+    ENGLISH,
+    certify_through_the_dialog,
+    make_editor,
+    open_session,
+    pair_of,
+    panel_of,
+    state,
+    translator,
 )
-ENGLISH = (
-    "We came from Kabul. My father worked at the Ministry of Defence, and after the fall of"
-    " Kabul the Taliban came to our house twice."
-)
-DOCUMENT: dict[str, Any] = {
-    "title": "Ahmadzai family",
-    "route": "humanitarian_parole",
-    "people": [
-        {
-            "id": "p1",
-            "full_name": "محمد نور احمدزی",
-            "names": [{"text": "Mohammad Noor Ahmadzai", "script": "latin", "source": "passport"}],
-        }
-    ],
-    "interviews": [{"id": "i1", "date": "2026-11-02", "place": "Islamabad"}],
-    "statements": [
-        {
-            "speaker": "p1",
-            "interview": "i1",
-            "language": "fa-AF",
-            "date": "2026-11-02",
-            "place": "Islamabad",
-            "text": DARI,
-            "translation": {"language": "en", "text": ENGLISH, "translator": "Zarghuna Safi"},
-        }
-    ],
-}
+
+__all__ = ["translator"]  # the fixture, shared with the other statement tests
 
 
-def open_session(vault: Vault, tmp_path: Path) -> VaultSession:
-    settings = QSettings(str(tmp_path / f"{vault.user.name}.ini"), QSettings.Format.IniFormat)
-    live = VaultSession(vault.path, settings)
-    live._opened(vault)
-    return live
-
-
-@pytest.fixture
-def translator(qapp: object, tmp_path: Path) -> Iterator[VaultSession]:
-    vault, code = make_vault(tmp_path / "vault", user_name="zarghuna", role="translator")
-    # A translator may not add users (docs/roles.md); the recovery code may.
-    with Vault.open_with_recovery(vault.path, code) as recovery:
-        recovery.add_user("farida", "caseworker", CASEWORKER_PASSPHRASE)
-    CaseStore(vault).add_case(DOCUMENT)
-    live = open_session(vault, tmp_path)
-    yield live
-    live.lock()
-
-
-def make_editor(qtbot: Any, session: VaultSession) -> CaseEditor:
-    assert session.vault is not None
-    case_id = CaseStore(session.vault).list()[0].id
-    widget = CaseEditor(session)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 820)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.open_case(case_id)
-    select(widget, "statement", 0)
-    return widget
-
-
-def panel_of(editor: CaseEditor) -> CertificationPanel:
-    panel = editor.forms["statement"].editor("certification")
-    assert isinstance(panel, CertificationPanel)
-    return panel
-
-
-def state(session: VaultSession, record_id: str, kind: str = "certification") -> str:
-    assert session.vault is not None
-    body = stored(session, record_id).body
-    return attestations.status(body, kind, attestations.trusted_keys(session.vault)).state
-
-
-def certify_through_the_dialog(qtbot: Any, editor: CaseEditor, name: str = "") -> CertifyDialog:
-    panel = panel_of(editor)
-    assert panel.certify_button.isEnabled()
-    qtbot.mouseClick(panel.certify_button, Qt.MouseButton.LeftButton)
-    dialog = editor.statement_actions.dialog
-    assert isinstance(dialog, CertifyDialog) and dialog.isVisible()
-    if name:
-        assert not dialog.ok.isEnabled()  # no name yet: nothing to sign
-        type_text(dialog.name, name)
-    return dialog
+def edit_anyway(qtbot: Any, editor: Any) -> None:
+    """Answer "edit anyway" to the question a protected text asks before its first change."""
+    guard = pair_of(editor).guard
+    qtbot.waitUntil(lambda: guard.question is not None and guard.question.isVisible())
+    assert guard.edit_button is not None
+    qtbot.mouseClick(guard.edit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: guard.question is None)
 
 
 def test_a_translator_certifies_and_an_edit_voids_it(
@@ -120,7 +46,7 @@ def test_a_translator_certifies_and_an_edit_voids_it(
     record_id = select(editor, "statement", 0)
     assert panel.certification_status.text() == "Not certified"
     assert not panel.read_back_button.isEnabled()  # a caseworker's action
-    translation = editor.forms["statement"].editor("text").pair.translation  # type: ignore[attr-defined]
+    translation = pair_of(editor).translation
     translation.moveCursor(QTextCursor.MoveOperation.End)
     dialog = certify_through_the_dialog(qtbot, editor, "Zarghuna Safi")
     assert "I, Zarghuna Safi, certify that I am competent to translate from Dari into English" in (
@@ -140,7 +66,9 @@ def test_a_translator_certifies_and_an_edit_voids_it(
     # One character typed in the translation: void at once, before any save.
     translation.setFocus()  # where the translator was typing: the cursor stayed there
     with wait_saved(qtbot, editor):
-        qtbot.keyClicks(translation, "!")
+        qtbot.keyClicks(translation, "!")  # asks first (test_statements_edit_guard.py)
+        edit_anyway(qtbot, editor)
+        assert translation.toPlainText() == ENGLISH + "!"  # the key that asked, typed
         assert panel.certification_status.text().startswith(
             "Certification void: the text changed after it was certified"
         )
@@ -158,7 +86,7 @@ def test_a_translator_certifies_and_an_edit_voids_it(
         assert editor.grab().save(str(shots / "statement-void.png"))
     # Certify again: the dialog starts from the details stored in the vault.
     dialog = certify_through_the_dialog(qtbot, editor)
-    assert dialog.name.text() == "Zarghuna Safi"
+    assert dialog.name.text() == "Zarghuna Safi"  # as certified last, not the user name
     assert dialog.address.toPlainText() == "House 12, Karte Char, Kabul"
     assert dialog.phone.text() == "+93 700 123 456"
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
@@ -206,7 +134,7 @@ def test_a_caseworker_records_the_read_back(
         dialog = editor.statement_actions.dialog
         assert isinstance(dialog, ReadBackDialog)
         assert dialog.read_by.text() == "farida" and dialog.language.text() == "fa-AF"
-        assert dialog.language_name.text() == "Dari"
+        assert dialog.language.combo.currentText() == "Dari (\u2068fa-AF\u2069)"
         assert not dialog.ok.isEnabled()  # the speaker's confirmation is required
         dialog.confirmed.setChecked(True)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
@@ -214,10 +142,11 @@ def test_a_caseworker_records_the_read_back(
             "Read back in Dari by \u2068farida\u2069 on "
         )
         assert state(caseworker, record_id, "read_back") == "valid"
-        original = editor.forms["statement"].editor("text").pair.text  # type: ignore[attr-defined]
+        original = pair_of(editor).text
         original.setFocus()
         with wait_saved(qtbot, editor):
             type_text(original, "،")
+            edit_anyway(qtbot, editor)
             assert panel.read_back_status.property("state") == "void"
         assert state(caseworker, record_id, "read_back") == "void"
     finally:
@@ -229,9 +158,8 @@ def test_an_unsaved_new_statement_is_saved_before_certifying(
 ) -> None:
     editor = make_editor(qtbot, translator)
     editor.add_record("statement")
-    pair = editor.forms["statement"].editor("text").pair  # type: ignore[attr-defined]
-    type_text(pair.language, "ps")
-    pair.language.textEdited.emit(pair.language.text())
+    pair = pair_of(editor)
+    pair.language.combo.setCurrentIndex(pair.language.combo.findData("ps"))
     pair.text.setPlainText("موږ له کندهار راغلو")
     pair.translation.setPlainText("We came from Kandahar")
     panel = panel_of(editor)
@@ -240,7 +168,7 @@ def test_an_unsaved_new_statement_is_saved_before_certifying(
     assert "from Pashto into English" in dialog.certificate.toPlainText()
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert panel.certification_status.property("state") == "valid"
-    assert editor.saver.state == "saved"
+    assert editor.saver.state == SaveState.SAVED
 
 
 def test_screenshots_certified_and_void(
@@ -257,7 +185,7 @@ def test_screenshots_certified_and_void(
     editor.forms["statement"].editor("interviewer").set_value("Farida Rahimi")
     QApplication.processEvents()
     assert editor.grab().save(str(out / "statement-certified.png"))
-    pair = editor.forms["statement"].editor("text").pair  # type: ignore[attr-defined]
+    pair = pair_of(editor)
     pair.translation.appendPlainText("They took my brother.")
     QApplication.processEvents()
     assert panel_of(editor).certification_status.property("state") == "void"

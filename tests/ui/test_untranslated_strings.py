@@ -89,10 +89,11 @@ ALLOWED_TEXTS |= {chooser_caption(code) + end for code in LANGUAGE_WORD for end 
 ALLOWED = [
     re.compile(r"\bintake-desktop\b"),
     re.compile(r"\b(Ctrl|Shift|Alt)\+\S+"),  # shortcuts
-    re.compile(r"\b[0-9A-Z]{4}(-[0-9A-Z]{4}){3,}\b"),  # fingerprints, grouped hashes
+    re.compile(r"\b[0-9A-Z]{4}([-\n][0-9A-Z]{4}){3,}\b"),  # fingerprints (also in lines)
     re.compile(r"\bage1[0-9a-z]{20,}"),  # an age recipient
     re.compile(r"\bRW[0-9A-Za-z+/=]{20,}"),  # a minisign public key
     re.compile(r"\b[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\b"),  # record ids
+    re.compile(r"\b[0-9a-f]{4}( [0-9a-f]{4}){2,}\b"),  # a SHA-256's start, as sha256sum groups
     re.compile(r"\b[0-9A-Z]{4}(\s+[0-9A-Z]{4}){6}\b"),  # a recovery code, in groups
     re.compile(r"\bUTC\b"),  # after a time: a time zone's name, not a word
     re.compile(r"\b(fa-AF|ps|en)\b"),  # language tags in data
@@ -366,7 +367,7 @@ def walk_case_editor(qtbot: Any, walk: Walk, window: MainWindow, case_id: str) -
         walk.screen(f"new {kind}", window)
     editor.outline.setCurrentItem(editor.outline.sections["statement"].child(0))
     statement = editor.records[editor.outline.currentItem().data(0, Qt.ItemDataRole.UserRole + 1)]
-    open_dialog(walk, "certify", CertifyDialog(statement.body["language"], None, window))
+    open_dialog(walk, "certify", CertifyDialog(statement.body, None, "Zarghuna", window))
     open_dialog(walk, "read-back", ReadBackDialog(statement.body["language"], "Farida", window))
     open_dialog(walk, "new case", NewCaseDialog(window))
 

@@ -52,7 +52,6 @@ from .format import (
 )
 from .tarstream import TarWriter
 
-CHUNK = 1 << 20
 Progress = Callable[[int, int], None]
 
 
@@ -74,10 +73,39 @@ class ExportResult:
     consent_overridden: tuple[str, ...] = ()  # case ids exported despite their consent
 
 
+def every_case(vault: Vault) -> list[str]:
+    """Every case an export of "all" takes, in its order: deleted ones travel as deletions."""
+    rows = vault.conn.execute("SELECT id FROM records WHERE kind = 'case' ORDER BY rowid")
+    return [str(r[0]) for r in rows]
+
+
+def last_export_at(vault: Vault) -> str | None:
+    """When this vault wrote its newest bundle (None: never)."""
+    row = vault.conn.execute(
+        "SELECT created_at FROM bundles_out ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def cases_changed_since(vault: Vault, since: str) -> list[str]:
+    """Cases with a record updated at or after ``since``, in export order.
+
+    Times are whole seconds, so a record saved in the same second as an
+    export counts as changed: sending a case twice is harmless, missing one
+    is not.
+    """
+    rows = vault.conn.execute(
+        "SELECT c.id FROM records AS c WHERE c.kind = 'case' AND EXISTS"
+        " (SELECT 1 FROM records AS r WHERE r.case_id = c.id AND r.updated_at >= ?)"
+        " ORDER BY c.rowid",
+        (since,),
+    )
+    return [str(r[0]) for r in rows]
+
+
 def _case_ids(vault: Vault, case_ids: list[str] | None) -> list[str]:
     if case_ids is None:
-        rows = vault.conn.execute("SELECT id FROM records WHERE kind = 'case' ORDER BY rowid")
-        return [r[0] for r in rows]
+        return every_case(vault)
     records = RecordStore(vault)
     for case_id in case_ids:
         record = records.get(case_id)

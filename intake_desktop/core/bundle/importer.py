@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 import minisign
@@ -60,13 +61,25 @@ from .format import (
 )
 from .tarstream import TarMember, TarReader
 
-MERGED, ALREADY_IMPORTED, QUARANTINED = "merged", "already_imported", "quarantined"
+
+class ImportStatus(StrEnum):
+    """What importing a bundle did (the ``status`` of ``import --json``)."""
+
+    MERGED = "merged"
+    ALREADY_IMPORTED = "already_imported"
+    QUARANTINED = "quarantined"
+
+
+# Short names, as re.IGNORECASE stands for re.RegexFlag.IGNORECASE.
+MERGED = ImportStatus.MERGED
+ALREADY_IMPORTED = ImportStatus.ALREADY_IMPORTED
+QUARANTINED = ImportStatus.QUARANTINED
 Progress = Callable[[int, int], None]
 
 
 @dataclass
 class ImportResult:
-    status: str
+    status: ImportStatus
     bundle_id: str
     # The trust store's name for the signing key (this vault's own name for
     # its own key); empty for an unknown signer, whose claim is claimed_name.
@@ -76,7 +89,7 @@ class ImportResult:
     sequence: int
     claimed_name: str = ""  # what the manifest says; shown only as a claim
     sequence_note: str = ""  # in English (JSON, the bundles_in table); sequence_text() shows it
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[merge.Outcome, int] = field(default_factory=dict)
     attachments: int = 0
     quarantine_id: int | None = None
     sequence_template: str = ""
@@ -125,8 +138,8 @@ def import_bundle(
         reader = TarReader(worker.stdout)
         try:
             manifest_bytes, manifest = _read_manifest(reader, vault, keys.signing_key)
-        except BundleRejected:
-            raise _worker_verdict(worker) from None
+        except BundleRejected as exc:
+            raise _worker_verdict(worker, exc) from None
         signer = manifest.producer.signing_key
         result = ImportResult(
             status=MERGED,
@@ -167,8 +180,8 @@ def import_bundle(
             try:
                 _merge_members(vault, reader, manifest, result, progress, cancelled)
                 worker.finish(timeout=600)
-            except BundleRejected:
-                raise _worker_verdict(worker) from None
+            except BundleRejected as exc:
+                raise _worker_verdict(worker, exc) from None
             _record_arrival(vault, manifest, manifest_sha256, result)
             report.describe_cases(vault, result.changes, signer, keys.signing_key)
         return result
@@ -176,19 +189,12 @@ def import_bundle(
         worker.kill()
 
 
-def _worker_verdict(worker: WorkerChannel) -> IntakeError:
+def _worker_verdict(worker: WorkerChannel, rejected: BundleRejected) -> IntakeError:
     """Prefer the worker's account: a broken tar is usually a broken age stream."""
-    import sys
-
-    exc = sys.exc_info()[1]
     with contextlib.suppress(Exception):
         worker.stdout.read()  # let the worker finish writing so it can exit
         worker.proc.wait(30)
-    error = worker.error()
-    if error is not None:
-        return error
-    assert isinstance(exc, IntakeError)
-    return exc
+    return worker.error() or rejected
 
 
 def _read_manifest(reader: TarReader, vault: Vault, own_key: str) -> tuple[bytes, Manifest]:
@@ -255,9 +261,7 @@ def _merge_members(
     seen: set[str] = set()
     needed: set[str] = set()
     carried = {m.sha256 for m in manifest.members if m.path.startswith("attachments/")}
-    counts = dict.fromkeys(
-        (merge.NEW, merge.UPDATED, merge.UNCHANGED, merge.OLDER, merge.CONFLICT), 0
-    )
+    counts = dict.fromkeys(merge.Outcome, 0)
     total, done = sum(m.size for m in manifest.members), 0
     blobs = BlobStore(vault)
     source = merge.Source(manifest.bundle_id, manifest.producer.signing_key)
@@ -434,9 +438,18 @@ def _record_arrival(
 def import_quarantined(
     vault: Vault, quarantine_id: int, progress: Progress | None = None
 ) -> ImportResult:
-    """Import a quarantined bundle once its signer is trusted; then forget it."""
+    """Import a quarantined bundle once its signer is trusted; then forget it.
+
+    A bundle refused on import (damaged, altered, naming records it does not
+    hold) is forgotten too: kept, it would wait for review forever beside
+    the good copy it looks like.
+    """
     entry = quarantine.entry(vault, quarantine_id)
-    result = import_bundle(vault, entry.path, progress)
+    try:
+        result = import_bundle(vault, entry.path, progress)
+    except BundleRejected:
+        quarantine.discard(vault, quarantine_id, rejected=True)
+        raise
     if result.status != QUARANTINED:
         quarantine.discard(vault, quarantine_id)
     return result

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 from ..errors import BundleRejected, InvalidInput, NotFound
@@ -39,13 +41,27 @@ from ..records import (
     attachment_hashes,
     canonical_json,
     compute_rev,
+    record_from_row,
     release_attachments,
 )
 from ..vault import Vault
 from . import redaction
 from .format import MAX_NUMBER
 
-NEW, UPDATED, UNCHANGED, OLDER, CONFLICT = "new", "updated", "unchanged", "older", "conflict"
+
+class Outcome(StrEnum):
+    """What merging one record did (the keys of ``import --json``'s ``records``)."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    OLDER = "older"
+    CONFLICT = "conflict"
+
+
+# Short names, as re.IGNORECASE stands for re.RegexFlag.IGNORECASE.
+NEW, UPDATED, UNCHANGED = Outcome.NEW, Outcome.UPDATED, Outcome.UNCHANGED
+OLDER, CONFLICT = Outcome.OLDER, Outcome.CONFLICT
 _REV = re.compile(r"^[0-9a-f]{32}$")
 MAX_VERSION = MAX_NUMBER  # format.py says why
 _ENVELOPE = {
@@ -141,7 +157,7 @@ class Source:
     signing_key: str
 
 
-def merge_record(vault: Vault, arriving: Incoming, source: Source) -> str:
+def merge_record(vault: Vault, arriving: Incoming, source: Source) -> Outcome:
     """Apply one incoming record; call inside the import's transaction."""
     store = RecordStore(vault)
     incoming = arriving.record
@@ -262,34 +278,33 @@ class Conflict:
 
 def conflicts(vault: Vault, include_resolved: bool = False) -> list[Conflict]:
     store = RecordStore(vault)
+    # The incoming side in the column order of ``records``; a conflict keeps no
+    # creation time (the record's is the local side's), so '' holds its place.
     rows = vault.conn.execute(
-        "SELECT id, record_id, case_id, kind, version, rev, history, body, updated_at,"
-        " updated_by, deleted, bundle_id, received_at, signing_key, redacted FROM conflicts"
+        "SELECT id, bundle_id, received_at, signing_key, redacted, record_id, case_id, kind,"
+        " version, rev, history, body, '', updated_at, updated_by, deleted FROM conflicts"
         " WHERE resolved <= ? ORDER BY id",
         (1 if include_resolved else 0,),
     )
     found = []
-    for row in rows:
-        cid, rid, case_id, kind, version, rev, history, body, at, by, deleted, bid, recv = row[:13]
-        signing_key, redacted = row[13], tuple(json.loads(row[14]))
-        local = store.get(rid)
+    for conflict_id, bundle_id, received_at, signing_key, redacted, *columns in rows:
+        local = store.get(columns[0])
         if local is None:
             continue
-        incoming = Record(
-            rid,
-            case_id,
-            kind,
-            version,
-            rev,
-            tuple(json.loads(history)),
-            json.loads(body),
-            local.created_at,
-            at,
-            by,
-            bool(deleted),
-        )
+        incoming = replace(record_from_row(columns), created_at=local.created_at)
         found.append(
-            Conflict(cid, rid, case_id, kind, local, incoming, bid, recv, signing_key, redacted)
+            Conflict(
+                conflict_id,
+                incoming.id,
+                incoming.case_id,
+                incoming.kind,
+                local,
+                incoming,
+                bundle_id,
+                received_at,
+                signing_key,
+                tuple(json.loads(redacted)),
+            )
         )
     return found
 
@@ -300,41 +315,125 @@ def resolve(vault: Vault, conflict_id: int, keep: str) -> Record:
     The result is a new version that descends from both sides, so either
     side's next bundle sees it as newer instead of conflicting again.
     """
+    found = _open_conflict(vault, conflict_id)
+    if keep not in ("local", "incoming"):
+        raise InvalidInput(N_("Keep either local or incoming."))
+    if _superseded(vault, found):
+        return found.local
+    chosen = found.local if keep == "local" else found.incoming
+    # What was withheld stays withheld: a resolution that takes a redacted
+    # side is itself read-only here, so the blanks never travel back.
+    fields = found.redacted if keep == "incoming" else redaction.fields_of(vault.conn, found.local)
+    return _write_resolution(
+        vault, found, chosen.body, chosen.deleted, fields, f"conflict.keep_{keep}"
+    )
+
+
+def resolve_fields(vault: Vault, conflict_id: int, take: Iterable[str]) -> Record:
+    """Settle a conflict field by field: the incoming value of each field in ``take``, ours
+    for the others, written as one new version that descends from both sides.
+
+    A record deleted on one side is kept or deleted whole (``resolve``). A
+    field its sender left out (a withheld name) has no value to take, and a
+    withheld name held here is replaced whole or not at all.
+    """
+    found = _open_conflict(vault, conflict_id)
+    taken = set(take)
+    if found.local.deleted or found.incoming.deleted:
+        raise InvalidInput(
+            N_(
+                "This record was deleted on one side, so it is kept or deleted whole;"
+                " nothing was changed."
+            )
+        )
+    unknown = sorted(taken - set(KINDS[found.kind].spec.fields))
+    if unknown:
+        raise InvalidInput(
+            N_("A {kind} has no field {field}; nothing was changed."),
+            kind=found.kind,
+            field=unknown[0][:64],
+        )
+    left_out = sorted(taken & set(found.redacted))
+    if left_out:
+        raise InvalidInput(
+            N_(
+                "The incoming version left out {field} (a withheld name), so there is no"
+                " value to take; nothing was changed."
+            ),
+            field=left_out[0],
+        )
+    withheld_here = redaction.fields_of(vault.conn, found.local)
+    if taken & set(withheld_here) and not taken >= set(withheld_here):
+        raise InvalidInput(
+            N_("Take {fields} together or not at all; nothing was changed."),
+            fields=", ".join(withheld_here),
+        )
+    if _superseded(vault, found):
+        return found.local
+    body = dict(found.local.body)
+    for name in taken:
+        if name in found.incoming.body:
+            body[name] = found.incoming.body[name]
+        else:
+            body.pop(name, None)
+    try:
+        body = validate(KINDS[found.kind], body, found.kind)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            N_("Together these choices make no valid record ({reason}); nothing was changed."),
+            reason=str(exc),
+        ) from None
+    fields = () if taken & set(withheld_here) else withheld_here
+    return _write_resolution(vault, found, body, False, fields, "conflict.keep_fields")
+
+
+def _open_conflict(vault: Vault, conflict_id: int) -> Conflict:
     found = next((c for c in conflicts(vault) if c.id == conflict_id), None)
     if found is None:
         raise NotFound(N_("No open conflict {id}."), id=conflict_id)
-    if keep not in ("local", "incoming"):
-        raise InvalidInput(N_("Keep either local or incoming."))
+    return found
+
+
+def _superseded(vault: Vault, found: Conflict) -> bool:
+    """Close ``found`` if the stored revision already descends from its incoming side.
+
+    Writing that side again would put back a value someone has since replaced.
+    """
     local = found.local
-    if found.incoming.rev == local.rev or found.incoming.rev in local.history:
-        # The stored revision already descends from the incoming side: writing
-        # it again would put back a value someone has since replaced.
-        with vault.transaction():
-            _close(vault, found)
-            vault.audit("conflict.superseded", found.kind, found.record_id)
-        return local
-    chosen = found.local if keep == "local" else found.incoming
+    if found.incoming.rev != local.rev and found.incoming.rev not in local.history:
+        return False
+    with vault.transaction():
+        _close(vault, found)
+        vault.audit("conflict.superseded", found.kind, found.record_id)
+    return True
+
+
+def _write_resolution(
+    vault: Vault,
+    found: Conflict,
+    body: dict[str, Any],
+    deleted: bool,
+    redacted: tuple[str, ...],
+    action: str,
+) -> Record:
+    local = found.local
     ancestors = [*local.history, local.rev, *found.incoming.history, found.incoming.rev]
     history = tuple(dict.fromkeys(ancestors))[-HISTORY_LIMIT:]
     record = replace(
         local,
         version=max(local.version, found.incoming.version) + 1,
         history=history,
-        body=chosen.body,
-        deleted=chosen.deleted,
+        body=body,
+        deleted=deleted,
         updated_at=vault.now(),
         updated_by=vault.user.name,
     )
     record = replace(record, rev=compute_rev(record, history[-1]))
     with vault.transaction():
-        store = RecordStore(vault)
-        # What was withheld stays withheld: a resolution that takes a redacted
-        # side is itself read-only here, so the blanks never travel back.
-        fields = found.redacted if keep == "incoming" else redaction.fields_of(vault.conn, local)
-        store.write_raw(record)
-        redaction.mark(vault.conn, record, fields)
+        RecordStore(vault).write_raw(record)
+        redaction.mark(vault.conn, record, redacted)
         _close(vault, found)
-        vault.audit(f"conflict.keep_{keep}", found.kind, found.record_id)
+        vault.audit(action, found.kind, found.record_id)
     return record
 
 

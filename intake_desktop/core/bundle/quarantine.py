@@ -92,7 +92,8 @@ def keep(vault: Vault, path: Path, manifest: Manifest) -> int:
     with vault.transaction():
         cursor = vault.conn.execute(
             "INSERT INTO quarantine (file_sha256, bundle_id, signing_key, fingerprint,"
-            " producer_name, received_at, size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " producer_name, received_at, size, file_name, device_seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 file_sha256,
                 manifest.bundle_id,
@@ -101,10 +102,18 @@ def keep(vault: Vault, path: Path, manifest: Manifest) -> int:
                 manifest.producer.name,
                 vault.now(),
                 size,
+                _file_name(path),
+                manifest.sequence,
             ),
         )
         vault.audit("bundle.quarantine", "bundle", manifest.bundle_id)
     return int(cursor.lastrowid)
+
+
+def _file_name(path: Path) -> str:
+    """The name to list the file under: printable, and short enough for a table cell."""
+    name = "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in path.name)
+    return name[:255]
 
 
 @dataclass(frozen=True)
@@ -117,16 +126,25 @@ class QuarantinedBundle:
     received_at: str
     size: int
     path: Path
+    file_sha256: str = ""  # of the encrypted file as it arrived: two copies differ here
+    file_name: str = ""  # as it was named when imported ("" if kept before this was noted)
+    sequence: int | None = None  # the signer's number for the bundle (None: not noted)
 
 
 def waiting(vault: Vault) -> list[QuarantinedBundle]:
     rows = vault.conn.execute(
         "SELECT id, bundle_id, producer_name, signing_key, fingerprint, received_at, size,"
-        " file_sha256 FROM quarantine ORDER BY id"
+        " file_sha256, file_name, device_seq FROM quarantine ORDER BY id"
     )
     folder = vault.path / QUARANTINE_DIR
     return [
-        QuarantinedBundle(*row[:7], path=folder / f"{row[7]}.intake")  # type: ignore[misc]
+        QuarantinedBundle(
+            *row[:7],  # type: ignore[misc]
+            path=folder / f"{row[7]}.intake",
+            file_sha256=row[7],
+            file_name=row[8],
+            sequence=row[9],
+        )
         for row in rows
     ]
 
@@ -138,10 +156,12 @@ def entry(vault: Vault, quarantine_id: int) -> QuarantinedBundle:
     return found
 
 
-def discard(vault: Vault, quarantine_id: int) -> None:
+def discard(vault: Vault, quarantine_id: int, rejected: bool = False) -> None:
+    """Forget a waiting bundle and delete its file (``rejected``: import refused it)."""
     found = entry(vault, quarantine_id)
+    action = "bundle.quarantine_reject" if rejected else "bundle.quarantine_discard"
     with vault.transaction():
         vault.conn.execute("DELETE FROM quarantine WHERE id = ?", (quarantine_id,))
-        vault.audit("bundle.quarantine_discard", "bundle", found.bundle_id)
+        vault.audit(action, "bundle", found.bundle_id)
     with contextlib.suppress(FileNotFoundError):
         found.path.unlink()

@@ -9,12 +9,14 @@ when the dialog closes.
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 
 from ...core.i18n import _
 from ..qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -24,6 +26,8 @@ from ..qt import (
 )
 from ..services.session import VaultSession
 from ..services.vocabulary import User
+from ..widgets.disabled_reason import DisabledReason
+from ..widgets.screen_fit import ScrollingBody, fit_to_screen
 from .passphrase_entry import NewPassphraseEntry
 from .role_choice import RoleChoice
 
@@ -60,13 +64,15 @@ class AddUserDialog(QDialog):
         self.message.setObjectName("addUserMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
-        # Two lines reserved: a wrapped label growing after layout would overlap.
-        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
+        # A line reserved; a longer message grows the scrolling body, overlapping nothing.
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
         self.message.setStyleSheet("color: #b71c1c; font-weight: bold;")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add = self.buttons.addButton(_("&Add user"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add.setEnabled(False)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.reason = DisabledReason(self.add)
+        self.reason.setObjectName("addUserReason")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
@@ -77,25 +83,48 @@ class AddUserDialog(QDialog):
         role_label.setBuddy(self.roles.first_button)
         form.addRow(name_label, self.name)
         form.addRow(role_label, self.roles)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(about)
+        body.addLayout(form)
+        body.addWidget(self.entry)
+        body.addWidget(self.busy)
+        body.addWidget(self.message)
+        body.addStretch()
+        self.body = ScrollingBody(content)
+        footer = QHBoxLayout()
+        footer.addWidget(self.reason, 1)
+        footer.addWidget(self.buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(self.entry)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        QWidget.setTabOrder(self.name, self.roles.first_button)
-        QWidget.setTabOrder(self.roles.first_button, self.entry.first)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(footer)
+        # Name, role, passphrase, repeat, then the buttons: Tab never turns back.
+        chain = [
+            self.name,
+            *self.roles.focus_chain(),
+            *self.entry.focus_chain(),
+            self.add,
+            self.cancel,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.setMinimumWidth(520)
 
         self.name.textChanged.connect(self._update)
         self.entry.changed.connect(self._update)
         session.locked.connect(self._on_locked)
+        self._update()
+        fit_to_screen(self)
+
+    def missing(self) -> str | None:
+        """What is still to fill in before the user can be added, or None."""
+        if not self.name.text().strip():
+            return _("Type the new user's name.")
+        return self.entry.missing()
 
     def _update(self) -> None:
-        self.add.setEnabled(
-            not self._busy and bool(self.name.text().strip()) and self.entry.has_input()
-        )
+        self.reason.show_reason(self.missing(), busy=self._busy)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -14,12 +14,15 @@ in one job on a pool thread; the database is not re-encrypted.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ...core.errors import WrongPassphrase
 from ...core.i18n import _
 from ..qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -28,6 +31,8 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
+from ..widgets.disabled_reason import DisabledReason
+from ..widgets.screen_fit import ScrollingBody, fit_to_screen
 from .passphrase_entry import NewPassphraseEntry
 
 
@@ -64,42 +69,66 @@ class ChangePassphraseDialog(QDialog):
         self.message.setObjectName("changePassphraseMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
-        # Two lines reserved: a wrapped label growing after layout would overlap.
-        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
+        # A line reserved; a longer message grows the scrolling body, overlapping nothing.
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
         self.message.setStyleSheet("color: #b71c1c; font-weight: bold;")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.addButton(
             _("&Change passphrase"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.ok.setEnabled(False)
+        self.cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.reason = DisabledReason(self.ok)
+        self.reason.setObjectName("changePassphraseReason")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
         current_label = QLabel(_("C&urrent passphrase"))
         current_label.setBuddy(self.current)
+        self._current_name = current_label.text().replace("&", "")
         form.addRow(current_label, self.current)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(about)
+        body.addLayout(form)
+        body.addWidget(self.entry)
+        body.addWidget(self.busy)
+        body.addWidget(self.message)
+        body.addStretch()
+        self.body = ScrollingBody(content)
+        footer = QHBoxLayout()
+        footer.addWidget(self.reason, 1)
+        footer.addWidget(self.buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(self.entry)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
-        QWidget.setTabOrder(self.current, self.entry.first)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(footer)
+        chain = [self.current, *self.entry.focus_chain(), self.ok, self.cancel]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.setMinimumWidth(520)
 
         self.current.textChanged.connect(self._update)
         self.entry.changed.connect(self._update)
         session.locked.connect(self._on_locked)
+        self._update()
+        fit_to_screen(self)
 
     @property
     def is_busy(self) -> bool:
         return self._busy
 
+    def missing(self) -> str | None:
+        """What is still to type before the passphrase can be changed, or None."""
+        if not self.current.text():
+            return _("Type your passphrase as it is now in “{field}”.").format(
+                field=self._current_name
+            )
+        return self.entry.missing()
+
     def _update(self) -> None:
-        self.ok.setEnabled(not self._busy and bool(self.current.text()) and self.entry.has_input())
+        self.reason.show_reason(self.missing(), busy=self._busy)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

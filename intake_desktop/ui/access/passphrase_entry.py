@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ...core.i18n import _
 from ..qt import (
-    QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -25,6 +25,11 @@ from ..services.vocabulary import MIN_PASSPHRASE_CHARS, Strength, estimate
 
 # Bar colours per level, readable on light and dark themes.
 _COLOURS = ("#c62828", "#e65100", "#f9a825", "#2e7d32", "#1b5e20")
+
+
+def _field_name(label: str) -> str:
+    """A label's text without its shortcut marker ("&Repeat it" -> "Repeat it")."""
+    return label.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 class NewPassphraseEntry(QWidget):
@@ -49,6 +54,7 @@ class NewPassphraseEntry(QWidget):
         self.meter.setAccessibleName(_("Passphrase strength"))
         self.verdict = self._plain_label()
         self.verdict.setObjectName("passphraseVerdict")
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
         self.advice = self._plain_label()
         self.advice.setObjectName("passphraseAdvice")
         self.error = self._plain_label()
@@ -57,25 +63,30 @@ class NewPassphraseEntry(QWidget):
         # Room reserved for the wrapped hint and error: labels that grow after
         # layout would otherwise overlap their neighbours (height-for-width).
         lines = self.advice.fontMetrics().lineSpacing()
-        self.advice.setMinimumHeight(lines * 4)
+        self.advice.setMinimumHeight(lines * 3)
         self.advice.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.error.setMinimumHeight(lines * 2)
         self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
-        form = QFormLayout()
+        # A grid, not a QFormLayout: the grid wraps the hint's text at the
+        # width its column gets (a form measures it at a guess of Qt's, and
+        # a one-line hint took three lines' room).
+        form = QGridLayout()
         form.setContentsMargins(0, 0, 0, 0)
+        form.setColumnStretch(1, 1)
         first_label = QLabel(label or _("&Passphrase"))
         first_label.setBuddy(self.first)
         second_label = QLabel(_("&Repeat it"))
         second_label.setBuddy(self.second)
-        form.addRow(first_label, self.first)
-        form.addRow(second_label, self.second)
-        hint = QVBoxLayout()
-        hint.setSpacing(2)
-        hint.addWidget(self.meter)
-        hint.addWidget(self.verdict)
-        hint.addWidget(self.advice)
-        form.addRow("", hint)
+        # The labels as read, to name the field still empty (see ``missing``).
+        self._names = (_field_name(first_label.text()), _field_name(second_label.text()))
+        form.addWidget(first_label, 0, 0)
+        form.addWidget(self.first, 0, 1)
+        form.addWidget(second_label, 1, 0)
+        form.addWidget(self.second, 1, 1)
+        form.addWidget(self.meter, 2, 1)
+        form.addWidget(self.verdict, 3, 1)
+        form.addWidget(self.advice, 4, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -114,6 +125,18 @@ class NewPassphraseEntry(QWidget):
 
     def has_input(self) -> bool:
         return bool(self.first.text() and self.second.text())
+
+    def missing(self) -> str | None:
+        """Which field is still empty (why the dialog's button is off), or None."""
+        if not self.first.text():
+            return _("Type a passphrase in “{field}”.").format(field=self._names[0])
+        if not self.second.text():
+            return _("Type the same passphrase again in “{field}”.").format(field=self._names[1])
+        return None
+
+    def focus_chain(self) -> list[QWidget]:
+        """The fields in the order Tab visits them."""
+        return [self.first, self.second]
 
     def problem(self) -> str | None:
         """Why the passphrase would be refused now, or None."""

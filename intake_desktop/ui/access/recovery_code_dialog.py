@@ -20,6 +20,7 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
+from ..widgets.screen_fit import ScrollingBody, fit_to_screen, natural_size
 from .recovery_code_view import RecoveryCodeView
 
 
@@ -59,15 +60,22 @@ class RecoveryCodeDialog(QDialog):
         self.close_button.hide()
         self.buttons.rejected.connect(self.reject)
 
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.question)
+        body.addWidget(self.replace)
+        body.addWidget(self.busy)
+        body.addWidget(self.view)
+        body.addWidget(self.message)
+        body.addStretch()
+        # The code and its steps scroll on a small screen; Close stays in sight.
+        self.body = ScrollingBody(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.question)
-        layout.addWidget(self.replace)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.view)
-        layout.addWidget(self.message)
-        layout.addStretch()
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(600)
+        fit_to_screen(self)
 
         self.replace.clicked.connect(self.make_code)
         self.view.confirm.toggled.connect(self.close_button.setEnabled)
@@ -118,11 +126,10 @@ class RecoveryCodeDialog(QDialog):
         QTimer.singleShot(0, self, self.fit_height)
 
     def fit_height(self) -> None:
-        """Grow to fit wrapped text: Qt's minimum size ignores height-for-width."""
-        self.layout().activate()
-        needed = self.heightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        """Grow to show the code and its steps whole, as far as the screen allows."""
+        wanted = natural_size(self)
+        if wanted.height() > self.height() or wanted.width() > self.width():
+            fit_to_screen(self, wanted.expandedTo(self.size()))
 
     def _failed(self, message: str) -> None:
         self._busy = False

@@ -45,6 +45,16 @@ class RoleChoice(QWidget):
         """The focus target for a label's buddy and the tab order."""
         return self.buttons[ROLES[0]]
 
+    def focus_chain(self) -> list[QWidget]:
+        """Every button, in order: Tab leaves the group from whichever is checked.
+
+        Qt lets Tab stop only on the checked button of a group (arrows move
+        between them), so the buttons must stand together in the dialog's
+        tab order, or Tab from the checked one jumps to wherever the next
+        button happens to sit.
+        """
+        return list(self.buttons.values())
+
     def role(self) -> str:
         return ROLES[self.group.checkedId()]
 

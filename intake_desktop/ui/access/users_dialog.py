@@ -1,19 +1,18 @@
 """Users: who can unlock this vault, my passphrase, the recovery code, the idle lock.
 
-Mirrors the user and key-slot half of ``core/vault.py``. Slow changes
+Everything goes through the session's ``UserService``. Slow changes
 (adding a user, a new passphrase, a new recovery code: Argon2id) run in
-their own dialogs on a pool thread; removing a user is quick and runs here
-after a confirmation. The dialog closes itself when the session locks.
+their own dialogs as jobs; removing a user is quick and runs here after a
+confirmation. The dialog closes itself when the session locks.
 
-Who may do what is the core's rule (``core/permissions.py``): the buttons a
-role may not use are disabled with the reason in a tooltip and in a line of
-text, and a refusal the core still makes (another program changed the vault
-meanwhile) is shown here, in the dialog.
+Who may do what is the core's rule (``core/permissions.py``, asked through
+the service): the buttons a role may not use are disabled with the reason
+in a tooltip and in a line of text, and a refusal the core still makes
+(another program changed the vault meanwhile) is shown here, in the dialog.
 """
 
 from __future__ import annotations
 
-from ...core import permissions
 from ...core.errors import IntakeError
 from ...core.i18n import _
 from ..qt import (
@@ -34,10 +33,12 @@ from ..qt import (
     QWidget,
 )
 from ..services.session import VaultSession
-from ..services.vocabulary import RECOVERY_USER, User
+from ..services.users import UserService
+from ..services.vocabulary import User
 from ..widgets.bidi import isolate, select_row, show_in_natural_direction
 from ..widgets.confirm import confirm_destructive
 from ..widgets.labels import role_label
+from ..widgets.screen_fit import ScrollingBody, WholeRows, fit_to_screen
 from .add_user_dialog import AddUserDialog
 from .change_passphrase_dialog import ChangePassphraseDialog
 from .recovery_code_dialog import RecoveryCodeDialog
@@ -55,7 +56,7 @@ class UsersDialog(QDialog):
         self.recovery_dialog: RecoveryCodeDialog | None = None
         self.confirmation: QMessageBox | None = None
         self.setWindowTitle(_("Users"))
-        if session.vault is None:
+        if session.users is None:
             raise RuntimeError("UsersDialog needs an unlocked vault")
 
         self.table = QTableWidget(0, 3)
@@ -66,6 +67,9 @@ class UsersDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.whole_rows = WholeRows(self.table, fewest=2, most=6)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -138,11 +142,19 @@ class UsersDialog(QDialog):
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(people)
+        body.addWidget(recovery)
+        body.addWidget(settings)
+        body.addWidget(self.message)
+        body.addStretch()
+        # Scrolls on a small screen; Close stays in sight.
+        self.body = ScrollingBody(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(people, 1)
-        layout.addWidget(recovery)
-        layout.addWidget(settings)
-        layout.addWidget(self.message)
+        layout.addWidget(self.body, 1)
         layout.addWidget(close)
         for first, second in (
             (self.table, self.add),
@@ -150,9 +162,10 @@ class UsersDialog(QDialog):
             (self.remove, self.change),
             (self.change, self.replace_code),
             (self.replace_code, self.idle),
+            (self.idle, self.close_button),
         ):
             QWidget.setTabOrder(first, second)
-        self.resize(620, 560)
+        self.setMinimumWidth(560)
 
         self.add.clicked.connect(self._open_add)
         self.remove.clicked.connect(self._ask_remove)
@@ -162,16 +175,19 @@ class UsersDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         session.locked.connect(self._on_locked)
         self.reload()
+        fit_to_screen(self)
 
     # The list
 
+    @property
+    def service(self) -> UserService | None:
+        return self.session.users  # None once the vault has locked
+
     def me(self) -> User | None:
-        vault = self.session.vault
-        return vault.user if vault is not None else None
+        return self.service.me if self.service is not None else None
 
     def users(self) -> list[User]:
-        vault = self.session.vault
-        return vault.users() if vault is not None else []
+        return self.service.users() if self.service is not None else []
 
     def reload(self, select: str | None = None) -> None:
         me = self.me()
@@ -187,22 +203,20 @@ class UsersDialog(QDialog):
                 self.table.setItem(row, column, item)
             if user.name == select:
                 select_row(self.table, row)  # selectRow() selects nothing right to left
+        self.whole_rows.measure()
         self._update_buttons()
 
     def selected_name(self) -> str | None:
         items = self.table.selectedItems()
         return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
 
-    def may(self, action: str) -> bool:
-        me = self.me()
-        return me is not None and permissions.may(me, action)
-
     def _update_buttons(self) -> None:
+        service = self.service
         me = self.me()
         users = self.users()
         selected = self.selected_name()
-        may_add = self.may(permissions.ADD_USER)
-        may_remove = self.may(permissions.REMOVE_USER)
+        may_add = service is not None and service.may_add_users
+        may_remove = service is not None and service.may_remove_users
         self.role_note.setVisible(me is not None and not may_add)
         self.add.setEnabled(may_add)
         self.add.setToolTip("" if may_add else _("Only a caseworker or a coordinator can do this."))
@@ -216,12 +230,12 @@ class UsersDialog(QDialog):
             reason = ""
         self.remove.setEnabled(selected is not None and not reason)
         self.remove.setToolTip(reason)
-        may_replace = self.may(permissions.REPLACE_RECOVERY_CODE)
+        may_replace = service is not None and service.may_replace_recovery_code
         self.replace_code.setEnabled(may_replace)
         self.replace_code.setToolTip(
             "" if may_replace else _("Only a caseworker or a coordinator can do this.")
         )
-        opened_with_code = me is not None and me.role == RECOVERY_USER
+        opened_with_code = service is not None and service.opened_with_recovery_code
         self.change.setEnabled(me is not None and not opened_with_code)
         self.change.setToolTip(
             _("The vault was opened with the recovery code, not a passphrase.")
@@ -276,11 +290,11 @@ class UsersDialog(QDialog):
         )
 
     def _remove(self, name: str) -> None:
-        vault = self.session.vault
-        if vault is None:
+        service = self.service
+        if service is None:
             return
         try:
-            vault.remove_user(name)
+            service.remove_user(name)
         except IntakeError as exc:
             # The list may be stale (another program changed the users): show it as it is.
             self.reload(select=name)

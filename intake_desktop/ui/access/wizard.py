@@ -12,6 +12,7 @@ closes, and is never logged or put on the clipboard.
 from __future__ import annotations
 
 import logging
+from itertools import pairwise
 
 from ...core.i18n import _
 from ..qt import (
@@ -22,6 +23,7 @@ from ..qt import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSize,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -30,7 +32,9 @@ from ..qt import (
 )
 from ..services.session import VaultSession
 from ..services.vocabulary import RECOVERY_USER
+from ..widgets.disabled_reason import DisabledReason
 from ..widgets.language import LanguageChooser
+from ..widgets.screen_fit import ScrollingBody, fit_to_screen, natural_size
 from .passphrase_entry import NewPassphraseEntry
 from .recovery_code_view import RecoveryCodeView
 from .role_choice import RoleChoice
@@ -45,6 +49,15 @@ def plain_label(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+def scrolling(page: QWizardPage, content: QWidget, *below: QWidget) -> None:
+    """Lay ``page`` out as ``content`` that scrolls on a small screen, then ``below``."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(ScrollingBody(content), 1)
+    for widget in below:
+        layout.addWidget(widget)
 
 
 def name_problem(name: str) -> str | None:
@@ -73,13 +86,16 @@ class WelcomePage(QWizardPage):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Choosing the language rebuilds the wizard in it (app.DesktopApp).
         self.language = LanguageChooser()
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.language)
         layout.addSpacing(12)
         layout.addWidget(text)
         layout.addSpacing(12)
         layout.addWidget(where)
         layout.addStretch()
+        scrolling(self, content)
 
 
 class DetailsPage(QWizardPage):
@@ -105,8 +121,12 @@ class DetailsPage(QWizardPage):
         self.roles = RoleChoice()
         self.message = plain_label()
         self.message.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.reason = DisabledReason(None)
+        self.reason.setObjectName("detailsReason")
 
-        form = QFormLayout(self)
+        content = QWidget()
+        form = QFormLayout(content)
+        form.setContentsMargins(0, 0, 0, 0)
         vault_label = QLabel(_("&Vault name"))
         vault_label.setBuddy(self.vault_name)
         user_label = QLabel(_("Your &name"))
@@ -118,10 +138,21 @@ class DetailsPage(QWizardPage):
         form.addRow(user_label, self.user_name)
         form.addRow(role_label_widget, self.roles)
         form.addRow(self.message)
-        QWidget.setTabOrder(self.vault_name, self.user_name)
-        QWidget.setTabOrder(self.user_name, self.roles.first_button)
+        scrolling(self, content, self.reason)
+        for first, second in pairwise([self.vault_name, self.user_name, *self.roles.focus_chain()]):
+            QWidget.setTabOrder(first, second)
         self.vault_name.textChanged.connect(self.completeChanged)
         self.user_name.textChanged.connect(self.completeChanged)
+        self.completeChanged.connect(lambda: self.reason.show_reason(self.missing()))
+        self.reason.show_reason(self.missing())
+
+    def missing(self) -> str | None:
+        """Why Next is off: the name still to type, or None."""
+        if not self.vault_name.text().strip():
+            return _("Type a name for this vault.")
+        if not self.user_name.text().strip():
+            return _("Type your name.")
+        return None
 
     def role(self) -> str:
         return self.roles.role()
@@ -134,7 +165,7 @@ class DetailsPage(QWizardPage):
             self.roles.set_role(draft["role"])
 
     def isComplete(self) -> bool:
-        return bool(self.vault_name.text().strip() and self.user_name.text().strip())
+        return self.missing() is None
 
     def validatePage(self) -> bool:
         problem = name_problem(self.vault_name.text().strip())
@@ -163,18 +194,25 @@ class PassphrasePage(QWizardPage):
         self.entry = NewPassphraseEntry(
             context=lambda: [details.user_name.text(), details.vault_name.text()]
         )
-        layout = QVBoxLayout(self)
+        self.reason = DisabledReason(None)
+        self.reason.setObjectName("passphraseReason")
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.entry)
         layout.addStretch()
+        scrolling(self, content, self.reason)
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("&Create vault"))
         self.entry.changed.connect(self.completeChanged)
+        self.completeChanged.connect(lambda: self.reason.show_reason(self.entry.missing()))
+        self.reason.show_reason(self.entry.missing())
 
     def initializePage(self) -> None:
         self.entry.first.setFocus()
 
     def isComplete(self) -> bool:
-        return self.entry.has_input()
+        return self.entry.missing() is None
 
     def validatePage(self) -> bool:
         return self.entry.validate()
@@ -236,8 +274,7 @@ class RecoveryCodePage(QWizardPage):
         self.setTitle(_("Write down the recovery code"))
         self.setSubTitle(_("It is shown only this once."))
         self.view = RecoveryCodeView()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.view)
+        scrolling(self, self.view)
         self.view.confirm.toggled.connect(self.completeChanged)
 
     def initializePage(self) -> None:
@@ -263,7 +300,7 @@ class CreateVaultWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setMinimumSize(640, 520)
+        self.setMinimumWidth(600)
         self.welcome = WelcomePage(session)
         self.details = DetailsPage()
         self.passphrase = PassphrasePage(self.details)
@@ -271,6 +308,7 @@ class CreateVaultWizard(QWizard):
         self.code_page = RecoveryCodePage()
         for page in (self.welcome, self.details, self.passphrase, self.creating, self.code_page):
             self.addPage(page)
+        fit_to_screen(self, natural_size(self).expandedTo(QSize(640, 560)))
         self._busy = False
         self.currentIdChanged.connect(self._page_changed)
         self.creating.retry.clicked.connect(self._create)
@@ -281,6 +319,10 @@ class CreateVaultWizard(QWizard):
         return self._busy
 
     def _page_changed(self, _page_id: int) -> None:
+        # Grow to what this page asks for, within the screen (its body scrolls beyond).
+        wanted = natural_size(self)
+        if wanted.height() > self.height() or wanted.width() > self.width():
+            fit_to_screen(self, wanted.expandedTo(self.size()))
         if self.currentPage() is self.creating and not self.creating.created and not self._busy:
             self._create()
 

@@ -7,8 +7,15 @@ a value, never as part of a template or markup.
 
 from __future__ import annotations
 
-from ...core.bundle import importer, report
 from ...core.i18n import N_, _, ngettext
+from ..services.vocabulary import (
+    CaseChanges,
+    Change,
+    ImportResult,
+    ImportStatus,
+    Origin,
+    Outcome,
+)
 from ..widgets.bidi import isolate
 
 SIZE_UNITS = ((N_("{amount} GiB"), 30), (N_("{amount} MiB"), 20), (N_("{amount} KiB"), 10))
@@ -37,17 +44,23 @@ def grouped_sha256(hex_digest: str, per_line: int = 8) -> str:
     return "\n".join(lines)
 
 
-def merge_counts(result: importer.ImportResult) -> str:
+def short_hash(hex_digest: str, groups: int = 3) -> str:
+    """The start of a SHA-256 as ``sha256sum`` prints it, in groups of four: enough to tell
+    two files apart at a glance (the whole hash is shown beside it when chosen)."""
+    return " ".join(hex_digest[i : i + 4] for i in range(0, 4 * groups, 4)).strip()
+
+
+def merge_counts(result: ImportResult) -> str:
     c = result.counts
     return _(
         "{new} new, {updated} updated, {unchanged} unchanged, {older} older, "
         "{conflict} in conflict; {attachments} attachment(s)."
     ).format(
-        new=c.get("new", 0),
-        updated=c.get("updated", 0),
-        unchanged=c.get("unchanged", 0),
-        older=c.get("older", 0),
-        conflict=c.get("conflict", 0),
+        new=c.get(Outcome.NEW, 0),
+        updated=c.get(Outcome.UPDATED, 0),
+        unchanged=c.get(Outcome.UNCHANGED, 0),
+        older=c.get(Outcome.OLDER, 0),
+        conflict=c.get(Outcome.CONFLICT, 0),
         attachments=result.attachments,
     )
 
@@ -57,7 +70,7 @@ def claimed_name(name: str) -> str:
     return name if name.strip() else _("(no name given)")
 
 
-def outcome(result: importer.ImportResult, sender: str | None) -> tuple[str, str]:
+def outcome(result: ImportResult, sender: str | None) -> tuple[str, str]:
     """(what happened, details) for one imported bundle.
 
     ``sender`` is the name this vault trusts the signer under (None: this
@@ -65,11 +78,11 @@ def outcome(result: importer.ImportResult, sender: str | None) -> tuple[str, str
     sender is shown only as a claim, beside the fingerprint that counts.
     """
     who = isolate(sender) if sender is not None else _("this vault")
-    if result.status == importer.ALREADY_IMPORTED:
+    if result.status == ImportStatus.ALREADY_IMPORTED:
         return _("Already imported"), _(
             "Bundle {number} from {sender} was imported before; nothing changed."
         ).format(number=result.sequence, sender=who)
-    if result.status == importer.QUARANTINED:
+    if result.status == ImportStatus.QUARANTINED:
         return _("Quarantined"), _(
             "Claims to come from {claimed} (not verified). Signed by a key this vault does "
             "not trust, fingerprint {fingerprint}. Nothing was merged: compare the "
@@ -91,19 +104,19 @@ def outcome(result: importer.ImportResult, sender: str | None) -> tuple[str, str
                 "It changed {count} case: see below.", "It changed {count} cases: see below.", cases
             ).format(count=cases)
         )
-    if result.counts.get("conflict"):
+    if result.counts.get(Outcome.CONFLICT):
         details.append(_("Review the records edited on both sides in the Conflicts tab."))
     return _("Merged"), "\n".join(details)
 
 
 # What a bundle changed, case by case (the import report's lower half)
 
-CHANGE_WORDS = {
+CHANGE_WORDS: dict[str, str] = {
     # "New", not "Added": the keys table's "Added" is a date column.
-    report.ADDED: N_("New"),
-    report.CHANGED: N_("Changed"),
-    report.DELETED: N_("Deleted"),
-    report.PROPOSED: N_("Kept as a conflict"),
+    Change.ADDED: N_("New"),
+    Change.CHANGED: N_("Changed"),
+    Change.DELETED: N_("Deleted"),
+    Change.PROPOSED: N_("Kept as a conflict"),
 }
 
 
@@ -111,24 +124,24 @@ def change_word(change: str) -> str:
     return _(CHANGE_WORDS[change]) if change in CHANGE_WORDS else change
 
 
-def case_title(case: report.CaseChanges) -> str:
+def case_title(case: CaseChanges) -> str:
     return case.title if case.title.strip() else _("(deleted case)")
 
 
-def origin_note(case: report.CaseChanges) -> tuple[str, bool]:
+def origin_note(case: CaseChanges) -> tuple[str, bool]:
     """(a sentence about who created the case, whether it needs a person's attention).
 
     Names are the trust store's (this vault's own for its own key), never a
     bundle's claim; a device no longer trusted is said to be so, not left blank.
     """
     if case.other_device:
-        if case.origin == report.ORIGIN_THIS_VAULT:
+        if case.origin == Origin.THIS_VAULT:
             return _("Created in this vault; another device wrote into it."), True
         name = case.origin_name.strip() and case.origin_name
         return _("Created by {name} ({fingerprint}); another device wrote into it.").format(
             name=isolate(name) if name else _("a device you no longer trust"),
             fingerprint=isolate(case.origin_fingerprint),
         ), True
-    if case.origin == report.ORIGIN_UNKNOWN:
+    if case.origin == Origin.UNKNOWN:
         return _("Who created this case is not known (received before this was recorded)."), False
     return "", False

@@ -1,52 +1,39 @@
-"""The Conflicts tab: records edited on both sides, shown side by side, settled by a person.
+"""The Conflicts tab: records edited on both sides, settled by a person, field by field.
 
-Both bodies are rendered as plain ``field: value`` lines in the same field
-order, so they line up; fields that differ are marked with ``≠`` and a
-background (colour is never the only signal). The incoming body comes from
-a bundle, so it is only ever plain text in a read-only QPlainTextEdit.
+Above, a row per open conflict: the kind of record, which record (a name,
+never an id unless the record is gone), its case, and each side's version.
+Below, the chosen conflict field by field (``FieldChoices``): keep yours or
+take the incoming value per field, then "Resolve as chosen" writes one new
+version that descends from both sides. "Keep mine" and "Keep incoming" take
+one side whole, as they always did (the only choice when one side deleted
+the record).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
 
 from ...core.errors import IntakeError
-from ...core.i18n import N_, _
-from ..editor.field_labels import field_label
+from ...core.i18n import N_, _, ngettext
 from ..qt import (
     QAbstractItemView,
-    QColor,
-    QFontDatabase,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     Qt,
-    QTableWidget,
     QTableWidgetItem,
-    QTextCharFormat,
-    QTextCursor,
-    QTextEdit,
-    QTextFormat,
     QVBoxLayout,
     QWidget,
     Signal,
 )
 from ..services.bundles import BundleService
-from ..services.vocabulary import KINDS, Conflict, Record, person_label
-from ..widgets.bidi import (
-    COPY_ROLE,
-    LTR,
-    isolate,
-    select_row,
-    set_text_direction,
-    show_in_natural_direction,
-)
+from ..services.vocabulary import Conflict, Record
+from ..widgets.bidi import COPY_ROLE, isolate, select_row, show_in_natural_direction
 from .bundle_text import when
+from .conflict_fields import FieldChoices, RowsTable
+from .conflict_text import Named, loaded, record_name
 
 KIND_LABELS = {
     "case": N_("Case"),
@@ -59,55 +46,6 @@ KIND_LABELS = {
     "statement": N_("Statement"),
     "consent": N_("Consent"),
 }
-DIFFERS = "≠ "
-SAME = "  "
-HIGHLIGHT = QColor(255, 236, 179)  # amber 100; text on it stays black
-
-
-def field_order(kind: str, *bodies: dict[str, Any]) -> list[str]:
-    spec = KINDS.get(kind)
-    known = list(spec.spec.fields) if spec else []
-    present = set().union(*bodies)
-    return [k for k in known if k in present] + sorted(present - set(known))
-
-
-def value_text(value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return ", ".join(str(v) for v in value)
-    return json.dumps(value, ensure_ascii=False, indent=2)
-
-
-def record_label(record: Record) -> str:
-    """Which record, in a few words (from this vault's copy)."""
-    if record.kind == "person" and not record.deleted:
-        return person_label(record)
-    if record.kind == "case":
-        return str(record.body.get("title", ""))
-    return ""
-
-
-def render(record: Record, keys: list[str], differing: set[str]) -> tuple[str, list[int]]:
-    """The body as lines, and the numbers of the lines that belong to differing fields."""
-    lines: list[str] = []
-    marked: list[int] = []
-    if record.deleted:
-        marked.append(len(lines))
-        lines.append(DIFFERS + _("(deleted on this side)"))
-    for key in keys:
-        value = value_text(record.body.get(key)).splitlines() or [""]
-        mark = key in differing
-        first = len(lines)
-        label = field_label(record.kind, key)
-        # Isolated: in these left-to-right lines a number after a Dari field name reversed.
-        lines.append(f"{DIFFERS if mark else SAME}{label}: {isolate(value[0])}")
-        lines.extend(" " * (len(SAME) + 4) + isolate(more) for more in value[1:])
-        if mark:
-            marked.extend(range(first, len(lines)))
-    return "\n".join(lines), marked
 
 
 def version_line(record: Record, value: Callable[[str], str] = isolate) -> str:
@@ -119,6 +57,13 @@ def version_line(record: Record, value: Callable[[str], str] = isolate) -> str:
     )
 
 
+def _plain_label() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
 class ConflictsView(QWidget):
     resolved = Signal()
 
@@ -126,8 +71,9 @@ class ConflictsView(QWidget):
         super().__init__(parent)
         self.service = service
         self.items: list[Conflict] = []
+        self.named: list[Named] = []  # per conflict: the records its two sides name
         self._busy = False
-        self.table = QTableWidget(0, 5)
+        self.table = RowsTable(5, rows=3)
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Conflicts"))
         self.table.setHorizontalHeaderLabels(
@@ -136,77 +82,65 @@ class ConflictsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the fields below
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for column in (0, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.local_title, self.incoming_title = self._heading(), self._heading()
-        self.local_text = self._pane(_("Your version"))
-        self.incoming_text = self._pane(_("Incoming version"))
-        self.state = QLabel()
-        self.state.setTextFormat(Qt.TextFormat.PlainText)
-        self.state.setWordWrap(True)
-        self.keep_local = QPushButton(_("Keep mine"))
-        self.keep_local.setAccessibleName(_("Keep your version"))
-        self.keep_incoming = QPushButton(_("Keep incoming"))
-        self.keep_incoming.setAccessibleName(_("Keep the incoming version"))
+        self.fields = FieldChoices()
+        self.local_text, self.incoming_text = self.fields.local_text, self.fields.incoming_text
+        self.state = _plain_label()
+        self.state.setAccessibleName(_("Conflict status"))
+        self.keep_local = QPushButton(_("Keep &mine"))
+        self.keep_local.setAccessibleName(_("Keep your version of the whole record"))
+        self.keep_incoming = QPushButton(_("Keep &incoming"))
+        self.keep_incoming.setAccessibleName(_("Keep the incoming version of the whole record"))
+        self.keep_chosen = QPushButton(_("&Resolve as chosen"))
+        self.keep_chosen.setAccessibleName(
+            _("Resolve with the value chosen for each field (yours or incoming)")
+        )
 
-        panes = QGridLayout()
-        panes.addWidget(self.local_title, 0, 0)
-        panes.addWidget(self.incoming_title, 0, 1)
-        panes.addWidget(self.local_text, 1, 0)
-        panes.addWidget(self.incoming_text, 1, 1)
+        # The list above, the chosen conflict below; the line between moves.
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.fields)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
+        split.setSizes([110, 330])
         buttons = QHBoxLayout()
         buttons.addWidget(self.state, 1)
         buttons.addWidget(self.keep_local)
         buttons.addWidget(self.keep_incoming)
+        buttons.addWidget(self.keep_chosen)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(panes, 2)
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)
 
         self.table.itemSelectionChanged.connect(self._show_current)
+        self.fields.changed.connect(self._update_buttons)
         self.keep_local.clicked.connect(lambda: self.resolve("local"))
         self.keep_incoming.clicked.connect(lambda: self.resolve("incoming"))
-        # Scroll the two versions together so their lines stay side by side.
-        left, right = self.local_text.verticalScrollBar(), self.incoming_text.verticalScrollBar()
-        left.valueChanged.connect(right.setValue)
-        right.valueChanged.connect(left.setValue)
-        for first, second in (
-            (self.table, self.local_text),
-            (self.local_text, self.incoming_text),
-            (self.incoming_text, self.keep_local),
-            (self.keep_local, self.keep_incoming),
-        ):
-            QWidget.setTabOrder(first, second)
+        self.keep_chosen.clicked.connect(self.resolve_as_chosen)
+        QWidget.setTabOrder(self.table, self.fields.table)
+        QWidget.setTabOrder(self.fields.incoming_text, self.keep_local)
+        QWidget.setTabOrder(self.keep_local, self.keep_incoming)
+        QWidget.setTabOrder(self.keep_incoming, self.keep_chosen)
         self.reload()
-
-    def _heading(self) -> QLabel:
-        label = QLabel()
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
-        return label
-
-    def _pane(self, name: str) -> QPlainTextEdit:
-        pane = QPlainTextEdit()
-        pane.setReadOnly(True)
-        pane.setAccessibleName(name)
-        pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        pane.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        set_text_direction(pane, LTR)  # field: value lines, the field names in English
-        return pane
 
     # Contents
 
     def reload(self) -> None:
         self.items = self.service.conflicts()
+        self.named = [loaded(self.service.conflict_records(c)) for c in self.items]
         self.table.setRowCount(len(self.items))
         for row, c in enumerate(self.items):
+            shown = c.incoming if c.local.deleted else c.local
             cells = (
                 _(KIND_LABELS.get(c.kind, c.kind)),
-                record_label(c.local),
+                record_name(shown, self.named[row]),
                 self.service.case_title(c.case_id),
                 version_line(c.local),
                 version_line(c.incoming),
@@ -231,53 +165,28 @@ class ConflictsView(QWidget):
     def set_busy(self, busy: bool) -> None:
         """While an import runs the vault is write-locked: resolving waits."""
         self._busy = busy
+        self.fields.set_busy(busy)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         free = self.current() is not None and not self._busy
         self.keep_local.setEnabled(free)
         self.keep_incoming.setEnabled(free)
+        self.keep_chosen.setEnabled(free and not self.fields.whole())
 
     def _show_current(self) -> None:
         c = self.current()
+        row = self.items.index(c) if c is not None else -1
+        self.fields.show_conflict(c, self.named[row] if c is not None else {})
         self._update_buttons()
         if c is None:
-            for label in (self.local_title, self.incoming_title):
-                label.clear()
-            for pane in (self.local_text, self.incoming_text):
-                pane.setPlainText("")
-                pane.setExtraSelections([])
-            if not self.items:
-                self.local_text.setPlainText(_("No records are in conflict."))
+            self.state.setText("" if self.items else _("No records are in conflict."))
             return
-        keys = field_order(c.kind, c.local.body, c.incoming.body)
-        differing = {k for k in keys if c.local.body.get(k) != c.incoming.body.get(k)}
-        self.local_title.setText(
-            _("Yours: {version}").format(version=isolate(version_line(c.local)))
+        self.state.setText(
+            _("Deleted on one side: keep your version or the incoming one whole.")
+            if self.fields.whole()
+            else ""
         )
-        self.incoming_title.setText(
-            _("Incoming: {version} (received {received})").format(
-                version=isolate(version_line(c.incoming)), received=isolate(when(c.received_at))
-            )
-        )
-        for pane, record in ((self.local_text, c.local), (self.incoming_text, c.incoming)):
-            text, marked = render(record, keys, differing)
-            pane.setPlainText(text)
-            self._highlight(pane, marked)
-
-    def _highlight(self, pane: QPlainTextEdit, lines: list[int]) -> None:
-        selections = []
-        for number in lines:
-            block = pane.document().findBlockByNumber(number)
-            selection = QTextEdit.ExtraSelection()
-            fmt = QTextCharFormat()
-            fmt.setBackground(HIGHLIGHT)
-            fmt.setForeground(QColor(0, 0, 0))
-            fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
-            selection.format = fmt
-            selection.cursor = QTextCursor(block)
-            selections.append(selection)
-        pane.setExtraSelections(selections)
 
     # Actions
 
@@ -285,16 +194,44 @@ class ConflictsView(QWidget):
         c = self.current()
         if c is None or self._busy:
             return
-        try:
-            record = self.service.resolve(c.id, keep)
-        except IntakeError as exc:
-            self.state.setText(str(exc))
-            return
         message = (
             _("Kept your version; the record is now version {version}.")
             if keep == "local"
             else _("Kept the incoming version; the record is now version {version}.")
         )
+        self._settle(
+            lambda: self.service.resolve(c.id, keep),
+            lambda record: message.format(version=record.version),
+        )
+
+    def resolve_as_chosen(self) -> None:
+        """One new version: the incoming value of each field chosen so, yours elsewhere."""
+        c = self.current()
+        if c is None or self._busy or self.fields.whole():
+            return
+        taken = sorted(self.fields.taken)
+        if not taken:
+            self.resolve("local")
+        elif self.fields.every_difference_taken():
+            self.resolve("incoming")
+        else:
+            self._settle(
+                lambda: self.service.resolve_fields(c.id, taken),
+                lambda record: ngettext(
+                    "Took {count} field from the incoming version and kept yours for the "
+                    "rest; the record is now version {version}.",
+                    "Took {count} fields from the incoming version and kept yours for the "
+                    "rest; the record is now version {version}.",
+                    len(taken),
+                ).format(count=len(taken), version=record.version),
+            )
+
+    def _settle(self, write: Callable[[], Record], said: Callable[[Record], str]) -> None:
+        try:
+            record = write()
+        except IntakeError as exc:
+            self.state.setText(str(exc))
+            return
         self.reload()
-        self.state.setText(message.format(version=record.version))
+        self.state.setText(said(record))
         self.resolved.emit()

@@ -21,23 +21,20 @@ from pathlib import Path
 from ...core.i18n import _, ngettext
 from ..jobs.job import Job
 from ..qt import (
-    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFontDatabase,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
-    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QShowEvent,
     QStackedWidget,
     QStandardPaths,
     Qt,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -45,16 +42,17 @@ from ..qt import (
 )
 from ..services.bundles import BundleService, CaseChoice
 from ..services.session import VaultSession
-from ..services.vocabulary import ConsentRefused, ExportResult, RecipientRef, TrustEntry
+from ..services.vocabulary import ConsentRefused, ExportResult, RecipientRef
 from ..widgets.bidi import isolate
 from ..widgets.confirm import confirm_destructive
-from ..widgets.file_dialogs import save_file
 from .bundle_text import when
 from .consent_refusal_view import ConsentRefusalView
 from .export_result_view import ExportResultView, plain_label
+from .fitting_page import FittingPage, fit_window
+from .recipient_box import RecipientBox
+from .save_to import SaveToBox, default_bundle_path
 
 SELECTED, ALL, CHANGED = 0, 1, 2
-SUFFIX = ".intake"
 
 
 @dataclass(frozen=True)
@@ -64,15 +62,6 @@ class ExportRequest:
     recipients: list[RecipientRef]
     out: Path
     case_ids: list[str] | None  # None: every case
-
-
-def default_bundle_path(folder: Path, today: dt.date) -> Path:
-    """``field-YYYY-MM-DD.intake`` in ``folder``, numbered if that name is taken."""
-    stem = f"field-{today.isoformat()}"
-    path, n = folder / f"{stem}{SUFFIX}", 2
-    while path.exists():
-        path, n = folder / f"{stem}-{n}{SUFFIX}", n + 1
-    return path
 
 
 class ExportDialog(QDialog):
@@ -95,19 +84,29 @@ class ExportDialog(QDialog):
         self.request: ExportRequest | None = None  # the last export started
         self.confirmation: QMessageBox | None = None
         self.fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._fitted = False
 
         # Two pages, so the dialog stays small enough for a 768-pixel screen:
-        # the choices, then (once written) the result in their place.
+        # the choices, then (once written) the result in their place. The
+        # choices scroll in a window too short for them instead of overlapping.
         self.form = QWidget()
         column = QVBoxLayout(self.form)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self._build_cases())
-        column.addWidget(self._build_recipients(), 1)
-        column.addWidget(self._build_output())
+        self.recipients = RecipientBox(self.service.recipients(), self.fixed)
+        self.recipient_list = self.recipients.recipient_list
+        self.recipient_pages = self.recipients.recipient_pages
+        self.no_recipients = self.recipients.no_recipients
+        self.withheld_note = self.recipients.withheld_note
+        column.addWidget(self.recipients, 1)
+        self.save_to = SaveToBox(self._first_folder())
+        self.output, self.choose_button = self.save_to.output, self.save_to.choose_button
+        column.addWidget(self.save_to)
+        self.form_page = FittingPage(self.form)
         self.result_box = ExportResultView()
         self.refusal = ConsentRefusalView()
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.form)
+        self.pages.addWidget(self.form_page)
         self.pages.addWidget(self.result_box)
         self.pages.addWidget(self.refusal)
         self.message = plain_label()
@@ -153,10 +152,9 @@ class ExportDialog(QDialog):
         self.anyway_button.clicked.connect(self.ask_export_anyway)
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_export)
-        self.choose_button.clicked.connect(self.choose_output)
-        self.output.textChanged.connect(lambda _text: self._update_enabled())
+        self.save_to.changed.connect(self._update_enabled)
         self.case_group.idClicked.connect(lambda _id: self._update_enabled())
-        self.recipient_list.itemChanged.connect(lambda *_args: self._update_enabled())
+        self.recipients.changed.connect(self._update_enabled)
         session.about_to_lock.connect(self._locking)
 
         for first, second in (
@@ -174,6 +172,12 @@ class ExportDialog(QDialog):
         ):
             QWidget.setTabOrder(first, second)
         self._update_enabled()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_window(self, self.form_page)
 
     # Building
 
@@ -224,74 +228,12 @@ class ExportDialog(QDialog):
         start.setChecked(True)
         return box
 
-    def _build_recipients(self) -> QGroupBox:
-        box = QGroupBox(_("Encrypt for"))
-        self.recipient_list = QTreeWidget()
-        self.recipient_list.setAccessibleName(_("Recipients"))
-        self.recipient_list.setRootIsDecorated(False)
-        self.recipient_list.setHeaderLabels([_("Recipient"), _("Fingerprint")])
-        self.recipient_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.recipient_list.header().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.recipient_list.header().setStretchLastSection(True)
-        self.recipient_list.setMinimumHeight(90)
-        entries = self.service.recipients()
-        for entry in entries:
-            item = QTreeWidgetItem([entry.name, entry.fingerprint])
-            item.setData(0, Qt.ItemDataRole.UserRole, entry)
-            item.setFont(1, self.fixed)
-            item.setToolTip(1, _("Compare with the fingerprint the recipient reads to you."))
-            checked = len(entries) == 1
-            item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            self.recipient_list.addTopLevelItem(item)
-        hint = plain_label(
-            _(
-                "Only the recipients checked here can open the bundle. The list holds the "
-                "keys whose fingerprints were compared on the Keys screen."
-            )
-        )
-        self.no_recipients = plain_label(
-            _(
-                "There is no trusted recipient yet, so nobody could open a bundle. Open Keys "
-                "(in the toolbar), ask the coordinator for their age recipient (it starts "
-                "with age1), compare its fingerprint with them by phone or in person, add "
-                "it as a recipient, then export again."
-            )
-        )
-        # Core leaves withheld names out unless every recipient is cleared for them.
-        self.withheld_note = plain_label()
-        self.withheld_note.setObjectName("withheldNote")
-        self.withheld_note.setAccessibleName(_("Names marked as withheld"))
-        self.withheld_note.hide()
-        self.no_recipients.setObjectName("noRecipients")
-        self.no_recipients.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeading)
-        self.recipient_pages = QStackedWidget()
-        page = QWidget()
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.recipient_list)
-        column.addWidget(hint)
-        column.addWidget(self.withheld_note)
-        self.recipient_pages.addWidget(page)
-        self.recipient_pages.addWidget(self.no_recipients)
-        self.recipient_pages.setCurrentIndex(0 if entries else 1)
-        QVBoxLayout(box).addWidget(self.recipient_pages)
-        return box
-
-    def _build_output(self) -> QGroupBox:
-        box = QGroupBox(_("Save to"))
-        self.output = QLineEdit()
-        self.output.setAccessibleName(_("Bundle file"))
+    def _first_folder(self) -> Path:
+        """The folder this session last exported to (a USB stick), else Documents."""
+        if self.service.last_folder is not None and self.service.last_folder.is_dir():
+            return self.service.last_folder
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-        self.output.setText(str(default_bundle_path(base, dt.date.today())))
-        self.choose_button = QPushButton(_("Choose…"))
-        self.choose_button.setAccessibleName(_("Choose the bundle file"))
-        row = QHBoxLayout(box)
-        row.addWidget(self.output, 1)
-        row.addWidget(self.choose_button)
-        return box
+        return Path(folder) if folder and Path(folder).is_dir() else Path.home()
 
     def _build_progress(self) -> QHBoxLayout:
         self.progress = QProgressBar()
@@ -311,56 +253,32 @@ class ExportDialog(QDialog):
 
     def not_cleared(self) -> list[str]:
         """Names of the checked recipients not cleared to receive withheld names."""
-        entries: list[TrustEntry] = [
-            i.data(0, Qt.ItemDataRole.UserRole) for i in self.checked_recipients()
-        ]
-        return [e.name for e in entries if not e.withheld_names]
-
-    def _show_withheld_note(self) -> None:
-        checked = self.checked_recipients()
-        names = self.not_cleared()
-        if not checked:
-            self.withheld_note.hide()
-            return
-        if names:
-            text = _(
-                "Names marked as withheld will be left out of this bundle. Not cleared to "
-                "receive them: {names}."
-            ).format(names=", ".join(isolate(n) for n in names))
-        else:
-            text = _(
-                "Every recipient checked is cleared to receive names marked as withheld: "
-                "they travel in this bundle."
-            )
-        self.withheld_note.setText(text)
-        self.withheld_note.show()
+        return self.recipients.not_cleared()
 
     def checked_recipients(self) -> list[QTreeWidgetItem]:
-        tree = self.recipient_list
-        items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
-        return [i for i in items if i is not None and i.checkState(0) == Qt.CheckState.Checked]
+        return self.recipients.checked()
 
     def case_choice(self) -> CaseChoice:
         return self.choices[self.case_group.checkedId()]
 
     def set_output_path(self, path: Path) -> None:
-        self.output.setText(str(path))
+        self.save_to.set_path(path)
 
     def output_path(self) -> Path | None:
-        text = self.output.text().strip()
-        if not text:
-            return None
-        path = Path(text).expanduser()
-        return path if path.suffix == SUFFIX else path.with_name(path.name + SUFFIX)
+        """The file Export would write now (None: the note under the path says why not)."""
+        return self.save_to.target().path
 
     def _update_enabled(self) -> None:
         running = self.job is not None
-        ready = (
-            bool(self.checked_recipients())
-            and self.output_path() is not None
-            and self.case_choice().count > 0
-        )
-        self.export_button.setEnabled(ready and not running)
+        target = self.save_to.target()
+        if not self.checked_recipients():
+            reason = _("Check at least one recipient.")
+        elif self.case_choice().count == 0:
+            reason = _("No case matches this choice: choose another.")
+        else:
+            reason = target.problem
+        self.export_button.setEnabled(not reason and not running)
+        self.export_button.setAccessibleDescription(reason)
         self.empty_hint.setVisible(self.case_choice().count == 0)
         for radio in (self.selected_radio, self.all_radio, self.changed_radio):
             radio.setEnabled(
@@ -370,37 +288,22 @@ class ExportDialog(QDialog):
             widget.setEnabled(not running)
         for button in self.refusal_buttons:
             button.setEnabled(not running)
-        self._show_withheld_note()
+        if self._fitted:  # a note appeared: show it whole if the screen has room
+            fit_window(self, self.form_page)
 
     # Actions
 
-    def choose_output(self) -> None:
-        current = self.output_path() or default_bundle_path(Path.home(), dt.date.today())
-        name = save_file(self, _("Save the bundle as"), str(current), _("Bundles (*.intake)"))
-        if name:
-            self.output.setText(name)
-
     def start_export(self) -> None:
-        out = self.output_path()
-        if out is None or not self.session.is_unlocked or self.job is not None:
+        if not self.session.is_unlocked or self.job is not None:
             return
-        if out.exists():
-            self.message.setText(
-                _(
-                    "{path} already exists, and a bundle never replaces a file. "
-                    "Choose another name."
-                ).format(path=isolate(out))
-            )
+        # Checked again now: a file may have appeared, or the stick gone, since typing.
+        target = self.save_to.target()
+        if target.path is None:
+            self.message.setText(target.problem)
+            self._update_enabled()
             return
-        if not out.parent.is_dir():
-            self.message.setText(
-                _("The folder {path} does not exist.").format(path=isolate(out.parent))
-            )
-            return
-        recipients = [
-            BundleService.recipient_ref(i.data(0, Qt.ItemDataRole.UserRole))
-            for i in self.checked_recipients()
-        ]
+        out = target.path
+        recipients = [BundleService.recipient_ref(e) for e in self.recipients.checked_entries()]
         self._run(ExportRequest(recipients, out, self.case_choice().case_ids))
 
     def _run(self, request: ExportRequest, override_consent: bool = False) -> None:
@@ -443,12 +346,13 @@ class ExportDialog(QDialog):
         self.close_button.setDefault(True)
         self.close_button.setFocus()
         folder = result.path.parent
-        self.output.setText(str(default_bundle_path(folder, dt.date.today())))
+        self.service.last_folder = folder  # this session only: dropped on lock
+        self.save_to.set_path(default_bundle_path(folder, dt.date.today()))
         self.exported.emit(result)
 
     def show_form(self) -> None:
         """Back to the choices for another bundle (a new file name is ready)."""
-        self.pages.setCurrentWidget(self.form)
+        self.pages.setCurrentWidget(self.form_page)
         self.message.clear()
         self.again_button.hide()
         self._show_refusal_buttons(False)

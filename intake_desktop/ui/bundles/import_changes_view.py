@@ -13,7 +13,6 @@ filled in when it is opened (a bundle may bring 100,000 people in one case).
 
 from __future__ import annotations
 
-from ...core.bundle import importer, report
 from ...core.i18n import _, ngettext
 from ..qt import (
     QAbstractItemView,
@@ -35,6 +34,7 @@ from ..qt import (
     QWidget,
     Signal,
 )
+from ..services.vocabulary import CaseChanges, Change, ImportResult, ImportStatus
 from ..widgets.bidi import isolate, show_in_natural_direction
 from .bundle_text import case_title, change_word, origin_note
 from .conflicts_view import KIND_LABELS
@@ -50,9 +50,9 @@ class ImportChangesView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result: importer.ImportResult | None = None
+        self.result: ImportResult | None = None
         self._openable_cases: set[str] = set()  # changed cases that still exist
-        self._pending: dict[str, report.CaseChanges] = {}  # case id -> records not shown yet
+        self._pending: dict[str, CaseChanges] = {}  # case id -> records not shown yet
         self._busy = False
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -99,7 +99,7 @@ class ImportChangesView(QWidget):
 
     # Contents
 
-    def show_result(self, result: importer.ImportResult | None, label: str = "") -> None:
+    def show_result(self, result: ImportResult | None, label: str = "") -> None:
         """The changes ``result`` made (None: no bundle chosen, or it merged nothing)."""
         self.result = result
         self.tree.clear()
@@ -109,7 +109,7 @@ class ImportChangesView(QWidget):
         self._openable_cases = {c.case_id for c in changes if c.title.strip()}
         if result is None and not label:
             self.heading.setText(_("Choose a bundle above to see what it changed."))
-        elif result is None or result.status != importer.MERGED:
+        elif result is None or result.status != ImportStatus.MERGED:
             self.heading.setText(_("{bundle} changed nothing.").format(bundle=isolate(label)))
         elif not result.changes:
             self.heading.setText(
@@ -130,11 +130,13 @@ class ImportChangesView(QWidget):
             for case in result.changes:
                 self._add_case(case, expand)
             # Enter (or Open case) works as soon as the tree has focus.
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+            first = self.tree.topLevelItem(0)
+            if first is not None:
+                self.tree.setCurrentItem(first)
         self.tree.setVisible(bool(result is not None and result.changes))
         self._update()
 
-    def _add_case(self, case: report.CaseChanges, expand: bool) -> None:
+    def _add_case(self, case: CaseChanges, expand: bool) -> None:
         item = QTreeWidgetItem(self.tree, [case_title(case), _summary(case), "", case.case_id])
         item.setData(0, CASE_ROLE, case.case_id)
         item.setFont(3, self.fixed)
@@ -218,15 +220,15 @@ class ImportChangesView(QWidget):
             self.open_case_requested.emit(case_id)
 
 
-def _summary(case: report.CaseChanges) -> str:
+def _summary(case: CaseChanges) -> str:
     """ "2 added, 1 changed" for a case row, in the order of CHANGE_WORDS."""
     counts: dict[str, int] = {}
     for change in case.records:
         counts[change.change] = counts.get(change.change, 0) + 1
     words = {
-        report.ADDED: _("{count} added"),
-        report.CHANGED: _("{count} changed"),
-        report.DELETED: _("{count} deleted"),
-        report.PROPOSED: _("{count} in conflict"),
+        Change.ADDED: _("{count} added"),
+        Change.CHANGED: _("{count} changed"),
+        Change.DELETED: _("{count} deleted"),
+        Change.PROPOSED: _("{count} in conflict"),
     }
     return ", ".join(t.format(count=counts[k]) for k, t in words.items() if counts.get(k))

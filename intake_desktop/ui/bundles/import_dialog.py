@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...core.bundle import importer
+from ...core.errors import BundleRejected
 from ...core.i18n import _
 from ..jobs.job import Job
 from ..qt import (
@@ -42,10 +42,12 @@ from ..qt import (
 )
 from ..services.bundles import is_quarantine_full
 from ..services.session import VaultSession
+from ..services.vocabulary import ImportResult, ImportStatus
 from ..widgets.bidi import isolate, select_row, show_in_natural_direction
 from ..widgets.file_dialogs import open_files
 from .bundle_text import outcome
 from .conflicts_view import ConflictsView
+from .fitting_page import on_screen_size
 from .import_changes_view import ImportChangesView
 from .quarantine_view import QuarantineView
 
@@ -74,10 +76,10 @@ class ImportDialog(QDialog):
             raise RuntimeError("import needs an unlocked vault")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Import bundles"))
-        self.resize(960, 640)
+        self.resize(on_screen_size(self, 960, 700))
         self.session = session
         self.service = session.bundles
-        self.results: list[importer.ImportResult | None] = []  # one per report row
+        self.results: list[ImportResult | None] = []  # one per report row
         self.queue: list[Pending] = []
         self.job: Job | None = None
         self.running: Pending | None = None
@@ -179,12 +181,15 @@ class ImportDialog(QDialog):
     # Queueing
 
     def choose_files(self) -> None:
+        last = self.service.last_folder
         names = open_files(
             self,
             _("Choose bundles to import"),
-            str(Path.home()),
+            str(last if last is not None and last.is_dir() else Path.home()),
             _("Bundles (*.intake);;All files (*)"),
         )
+        if names:
+            self.service.last_folder = Path(names[0]).parent  # this session only
         self.import_files([Path(n) for n in names])
 
     def import_files(self, paths: list[Path]) -> None:
@@ -251,10 +256,10 @@ class ImportDialog(QDialog):
         if total > 0:
             self.progress.setValue(min(1000, done * 1000 // total))
 
-    def _finished(self, result: importer.ImportResult) -> None:
+    def _finished(self, result: ImportResult) -> None:
         item = self._job_ended()
         sender = None
-        if result.status != importer.QUARANTINED:
+        if result.status != ImportStatus.QUARANTINED:
             sender = self.service.trusted_name(result.signing_key)
         word, details = outcome(result, sender)
         self._add_row(item, word, details, result.status, imported=result)
@@ -272,6 +277,10 @@ class ImportDialog(QDialog):
         elif is_quarantine_full(error):
             # Not a bad bundle: there is no room to hold it for review.
             self._add_row(item, _("Not kept"), message, "quarantined")
+        elif item.quarantine_id is not None and isinstance(error, BundleRejected):
+            # Core forgets a quarantined bundle it refuses: say it left the list.
+            removed = _("It was removed from the quarantine.")
+            self._add_row(item, _("Rejected"), f"{message}\n{removed}", "rejected")
         else:
             self._add_row(item, _("Rejected"), message, "rejected")
         self._refresh_views()
@@ -282,7 +291,8 @@ class ImportDialog(QDialog):
             self.job.detach()
         self.job = None
         item, self.running = self.running, None
-        assert item is not None
+        if item is None:  # not an assert: python -O would drop it
+            raise RuntimeError("an import job ended while none was running")
         return item
 
     def _add_row(
@@ -291,7 +301,7 @@ class ImportDialog(QDialog):
         word: str,
         details: str,
         status: str = "",
-        imported: importer.ImportResult | None = None,
+        imported: ImportResult | None = None,
     ) -> None:
         row = self.report.rowCount()
         self.report.insertRow(row)

@@ -4,15 +4,18 @@ A quarantined bundle stays encrypted in the vault folder and nothing of it
 is merged. Its claimed sender name is shown as an unverified claim in plain
 text; what counts is the signer's fingerprint, which a coordinator compares
 with the sender out of band before trusting the device (and then importing).
-Each row shows its bundle id and size, so a good bundle and a damaged copy
-of it can be told apart; either can be discarded. The quarantine is capped
-(core refuses beyond it), and the view says how full it is.
+Each row shows the file's name as it was imported, the signer's number for
+the bundle, when it came, its size and the start of its SHA-256, so a good
+bundle and a damaged copy of it can be told apart; either can be discarded,
+and one refused on import leaves the list. The heading says whose signer is
+trusted by now. The quarantine is capped (core refuses beyond it), and the
+view says how full it is.
 """
 
 from __future__ import annotations
 
 from ...core.errors import IntakeError
-from ...core.i18n import _, ngettext
+from ...core.i18n import N_, _, ngettext
 from ..qt import (
     QAbstractItemView,
     QFont,
@@ -32,8 +35,19 @@ from ..qt import (
 from ..services.bundles import BundleService
 from ..services.vocabulary import QuarantinedBundle
 from ..widgets.bidi import isolate, select_row, show_in_natural_direction
-from .bundle_text import claimed_name, human_size, when
+from .bundle_text import claimed_name, human_size, short_hash, when
 from .trust_device_dialog import TrustDeviceDialog
+
+COLUMNS = (
+    N_("File"),
+    N_("Number"),
+    N_("Claimed sender (unverified)"),
+    N_("Signer fingerprint"),
+    N_("Received"),
+    N_("Size"),
+    N_("File hash"),
+)
+FILE, NUMBER, CLAIMED, FINGERPRINT, RECEIVED, SIZE, HASH = range(len(COLUMNS))
 
 
 class QuarantineView(QWidget):
@@ -50,37 +64,23 @@ class QuarantineView(QWidget):
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.fixed = fixed
 
-        intro = QLabel()
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        intro.setText(
-            _(
-                "These bundles are signed by keys this vault does not trust; nothing in them "
-                "was merged. The sender name is only what the bundle claims. Compare the "
-                "fingerprint with the sender by phone or in person, then trust the device "
-                "and import."
-            )
-        )
-        self.table = QTableWidget(0, 5)
+        self.intro = QLabel()
+        self.intro.setTextFormat(Qt.TextFormat.PlainText)
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName(_("About the bundles waiting here"))
+        self.table = QTableWidget(0, len(COLUMNS))
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Quarantined bundles"))
-        self.table.setHorizontalHeaderLabels(
-            [
-                _("Claimed sender (unverified)"),
-                _("Signer fingerprint"),
-                _("Bundle id"),
-                _("Received"),
-                _("Size"),
-            ]
-        )
+        self.table.setHorizontalHeaderLabels([_(title) for title in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3, 4):
+        for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(CLAIMED, QHeaderView.ResizeMode.Stretch)
         self.room = QLabel()
         self.room.setTextFormat(Qt.TextFormat.PlainText)
         self.room.setWordWrap(True)
@@ -105,7 +105,7 @@ class QuarantineView(QWidget):
         buttons.addStretch()
         buttons.addWidget(self.discard_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.room)
         layout.addWidget(self.state)
@@ -127,28 +127,78 @@ class QuarantineView(QWidget):
         self.entries = self.service.quarantined()
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            claimed = QTableWidgetItem(claimed_name(entry.producer_name))
-            claimed.setToolTip(_("What the bundle says; not verified."))
-            if not entry.producer_name.strip():
-                italic = QFont(claimed.font())
-                italic.setItalic(True)
-                claimed.setFont(italic)
-            fingerprint = QTableWidgetItem(entry.fingerprint)
-            fingerprint.setFont(self.fixed)
-            bundle = QTableWidgetItem(entry.bundle_id)
-            bundle.setFont(self.fixed)
-            received = QTableWidgetItem(when(entry.received_at))
-            # Exact bytes on hover: two copies of one bundle can differ by a few.
-            size = QTableWidgetItem(human_size(entry.size))
-            size.setToolTip(ngettext("{n} byte", "{n} bytes", entry.size).format(n=entry.size))
-            size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            for column, item in enumerate((claimed, fingerprint, bundle, received, size)):
+            for column, item in enumerate(self._row(entry)):
                 self.table.setItem(row, column, item)
         again = next((i for i, e in enumerate(self.entries) if selected and e.id == selected.id), 0)
         if self.entries:
             select_row(self.table, again)
         self._show_room()
+        self._show_heading()
         self._update()
+
+    def _row(self, entry: QuarantinedBundle) -> list[QTableWidgetItem]:
+        name = QTableWidgetItem(entry.file_name or _("(not noted)"))
+        number = QTableWidgetItem(str(entry.sequence) if entry.sequence is not None else "—")
+        number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        claimed = QTableWidgetItem(claimed_name(entry.producer_name))
+        claimed.setToolTip(_("What the bundle says; not verified."))
+        # Said, not shown as a value: in italics.
+        said = ((name, not entry.file_name), (claimed, not entry.producer_name.strip()))
+        for cell, unknown in said:
+            if unknown:
+                italic = QFont(cell.font())
+                italic.setItalic(True)
+                cell.setFont(italic)
+        fingerprint = QTableWidgetItem(entry.fingerprint)
+        fingerprint.setFont(self.fixed)
+        received = QTableWidgetItem(when(entry.received_at))
+        # Exact bytes on hover: two copies of one bundle can differ by a few.
+        size = QTableWidgetItem(human_size(entry.size))
+        size.setToolTip(ngettext("{n} byte", "{n} bytes", entry.size).format(n=entry.size))
+        size.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        digest = QTableWidgetItem(short_hash(entry.file_sha256))
+        digest.setFont(self.fixed)
+        cells = {
+            FILE: name,
+            NUMBER: number,
+            CLAIMED: claimed,
+            FINGERPRINT: fingerprint,
+            RECEIVED: received,
+            SIZE: size,
+            HASH: digest,
+        }
+        return [cells[column] for column in range(len(COLUMNS))]
+
+    def _show_heading(self) -> None:
+        """What the list holds, as the trust store stands now (trusting changes it)."""
+        trusted = sum(1 for e in self.entries if self.service.trusted_name(e.signing_key))
+        if not self.entries:
+            text = _("No bundle from an unknown signer is waiting.")
+        elif trusted == len(self.entries):
+            text = _(
+                "The signers of these bundles are trusted now; nothing in them is merged yet. "
+                "Import them to merge what they hold."
+            )
+        elif trusted:
+            text = ngettext(
+                "{count} of these bundles is from a device you trust now: import it. The "
+                "others are signed by keys this vault does not trust; nothing in them was "
+                "merged. Compare each fingerprint with the sender by phone or in person, "
+                "then trust the device and import.",
+                "{count} of these bundles are from devices you trust now: import them. The "
+                "others are signed by keys this vault does not trust; nothing in them was "
+                "merged. Compare each fingerprint with the sender by phone or in person, "
+                "then trust the device and import.",
+                trusted,
+            ).format(count=trusted)
+        else:
+            text = _(
+                "These bundles are signed by keys this vault does not trust; nothing in them "
+                "was merged. The sender name is only what the bundle claims. Compare the "
+                "fingerprint with the sender by phone or in person, then trust the device "
+                "and import."
+            )
+        self.intro.setText(text)
 
     def _show_room(self) -> None:
         room = self.service.quarantine_room()
@@ -192,17 +242,27 @@ class QuarantineView(QWidget):
                 _("Signer not trusted. Fingerprint to compare: {fingerprint}").format(
                     fingerprint=isolate(entry.fingerprint)
                 )
+                + "\n"
+                + self._identity(entry)
             )
         else:
             self.state.setText(
                 _("The signer is now trusted as {name}: the bundle can be imported.").format(
                     name=isolate(trusted)
                 )
+                + "\n"
+                + self._identity(entry)
             )
         free = entry is not None and not self._busy
         self.trust_button.setEnabled(free and trusted is None)
         self.import_button.setEnabled(free and trusted is not None)
         self.discard_button.setEnabled(free)
+
+    @staticmethod
+    def _identity(entry: QuarantinedBundle) -> str:
+        return _("Bundle {bundle}; file SHA-256 {sha256}").format(
+            bundle=isolate(entry.bundle_id), sha256=isolate(entry.file_sha256)
+        )
 
     # Actions
 
@@ -217,6 +277,7 @@ class QuarantineView(QWidget):
     def _trusted(self, quarantine_id: int) -> None:
         self.trust_dialog = None
         self.changed.emit()
+        self._show_heading()
         self._update()
         self.import_requested.emit(quarantine_id)
 

@@ -5,6 +5,11 @@ The model asks the vault for rows a page at a time as the view scrolls
 Sorting and filtering go to SQL, not to a proxy over loaded rows.
 "Delete case…" is in the table's context menu (and on the Delete key); the
 main window asks first and deletes.
+
+A save anywhere in a case (``CaseService.case_changed``) refreshes the rows
+shown, so the people count and the date follow what was typed; the current
+row stays on its case, without opening it again. Tab leaves the list (the
+arrow keys move within it), so the keyboard reaches the case beside it.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from ..qt import (
     QLineEdit,
     QModelIndex,
     QPersistentModelIndex,
+    QSignalBlocker,
     Qt,
     QTableView,
     QTimer,
@@ -70,6 +76,15 @@ class CaseListModel(QAbstractTableModel):
         self.total = self.service.count(self.query) if self.service else 0
         if self.service:
             self.rows = self.service.page(self.query, 0, PAGE)
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        """Read the rows shown again (as many as are loaded), in the same query."""
+        if self.service is None:
+            return
+        self.beginResetModel()
+        self.total = self.service.count(self.query)
+        self.rows = self.service.page(self.query, 0, max(len(self.rows), PAGE))
         self.endResetModel()
 
     def clear(self) -> None:
@@ -154,6 +169,7 @@ class CaseListView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search names, documents, statements…"))
         self.search.setAccessibleName(_("Search cases"))
+        self.search.setToolTip(_("Search cases (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.setAccessibleName(_("Filter by status"))
@@ -176,6 +192,9 @@ class CaseListView(QWidget):
         self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        # Tab leaves the list: without this it walks cell by cell, and each new row
+        # it reaches opens another case. The arrow keys move within the list.
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, 5):
@@ -195,7 +214,8 @@ class CaseListView(QWidget):
         filters.addWidget(self.status, 1)
         filters.addWidget(self.route, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Room for the focus ring (widgets/focus_ring.py) around the search box and list.
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addLayout(filters)
         layout.addWidget(self.table)
@@ -212,13 +232,45 @@ class CaseListView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(lambda *_args: self._update_count())
+        # Several saves in a row (typing, a batch of files) refresh the list once.
+        self._changed = QTimer(self)
+        self._changed.setSingleShot(True)
+        self._changed.setInterval(150)
+        self._changed.timeout.connect(self.refresh)
 
     def attach(self, service: CaseService | None) -> None:
         self.model.attach(service)
 
     def clear(self) -> None:
+        self._changed.stop()
         self.search.clear()
         self.model.clear()
+
+    def case_changed(self, _case_id: str) -> None:
+        """A record of a case was saved: refresh the rows shortly (once for a burst)."""
+        self._changed.start()
+
+    def refresh(self) -> None:
+        """Read the rows again, keeping the chosen cases chosen and the current one current.
+
+        The selection is put back with its signals held, so the case open in
+        the editor is not opened again (which would drop the field being typed in).
+        """
+        current, chosen = self.current_case(), self.selected_ids()
+        selection = self.table.selectionModel()
+        with QSignalBlocker(selection):
+            self.model.refresh()
+            flags = QItemSelectionModel.SelectionFlag
+            for case_id in chosen:
+                row = self.model.row_of(case_id)
+                if row >= 0:
+                    selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
+            row = self.model.row_of(current) if current else -1
+            if row >= 0:
+                selection.setCurrentIndex(self.model.index(row, 0), flags.NoUpdate)
+        self.table.viewport().update()
+        if row >= 0:
+            self.table.scrollTo(self.model.index(row, 0))
 
     def apply_filters(self) -> None:
         query = self.model.query

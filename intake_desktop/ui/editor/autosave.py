@@ -2,11 +2,18 @@
 
 * Every user edit marks the shown record dirty and restarts a one-second
   single-shot timer. A second timer, started by the first edit after a save
-  and never pushed back, stores the typing quietly one second after it, so
-  nothing typed lives only in the widgets for longer than ``DELAY_MS``, even
-  while the typing goes on. The timers, focus leaving a field, opening
-  another record or case, and ``flush()`` (before locking and closing) all
-  end in ``save()``.
+  and never pushed back, stores the typing one second after it, so nothing
+  typed lives only in the widgets for longer than ``DELAY_MS``, even while
+  the typing goes on. The timers, focus leaving a field, opening another
+  record or case, and ``flush()`` (before locking and closing) all end in
+  ``save()``.
+* The timers store quietly: a problem found then is kept in the draft and
+  not said yet, since the caseworker has not finished (the year of a date
+  typed, the month not chosen yet). A field's problems are shown once focus
+  leaves that field editor (Tab from Year to Month stays inside the date;
+  opening a choice's list stays inside the choice), and all of them once the
+  record is left or ``flush()`` is called. A quiet save may take a mark
+  away (the field was corrected), never add one.
 * A save sends the version the form was loaded from. ``StaleEdit`` (someone
   saved in between) is settled field by field against the version the form
   was loaded from: changes to different fields are merged and saved; where
@@ -33,6 +40,7 @@ from ..services.cases import DraftContent
 from ..services.vocabulary import KINDS, Draft, Problem, Record
 from .case_outline import DRAFT_ROLE, CaseOutline
 from .drafts import CLASH, field_name, problem_text, problems_text, render
+from .save_state import SaveState
 from .stale_edit import SettlesStaleEdits, deleted_elsewhere
 
 if TYPE_CHECKING:
@@ -55,42 +63,44 @@ def _problem(form: RecordForm, exc: InvalidInput) -> Problem:
 
 
 class Autosave(SettlesStaleEdits, QObject):
-    state_changed = Signal(str)
+    state_changed = Signal(object)  # SaveState
 
     def __init__(self, editor: CaseEditor) -> None:
         super().__init__(editor)
         self.editor = editor
         self.dirty = False
-        self.state = "saved"
+        self.state = SaveState.SAVED
         self.conflict: dict[str, Any] | None = None  # my fields both sides changed, as typed
         self.clash: tuple[Problem, ...] = ()  # which fields those are (kept in the draft)
         self.draft: Draft | None = None  # the shown record's draft in the vault
         self.problems: list[Problem] = []  # why the last save here kept a draft
         self.whole = False  # ... and whether nothing of it could become a record
-        self.unshown = False  # a draft kept while typing went on, not marked yet
+        self.shown: list[Problem] = []  # the problems marked and said now
+        self.left: set[str] = set()  # fields (an editor's first key) left since shown
+        self.record_left = False  # the record is being left: every problem is said
         self.showing_draft = False  # the message bar speaks of the draft
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
-        self.timer.timeout.connect(self.save)
+        self.timer.timeout.connect(self.keep)
         self.deadline = QTimer(self)
         self.deadline.setSingleShot(True)
         self.deadline.setInterval(DELAY_MS)
         self.deadline.timeout.connect(self.keep)
 
-    def set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
+    def set_state(self, state: SaveState) -> None:
+        self.state = state
         self.state_changed.emit(state)
 
     def reset(self, emit: bool = True) -> None:
         self.timer.stop()
         self.deadline.stop()
         self.dirty, self.conflict, self.clash, self.draft = False, None, (), None
-        self.problems, self.whole, self.unshown, self.showing_draft = [], False, False, False
-        self.state = "saved"
+        self.problems, self.whole, self.shown, self.showing_draft = [], False, [], False
+        self.left, self.record_left = set(), False
+        self.state = SaveState.SAVED
         if emit:
-            self.set_state("saved")
+            self.set_state(SaveState.SAVED)
 
     # Triggers
 
@@ -98,24 +108,36 @@ class Autosave(SettlesStaleEdits, QObject):
         if self.editor.form is None:
             return
         self.dirty = True
-        if self.state != "unsaved":
-            self.set_state("unsaved")
+        if self.state is not SaveState.UNSAVED:
+            self.set_state(SaveState.UNSAVED)
         self.timer.start()
         if not self.deadline.isActive():
             self.deadline.start()
 
     def keep(self) -> None:
-        """Typing went on for a whole delay: store it now, marks and messages later."""
+        """A pause, or typing that went on for a whole delay: store it, say nothing new."""
         if self.dirty:
             self.save(show=False)
 
-    def focus_left(self) -> None:
-        if self.dirty or self.unshown:
-            self.timer.stop()
+    def field_left(self, key: str | None) -> None:
+        """Focus left a field editor (``key``: its first key; None: the form itself):
+        store now, and say what is wrong with the fields left so far."""
+        if key is not None:
+            self.left.add(key)
+        self.timer.stop()
+        if self.dirty:
             self.save()
+        elif self.problems:
+            self._present(show=True)
+
+    def focus_lost(self) -> None:
+        """The window lost focus (another program, a dialog): store, say nothing new."""
+        self.timer.stop()
+        self.keep()
 
     def flush(self) -> bool:
         self.timer.stop()
+        self.record_left = True
         saved = self.save()
         return saved and self.conflict is None
 
@@ -140,8 +162,8 @@ class Autosave(SettlesStaleEdits, QObject):
         if form is not None:
             form.commit_pending()  # text still open in a table cell counts as typed
         if not self.dirty:
-            if show and self.unshown:
-                self._show_kept()
+            if show and self.problems:
+                self._present(show=True)
             return not self.problems
         if target is None or form is None or service is None or self.editor.case_id is None:
             return False
@@ -158,7 +180,7 @@ class Autosave(SettlesStaleEdits, QObject):
             problems.append(Problem(field_editor.keys[0], template, params))
         whole = False  # nothing typed makes a record: all of it goes to the draft
         if show:
-            self.set_state("saving")
+            self.set_state(SaveState.SAVING)
         for _attempt in range(len(form.editors) + 2):
             body: dict[str, Any] | None = None
             if not whole:
@@ -226,14 +248,9 @@ class Autosave(SettlesStaleEdits, QObject):
         self.draft = kept
         self.problems, self.whole = problems, whole
         if not problems:  # clean, or only my side of a clash waiting for a choice
-            self.unshown = False
             return self._done()
         self.dirty = False
-        self.unshown = True
-        if show:
-            self._show_kept()
-        else:
-            self.set_state("unsaved")
+        self._present(show)
         return False
 
     def save_new_now(self) -> str | None:
@@ -271,17 +288,18 @@ class Autosave(SettlesStaleEdits, QObject):
 
     def _done(self) -> bool:
         self.dirty = False
+        self.shown = []
         if self.editor.form is not None and self.conflict is None:
             self.editor.form.clear_marks()
         if self.editor.message.level == "error" or self.showing_draft:
             self.editor.message.hide_message()
             self.showing_draft = False
-        self.set_state("error" if self.conflict is not None else "saved")
+        self.set_state(SaveState.ERROR if self.conflict is not None else SaveState.SAVED)
         return True
 
     def _fail(self, message: str) -> bool:
         self.editor.message.show_message(message, "error")
-        self.set_state("error")
+        self.set_state(SaveState.ERROR)
         return False
 
     def _refused(self, exc: InvalidInput) -> bool:
@@ -307,14 +325,40 @@ class Autosave(SettlesStaleEdits, QObject):
             elif field_editor is not None:
                 field_editor.mark(message, "*")
 
-    def _show_kept(self) -> None:
+    def _may_show(self, form: RecordForm, problem: Problem) -> bool:
+        """Whether a problem may be said: its field was left, or the record is being left."""
+        if self.record_left:
+            return True
+        field_editor = form.by_key.get(problem.field)
+        return field_editor is not None and field_editor.keys[0] in self.left
+
+    def _present(self, show: bool) -> None:
+        """Mark and say the problems kept in the draft that may be said now.
+
+        ``show`` False (a quiet save): only those already shown that are still
+        problems stay; a field corrected loses its mark, none gains one.
+        """
         form = self.editor.form
-        self.unshown = False
         if form is None:
             return
+        if show:
+            visible = [p for p in self.problems if self._may_show(form, p)]
+        else:
+            before = {p.field for p in self.shown}
+            visible = [p for p in self.problems if p.field in before]
+        self.shown = visible
         form.clear_marks()
-        self.mark(self.problems)
-        listed = problems_text(form, self.problems)
+        self.mark(visible)
+        if self.conflict is not None:  # the message bar asks about the clash: left alone
+            self.set_state(SaveState.ERROR)
+            return
+        if not visible:
+            if self.showing_draft:
+                self.editor.message.hide_message()
+                self.showing_draft = False
+            self.set_state(SaveState.DRAFT)
+            return
+        listed = problems_text(form, visible)
         if self.whole:
             text = _(
                 "{problems} Nothing is saved as a record yet: everything typed here is kept"
@@ -329,7 +373,7 @@ class Autosave(SettlesStaleEdits, QObject):
             text, "warning", [(_("Discard draft…"), self.editor.discard_draft)]
         )
         self.showing_draft = True
-        self.set_state("error")
+        self.set_state(SaveState.ERROR)
 
     def show_draft(self, draft: Draft) -> None:
         """A record opened with a draft: its fields as typed over the stored ones, marked."""
@@ -342,6 +386,7 @@ class Autosave(SettlesStaleEdits, QObject):
         self.draft = draft
         invalid = [p for p in draft.problems if p.template != CLASH]
         self.mark(invalid)
+        self.shown = invalid  # from a try that ended: said at once
         parts = [
             _("This is a draft: it could not be saved whole.")
             if invalid
@@ -371,4 +416,4 @@ class Autosave(SettlesStaleEdits, QObject):
             parts.append(_("Correct the marked fields to save it, or discard the draft."))
         editor.message.show_message(" ".join(parts), "warning", actions)
         self.showing_draft = not clashes
-        self.set_state("error")
+        self.set_state(SaveState.ERROR)

@@ -6,25 +6,13 @@ from ...core.i18n import _
 from ..qt import QFont, QHBoxLayout, QSizePolicy, Qt, QWidget
 from ..widgets.bidi import align_to_interface
 from .field_editors import plain_label, plain_tooltip
+from .save_state import SaveState
 
 STATE_STYLE = """
-QLabel[state="unsaved"], QLabel[state="saving"] { color: #8a5a00; }
+QLabel[state="unsaved"], QLabel[state="saving"], QLabel[state="draft"] { color: #8a5a00; }
 QLabel[state="error"] { color: #b71c1c; font-weight: bold; }
 QLabel[state="saved"] { color: #2e6b30; }
 """
-
-
-def state_words(state: str) -> str:
-    # "error" covers a field kept as a draft (the rest saved), a clash with
-    # someone else's save, and a refused write: "not everything was saved as
-    # typed" is true of each; the message above the form says which.
-    words = {
-        "saved": _("All changes saved"),
-        "unsaved": _("Unsaved changes"),
-        "saving": _("Saving…"),
-        "error": _("Not everything was saved as typed: see the message above the form"),
-    }
-    return words.get(state, state)
 
 
 class CaseHeader(QWidget):
@@ -52,9 +40,9 @@ class CaseHeader(QWidget):
         self.title.setText(title)
         self.title.setToolTip(plain_tooltip(title))
 
-    def show_state(self, state: str | None) -> None:
-        self.state.setText(state_words(state) if state else "")
-        self.state.setProperty("state", state or "")
+    def show_state(self, state: SaveState | None) -> None:
+        self.state.setText(state.words() if state else "")
+        self.state.setProperty("state", state.value if state else "")
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
 

@@ -2,7 +2,9 @@
 
 Sections stay in the tree even when empty, so "Statements (0)" tells the
 caseworker what is still missing. Labels are plain text made from the
-records (a withheld name shows its pseudonym).
+records (a withheld name shows its pseudonym). A label longer than the pane
+wraps onto a second line rather than being cut: in Pashto the relation word
+comes last ("… د احمد زوی"), where cutting would lose it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,41 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.i18n import _
-from ..qt import QAbstractItemView, QFont, QIcon, QStyle, Qt, QTreeWidget, QTreeWidgetItem
-from ..services.vocabulary import CASE, CHILD_KINDS, KINDS, display_name, references
-from ..widgets.bidi import COPY_ROLE, isolate, join_parts, join_stored, show_in_natural_direction
+from ..qt import (
+    QAbstractItemView,
+    QFont,
+    QIcon,
+    QModelIndex,
+    QPainter,
+    QPalette,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    QStyle,
+    QStyleOptionViewItem,
+    Qt,
+    QTextLayout,
+    QTextOption,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+from ..services.vocabulary import (
+    CASE,
+    CHILD_KINDS,
+    KINDS,
+    describe_date,
+    display_name,
+    references,
+)
+from ..widgets.bidi import (
+    COPY_ROLE,
+    NaturalDirectionDelegate,
+    isolate,
+    join_parts,
+    join_stored,
+    show_in_natural_direction,
+)
 from .field_editors import plain_tooltip
 from .field_labels import choice_label, kind_text
 
@@ -53,7 +87,10 @@ def record_label(
         return (display_name(found.body) or _("(no name)")) if found else "?"
 
     if kind == "person":
-        return display_name(body) or _("(no name)")
+        name = display_name(body) or _("(no name)")
+        if body.get("head_of_household"):
+            return _("{name} (head of household)").format(name=value(name))
+        return name
     if kind == "relationship":
         what = choice_label(body.get("kind") or "") if body.get("kind") else "…"
         return _("{relative}: {kind} of {person}").format(
@@ -75,13 +112,14 @@ def record_label(
         text = _first_line(body.get("description") or "") or (files[0]["filename"] if files else "")
         return text or choice_label(body.get("kind") or "document")
     if kind == "interview":
-        return join([body.get("date"), body.get("place")]) or _("Interview")
+        return join([describe_date(body.get("date")), body.get("place")]) or _("Interview")
     if kind == "statement":
         speaker = person(body.get("speaker")) if body.get("speaker") else ""
-        return join([speaker, body.get("language"), body.get("date")]) or _("Statement")
+        when = describe_date(body.get("date"))
+        return join([speaker, body.get("language"), when]) or _("Statement")
     if kind == "consent":
         holder = person(body.get("person")) if body.get("person") else ""
-        return join([holder, body.get("given_on")]) or _("Consent")
+        return join([holder, describe_date(body.get("given_on"))]) or _("Consent")
     return kind
 
 
@@ -115,14 +153,80 @@ def reference_options(records: dict[str, Loaded]) -> dict[str, list[tuple[str, s
     return out
 
 
+class _Wrapping(NaturalDirectionDelegate):
+    """Rows as tall as their label wrapped to the room it has, and the label drawn
+    whole. A tree view asks for a row's height with no width at all (one line,
+    however long the label): the width is the column less the row's indentation.
+    Qt's own drawing of a wrapped label breaks on a name isolated from the words
+    around it (``bidi.isolate``) in a right-to-left line, and cuts the rest:
+    the label's lines are laid out and drawn here."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        depth, parent = 1, index.parent()  # top-level rows are indented once too
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        room = self.view.columnWidth(index.column()) - self.view.indentation() * depth
+        sized = QStyleOptionViewItem(option)
+        sized.rect = QRect(0, 0, max(room, 40), 1 << 20)
+        hint = super().sizeHint(sized, index)
+        # The text is drawn inside the focus frame's margins, which the hint leaves out.
+        margin = self.view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameVMargin)
+        return QSize(hint.width(), hint.height() + 2 * margin)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        style = self.view.style()
+        area = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, item, self.view)
+        text = item.text
+        item.text = ""  # the row, its selection, icon and focus frame: Qt's
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, self.view)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1
+        area = area.adjusted(margin, 0, -margin, 0)
+        layout = QTextLayout(text, item.font)
+        wrap = QTextOption()
+        wrap.setWrapMode(QTextOption.WrapMode.WordWrap)
+        wrap.setTextDirection(item.direction)
+        wrap.setAlignment(QStyle.visualAlignment(item.direction, item.displayAlignment))
+        layout.setTextOption(wrap)
+        layout.beginLayout()
+        height = 0.0
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(area.width())
+            line.setPosition(QPointF(0, height))
+            height += line.height()
+        layout.endLayout()
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setPen(item.palette.color(role))
+        top = area.top() + max(0.0, (area.height() - height) / 2)
+        layout.draw(painter, QPointF(area.left(), top))
+        painter.restore()
+
+
 class CaseOutline(QTreeWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setHeaderHidden(True)
         show_in_natural_direction(self)
+        self.setItemDelegate(_Wrapping(self))
         self.setAccessibleName(_("Sections and records of the case"))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setUniformRowHeights(True)
+        self.setWordWrap(True)  # with rows as tall as their label, nothing is cut
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setIndentation(14)
         self.setMinimumWidth(200)
         self.sections: dict[str, QTreeWidgetItem] = {}
@@ -136,6 +240,11 @@ class CaseOutline(QTreeWidget):
             self.addTopLevelItem(item)
             self.sections[kind] = item
         self._count_text()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()  # rows as tall as their labels at this width
 
     def populate(self, case_id: str, records: dict[str, Loaded]) -> None:
         self.setUpdatesEnabled(False)

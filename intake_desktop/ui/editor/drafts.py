@@ -3,20 +3,28 @@
 A draft (``core/drafts.py``) keeps what was typed into a record but could
 not be stored in it. Its problems are message templates with parameters,
 never text typed, so they are rendered here in the interface language of
-the moment, with each field's readable name.
+the moment, with each field's readable name. ``ShowsDrafts`` is the case
+editor's part that lists drafts in the outline and discards them.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from ...core.errors import IntakeError
 from ...core.i18n import N_, _
-from ..qt import QWidget
-from ..services.vocabulary import Problem
+from ..qt import QSignalBlocker, QTreeWidgetItem, QWidget
+from ..services.vocabulary import Draft, Problem
 from ..widgets.confirm import confirmed
+from .case_outline import DRAFT_ROLE, CaseOutline
 from .field_labels import field_label
 from .record_form import RecordForm
+
+if TYPE_CHECKING:
+    from ..services.session import VaultSession
+    from ..widgets.message_bar import MessageBar
+    from .autosave import Autosave
 
 # A field both this form and someone else changed, kept as typed until one is chosen.
 CLASH = N_("{path}: also changed elsewhere; your version is kept in this draft.")
@@ -73,3 +81,86 @@ def confirm_discard(parent: QWidget, new: bool) -> bool:
             " the saved record stays as it is."
         )
     return confirmed(parent, _("Discard draft"), text, _("Discard draft"))
+
+
+class ShowsDrafts:
+    """The drafts half of ``CaseEditor``: marked in the outline, shown, discarded."""
+
+    session: VaultSession
+    case_id: str | None
+    current: QTreeWidgetItem | None
+    outline: CaseOutline
+    message: MessageBar
+    saver: Autosave
+
+    if TYPE_CHECKING:  # CaseEditor's
+
+        def _select(self, item: QTreeWidgetItem) -> None: ...
+        def _show(self, item: QTreeWidgetItem) -> None: ...
+        def _update_heading(self) -> None: ...
+
+    def _list_drafts(self, case_id: str) -> None:
+        """Mark the records that have a draft; list the drafts of records never saved."""
+        service = self.session.cases
+        if service is None:
+            return
+        try:
+            drafts = service.drafts_of_case(case_id)
+        except IntakeError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        for draft in drafts:
+            if draft.record_id is None:
+                self.outline.add_draft(draft.kind, draft.id)
+                continue
+            item = self.outline.item_for(draft.record_id)
+            if item is not None:
+                self.outline.mark_draft(item, draft.id)
+
+    def _draft_of(self, item: QTreeWidgetItem) -> Draft | None:
+        service = self.session.cases
+        kind, record_id, _section = CaseOutline.position(item)
+        draft_id = item.data(0, DRAFT_ROLE) or record_id
+        if service is None or draft_id is None:
+            return None
+        try:
+            draft = service.draft(str(draft_id))
+        except IntakeError as exc:
+            self.message.show_message(str(exc), "error")
+            return None
+        if draft is None or draft.kind != kind or draft.case_id != self.case_id:
+            return None
+        return draft
+
+    def draft_kept(self, draft: Draft | None) -> None:
+        """After a save (called by Autosave): the shown item has this draft now, or none."""
+        item = self.current
+        if item is not None and (
+            item.parent() is not None or item is self.outline.sections["case"]
+        ):
+            self.outline.mark_draft(item, draft.id if draft is not None else None)
+            self._update_heading()
+
+    def discard_draft(self) -> None:
+        """Delete the shown record's draft (after asking); what is stored is shown again."""
+        draft, service, item = self.saver.draft, self.session.cases, self.current
+        if draft is None or service is None or item is None:
+            return
+        asked = confirm_discard(cast(QWidget, self), draft.is_new)
+        if not asked or self.session.cases is not service:
+            return  # kept (or the vault locked while the question was open)
+        try:
+            service.discard_draft(draft.id)
+        except IntakeError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        self.saver.reset()
+        self.outline.mark_draft(item, None)
+        kind, record_id, _section = CaseOutline.position(item)
+        if record_id is None:  # nothing of it was ever a record: it goes from the list
+            self.current = None
+            with QSignalBlocker(self.outline):
+                self.outline.remove(item)
+            self._select(self.outline.sections[kind])
+            return
+        self._show(item)

@@ -53,6 +53,7 @@ FIELDS = {
     "full_name": N_("Full name"),
     "role": N_("Role"),
     "names": N_("Names"),
+    "head_of_household": N_("Head of household"),
     "name_withheld": N_("Name withheld for safety"),
     "pseudonym": N_("Pseudonym"),
     "sex": N_("Sex"),

@@ -11,6 +11,15 @@ and parts while they are empty or were filled that way, when the text is
 unambiguous (``core/date_text.py``); what was typed is never changed. A date
 on the first day of a year (or one that is 1 January in the Gregorian
 calendar) is flagged: documents often carry it when nobody knew the date.
+
+Under the parts, one line says the Gregorian estimate and one line a
+caution; both keep their place when empty, so nothing below the date moves
+while it is typed. Why the parts are not a date yet ("Choose the month") is
+said there only once the form marks the field, when focus has left the date:
+Tab from Year to Month is not the moment.
+
+An empty date starts in the Gregorian calendar, or in the Solar Hijri one
+for a tazkira's dates (``follow_document_kind``): tazkiras are written in it.
 """
 
 from __future__ import annotations
@@ -22,10 +31,12 @@ from ..qt import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QRegularExpression,
     QRegularExpressionValidator,
-    Qt,
+    QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 from ..services.vocabulary import (
@@ -37,10 +48,16 @@ from ..services.vocabulary import (
     parse_date_text,
 )
 from ..widgets.bidi import isolate
-from .field_editors import FieldEditor, plain_label
+from .field_editors import FieldEditor, plain_label, plain_tooltip
 from .field_labels import choice_label
 
-__all__ = ["FuzzyDateEdit", "FuzzyDateEditor", "gregorian_estimate", "month_names"]
+__all__ = [
+    "FuzzyDateEdit",
+    "FuzzyDateEditor",
+    "follow_document_kind",
+    "gregorian_estimate",
+    "month_names",
+]
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -49,6 +66,24 @@ def _number(text: str) -> int | None:
     """Digits as typed on a Dari, Pashto or Latin keyboard."""
     text = text.strip().translate(_DIGITS)
     return int(text) if text.isdigit() else None
+
+
+def _one_line(label: QLabel) -> QLabel:
+    """A line that keeps its height when empty or hidden and never widens the form
+    (a long text is cut; the whole of it is in the tooltip)."""
+    label.setWordWrap(False)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing() + 2)
+    policy = label.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    return label
+
+
+def _say(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setToolTip(plain_tooltip(text))
+    label.setVisible(bool(text))
 
 
 def month_names(calendar: str) -> list[str]:
@@ -89,16 +124,27 @@ class FuzzyDateEdit(QWidget):
         # The parts follow what is typed "as written" until someone sets one by hand.
         self.follows_original = True
         self.calendar_chosen = False
-        self.estimate = plain_label()
-        self.estimate.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning = plain_label()
-        self.warning.setTextFormat(Qt.TextFormat.PlainText)
-        self.warning.setWordWrap(True)
+        self.default_calendar = "gregorian"  # where an empty date starts
+        self.problem_shown = False  # the form marked the field: its problem is said
+        self.estimate = _one_line(plain_label())
+        # One line for a caution: the placeholder warning, else the note on a
+        # date read from the text as written.
+        self.warning = _one_line(plain_label())
         self.warning.setObjectName("placeholder-warning")
         self.warning.hide()
-        self.note = plain_label()
-        self.note.setWordWrap(True)
+        self.note = _one_line(plain_label())
         self.note.hide()
+        caution = QWidget()
+        stacked = QVBoxLayout(caution)
+        stacked.setContentsMargins(0, 0, 0, 0)
+        stacked.setSpacing(0)
+        stacked.addWidget(self.warning)
+        stacked.addWidget(self.note)
+        policy = self.note.sizePolicy()
+        policy.setRetainSizeWhenHidden(False)  # the two share one line
+        self.note.setSizePolicy(policy)
+        self.warning.setSizePolicy(policy)
+        caution.setFixedHeight(self.note.minimumHeight())
         parts = (
             (self.calendar, _("{field}: calendar")),
             (self.precision, _("{field}: precision")),
@@ -138,8 +184,7 @@ class FuzzyDateEdit(QWidget):
         grid.addWidget(as_written, 2, 0)
         grid.addWidget(self.original, 2, 1)
         grid.addWidget(self.estimate, 3, 1)
-        grid.addWidget(self.warning, 4, 1)
-        grid.addWidget(self.note, 5, 1)
+        grid.addWidget(caution, 4, 1)
         grid.setColumnStretch(1, 1)
         self.setTabOrder(self.calendar, self.precision)
         self.setTabOrder(self.precision, self.year)
@@ -174,6 +219,8 @@ class FuzzyDateEdit(QWidget):
         if not self.follows_original:
             return
         hint = self.calendar.currentData() if self.calendar_chosen else None
+        if hint is None and self.default_calendar != "gregorian":
+            hint = self.default_calendar  # "15 3 1365" on a tazkira is Solar Hijri
         parsed = parse_date_text(text, hint)
         self._show_parsed(parsed)
 
@@ -213,18 +260,17 @@ class FuzzyDateEdit(QWidget):
         self.year.setEnabled(precision != "unknown")
         self.month.setEnabled(precision in ("day", "month"))
         self.day.setEnabled(precision == "day")
-        problem = self.problem()
+        problem = self.problem() if self.problem_shown else None
         estimate = self.gregorian()
         if problem:
-            self.estimate.setText(problem)
+            said = problem
         elif estimate is None:
-            self.estimate.setText("")
+            said = ""
         elif precision == "day":
-            self.estimate.setText(_("Gregorian: {date}").format(date=isolate(estimate)))
+            said = _("Gregorian: {date}").format(date=isolate(estimate))
         else:
-            self.estimate.setText(
-                _("Gregorian estimate: about {date}").format(date=isolate(estimate))
-            )
+            said = _("Gregorian estimate: about {date}").format(date=isolate(estimate))
+        _say(self.estimate, said)
         value = self.value()
         placeholder = problem is None and calendars.possible_placeholder(value)
         if not placeholder:
@@ -235,13 +281,16 @@ class FuzzyDateEdit(QWidget):
             )
         else:
             warning = _("This is 1 January: possibly a placeholder. Check the original document.")
-        self.warning.setText(warning)
-        self.warning.setVisible(bool(warning))
+        _say(self.warning, warning)
         read = self.follows_original and bool(self.original.text().strip())
-        read = read and self.parts()[0] is not None
-        self.note.setText(_("Read from what was typed as written: check it.") if read else "")
-        self.note.setVisible(read)
-        self.estimate.setVisible(bool(self.estimate.text()))
+        read = read and self.parts()[0] is not None and not warning
+        _say(self.note, _("Read from what was typed as written: check it.") if read else "")
+
+    def show_problem(self, shown: bool) -> None:
+        """Say (or stop saying) why the parts are not a date yet, under them."""
+        if shown != self.problem_shown:
+            self.problem_shown = shown
+            self._refresh()
 
     # Values
 
@@ -300,10 +349,20 @@ class FuzzyDateEdit(QWidget):
             "gregorian": self.gregorian(),
         }
 
+    def set_default_calendar(self, calendar: str) -> None:
+        """Where an empty date starts; shown now if this one is empty and not chosen by hand."""
+        self.default_calendar = calendar
+        if self.is_empty() and not self.calendar_chosen:
+            self.calendar.blockSignals(True)  # not an edit: nothing to save
+            self.calendar.setCurrentIndex(max(self.calendar.findData(calendar), 0))
+            self.calendar.blockSignals(False)
+            self._fill_months(calendar)
+            self._refresh()
+
     def set_value(self, value: dict[str, Any] | None) -> None:
         value = value or {}
         for combo, key, default in (
-            (self.calendar, "calendar", "gregorian"),
+            (self.calendar, "calendar", self.default_calendar),
             (self.precision, "precision", "day"),
         ):
             combo.blockSignals(True)
@@ -374,6 +433,10 @@ class FuzzyDateEditor(FieldEditor):
     def focus_widget(self) -> QWidget:
         return self.edit.calendar
 
+    def mark(self, message: str | None, rest: str = "") -> None:
+        super().mark(message, rest)
+        self.edit.show_problem(bool(message))
+
     def marked_widgets(self, rest: str = "") -> list[QWidget]:
         edit = self.edit
         by_part = {"year": edit.year, "month": edit.month, "day": edit.day}
@@ -402,3 +465,19 @@ class FuzzyDateEditor(FieldEditor):
         if isinstance(raw, dict):
             with self.loading():
                 self.edit.restore_state(raw)
+
+
+# Documents written in the Solar Hijri calendar: their empty dates start there.
+SOLAR_HIJRI_DOCUMENTS = ("tazkira", "e_tazkira")
+
+
+def follow_document_kind(kind: QComboBox, dates: list[FuzzyDateEditor]) -> None:
+    """Start ``dates`` in the calendar the chosen kind of document is written in."""
+
+    def update() -> None:
+        written = "solar_hijri" if kind.currentData() in SOLAR_HIJRI_DOCUMENTS else "gregorian"
+        for date in dates:
+            date.edit.set_default_calendar(written)
+
+    kind.currentIndexChanged.connect(update)
+    update()

@@ -56,13 +56,14 @@ def column_label(column: int) -> str:
 
 class _CellDelegate(NaturalDirectionDelegate):
     """Choice columns edit with a combo box; it remembers the open editor so a save can
-    take its text before the cell is closed."""
+    take its text before the cell is closed, and which editors are still open."""
 
     typing = Signal()  # text typed into an open cell (not yet committed to it)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.open_editor: QWidget | None = None
+        self.live: set[QWidget] = set()  # created, not destroyed yet
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
         column = COLUMNS[index.column()]
@@ -73,6 +74,7 @@ class _CellDelegate(NaturalDirectionDelegate):
             for value in options:
                 combo.addItem(choice_label(value, context), value)
             self.open_editor = combo
+            self.live.add(combo)
             return combo
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit):
@@ -81,6 +83,7 @@ class _CellDelegate(NaturalDirectionDelegate):
             )
             editor.textEdited.connect(lambda _text: self.typing.emit())
         self.open_editor = editor
+        self.live.add(editor)
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -99,13 +102,34 @@ class _CellDelegate(NaturalDirectionDelegate):
     def destroyEditor(self, editor: QWidget, index: Index) -> None:
         if editor is self.open_editor:
             self.open_editor = None
+        self.live.discard(editor)
         super().destroyEditor(editor, index)
+
+    def open_in(self, view: QAbstractItemView) -> QWidget | None:
+        """The editor open in ``view`` now, if the view still holds it."""
+        editor = self.open_editor
+        if editor is None or view.indexWidget(view.currentIndex()) is not editor:
+            return None
+        return editor
+
+
+class _NamesView(QTableWidget):
+    """Enter in a cell commits and closes it a moment later (Qt queues it). If the
+    rows went meanwhile (another record shown, the vault locking), the editor's
+    text went with them: it is not committed, and Qt does not print "commitData
+    called with an editor that does not belong to this view"."""
+
+    def commitData(self, editor: QWidget) -> None:
+        delegate = self.itemDelegate()
+        if isinstance(delegate, _CellDelegate) and editor not in delegate.live:
+            return
+        super().commitData(editor)
 
 
 class NamesTable(QWidget):
     def __init__(self, label: str) -> None:
         super().__init__()
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = _NamesView(0, len(COLUMNS))
         self.table.setAccessibleName(label)
         self.table.setHorizontalHeaderLabels([column_label(c) for c in range(len(COLUMNS))])
         self.delegate = _CellDelegate(self.table)
@@ -253,6 +277,6 @@ class NamesEditor(FieldEditor):
             self.names.set_names(names)
 
     def commit_pending(self) -> None:
-        editor = self.names.delegate.open_editor
+        editor = self.names.delegate.open_in(self.names.table)
         if editor is not None:
             self.names.delegate.commitData.emit(editor)

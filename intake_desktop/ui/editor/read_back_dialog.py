@@ -2,6 +2,7 @@
 
 Recorded only when the speaker confirmed the whole statement (the box must be
 ticked); corrections go into the statement first, then it is read back again.
+The language it was read in starts as the statement's, chosen by name.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from ..qt import (
     QVBoxLayout,
     QWidget,
 )
-from ..services.vocabulary import language_name
 from ..widgets.bidi import NaturalDirection
 from .field_editors import plain_label
+from .language_choice import LanguageChoice
 
 
 class ReadBackDialog(QDialog):
@@ -36,12 +37,10 @@ class ReadBackDialog(QDialog):
         intro.setWordWrap(True)
         self.read_by = QLineEdit(reader)
         self.read_by.setAccessibleName(_("Who read it aloud"))
-        self.language = QLineEdit(language)
-        self.language.setAccessibleName(_("Language it was read in"))
-        self.language_name = plain_label(language_name(language, translate=True))
-        self.language.textChanged.connect(
-            lambda text: self.language_name.setText(language_name(text, translate=True))
-        )
+        self.language = LanguageChoice(_("Language it was read in"), required=False)
+        self.language.load(language)
+        self.language_problem = plain_label()  # why Record read-back is not available yet
+        self.language_problem.setWordWrap(True)
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName(_("Notes"))
         self.notes.setTabChangesFocus(True)
@@ -50,19 +49,17 @@ class ReadBackDialog(QDialog):
         self.confirmed = QCheckBox(
             _("The speaker heard the whole statement and confirmed that it is correct")
         )
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         for caption, widget in (
             (_("Read by"), self.read_by),
             (_("Language"), self.language),
-            ("", self.language_name),
             (_("Notes"), self.notes),
         ):
-            if caption:
-                label = plain_label(caption)
-                label.setBuddy(widget)
-                form.addRow(label, widget)
-            else:
-                form.addRow(plain_label(), widget)
+            label = plain_label(caption)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+            if widget is self.language:
+                form.addRow(plain_label(), self.language_problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton(_("Record read-back"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
@@ -72,12 +69,16 @@ class ReadBackDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.confirmed)
         layout.addWidget(buttons)
-        for signal in (self.read_by.textChanged, self.confirmed.toggled):
+        for signal in (self.read_by.textChanged, self.confirmed.toggled, self.language.changed):
             signal.connect(self._update)
         self._update()
 
     def _update(self, *_args: object) -> None:
-        self.ok.setEnabled(self.confirmed.isChecked() and bool(self.read_by.text().strip()))
+        problem = self.language.problem()
+        self.language_problem.setText(_(problem) if problem else "")
+        self.form.setRowVisible(self.language_problem, problem is not None)
+        ready = self.confirmed.isChecked() and bool(self.read_by.text().strip())
+        self.ok.setEnabled(ready and problem is None)
 
     def values(self) -> tuple[str, str, str]:
         """(read by, language, notes)."""

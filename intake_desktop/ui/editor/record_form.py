@@ -21,6 +21,7 @@ from ..services.vocabulary import (
     Boolean,
     Choice,
     Date,
+    EventDate,
     Flags,
     Kind,
     ListOf,
@@ -29,6 +30,7 @@ from ..services.vocabulary import (
     Text,
 )
 from .attachments_view import AttachmentsEditor
+from .event_date import CalendarDateEditor
 from .field_editors import (
     BooleanEditor,
     ChoiceEditor,
@@ -44,7 +46,8 @@ from .field_editors import (
     plain_label,
 )
 from .field_labels import field_label, kind_text
-from .fuzzy_date_edit import FuzzyDateEditor
+from .fuzzy_date_edit import FuzzyDateEditor, follow_document_kind
+from .language_choice import LanguageEditor
 from .names_table import NamesEditor
 from .statement_editor import CertificationPanel
 from .statement_text import StatementTextEditor
@@ -69,7 +72,6 @@ FIELD_ORDER = {
 TEXT_LINES = {"summary": 6, "contact": 2, "description": 3, "shows": 3}
 PLACEHOLDERS = {
     "languages": "fa-AF, ps, en",
-    "language": "fa-AF",
     "recipients": "",
 }
 
@@ -87,6 +89,10 @@ def make_editor(kind: Kind, name: str, spec: Spec) -> FieldEditor | None:
         return AttachmentsEditor(name, label)
     if spec is FUZZY_DATE:
         return FuzzyDateEditor(name, label)
+    if isinstance(spec, EventDate):
+        return CalendarDateEditor(name, label)
+    if kind.name == "interview" and name == "language":
+        return LanguageEditor(name, label)
     editor: FieldEditor | None = None
     if isinstance(spec, Text):
         if spec.multiline:
@@ -140,6 +146,10 @@ class RecordForm(QScrollArea):
         panel, texts = self.by_key.get("certification"), self.by_key.get("text")
         if isinstance(panel, CertificationPanel) and isinstance(texts, StatementTextEditor):
             panel.bind(texts)
+        document = self.by_key.get("kind")
+        if kind.name == "identity_document" and isinstance(document, ChoiceEditor):
+            dates = [e for e in self.editors if isinstance(e, FuzzyDateEditor)]
+            follow_document_kind(document.combo, dates)
 
     def _add(self, editor: FieldEditor) -> None:
         self.editors.append(editor)
@@ -164,6 +174,16 @@ class RecordForm(QScrollArea):
 
     def editor(self, key: str) -> FieldEditor:
         return self.by_key[key]
+
+    def editor_at(self, widget: QWidget | None) -> FieldEditor | None:
+        """The field editor a widget belongs to: one of its parts, a cell being edited,
+        or a choice's open list (a window of its own, parented to the choice)."""
+        owners = {id(editor.widget): editor for editor in self.editors}
+        while widget is not None and widget is not self:
+            if id(widget) in owners:
+                return owners[id(widget)]
+            widget = widget.parentWidget()
+        return None
 
     def first_input(self) -> QWidget:
         return self.editors[0].focus_widget()

@@ -10,6 +10,7 @@ from .field_labels import kind_text
 
 class SectionPage(QWidget):
     add_requested = Signal(str)  # kind
+    household_requested = Signal()  # People: a family member and their relationship at once
 
     def __init__(self) -> None:
         super().__init__()
@@ -19,11 +20,15 @@ class SectionPage(QWidget):
         self.count.setWordWrap(True)
         self.add = QPushButton()
         self.add.clicked.connect(lambda: self.add_requested.emit(self.kind))
+        self.household = QPushButton(_("Add household member…"))
+        self.household.setToolTip(_("Ctrl+Shift+H"))
+        self.household.clicked.connect(self.household_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 12)
         layout.setSpacing(10)
         layout.addWidget(self.count)
         layout.addWidget(self.add, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.household, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
 
     def show_section(self, kind: str, count: int) -> None:
@@ -39,6 +44,7 @@ class SectionPage(QWidget):
         self.count.setText(text.format(count=count))
         self.add.setText(kind_text(kind, 1))
         self.add.setToolTip(_("Ctrl+Shift+N"))
+        self.household.setVisible(kind == "person")
 
     def forget(self) -> None:
         self.count.clear()

@@ -18,6 +18,7 @@ from ..services.vocabulary import Problem
 from .case_outline import Loaded
 from .drafts import CLASH
 from .field_labels import field_label
+from .save_state import SaveState
 
 if TYPE_CHECKING:
     from .case_editor import CaseEditor
@@ -78,7 +79,7 @@ class SettlesStaleEdits:
             both = DraftContent({**typed_back, **mine}, (*problems, *clashes))
             self._keep_only(kind, record_id, fresh.version, both)
             self.problems, self.whole = problems, False
-            self.mark(problems)
+            self._present(show=True)  # the fields left so far: marked, the clash is said below
             fields = ", ".join(field_label(kind, k) for k in clash)
             editor.message.show_message(
                 _(
@@ -89,7 +90,7 @@ class SettlesStaleEdits:
                 [(_("Use my changes"), self.use_mine), (_("Keep theirs"), self.keep_theirs)],
             )
             self.showing_draft = False
-            self.set_state("error")
+            self.set_state(SaveState.ERROR)
             return False
         merged = {**fresh.body, **mine_changed}
         content = self._content(form, held, problems, False)

@@ -7,8 +7,13 @@ through unchanged; it shows whether each still holds, computed from the
 texts on screen as they are typed: "Certified by X on D (valid)", or "void:
 the text changed after it was certified" the moment either text changes.
 
+While either holds, the texts it covers ask before they change
+(``StatementText.protect``): the person chooses to edit anyway, voiding it,
+or to keep it.
+
 ``StatementActions`` runs the Certify… and Record read-back… dialogs for the
-case editor: save what is typed, ask, sign, show the stored result.
+case editor: save what is typed, ask, sign, show the stored result. Both go
+through the session's ``StatementService``.
 """
 
 from __future__ import annotations
@@ -16,26 +21,86 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ...core import attestations, certification
 from ...core.errors import IntakeError, StaleEdit
 from ...core.i18n import _
 from ..qt import QDialog, QGridLayout, QGroupBox, QObject, QPushButton, Qt, QWidget, Signal
+from ..services.statements import StatementService
+from ..services.vocabulary import (
+    CERTIFICATION,
+    READ_BACK,
+    Status,
+    attestation_statuses,
+    describe_attestation,
+)
 from ..widgets.bidi import isolate
 from .certify_dialog import CertifyDialog
 from .field_editors import FieldEditor, plain_label
 from .read_back_dialog import ReadBackDialog
 from .statement_text import StatementTextEditor
+from .text_guard import Protection
 
 if TYPE_CHECKING:
     from .case_editor import CaseEditor
 
-Context = Callable[[], tuple[str, frozenset[str]]]  # (the user's role, trusted signing keys)
+# (may certify, may record a read-back, trusted signing keys)
+Context = Callable[[], tuple[bool, bool, frozenset[str]]]
 
 STYLE = """
 QLabel[state="valid"] { color: #1b5e20; }
 QLabel[state="void"], QLabel[state="unverified"] { color: #b71c1c; font-weight: bold; }
 QLabel[state="none"] { color: #555555; }
 """
+
+
+def protection(statuses: dict[str, Status]) -> tuple[Protection, bool] | None:
+    """What to say before the texts change, and whether their languages count too (None: free).
+
+    A certification covers both texts and both languages; a read-back the texts only.
+    """
+    certified = statuses[CERTIFICATION].state == "valid"
+    read_back = statuses[READ_BACK].state == "valid"
+    if not certified and not read_back:
+        return None
+    said = []
+    if certified:
+        by = statuses[CERTIFICATION]
+        said.append(
+            _(
+                "The translation was certified by {name} on {date}. Changing the original,"
+                " the translation or a language makes the certification void until a"
+                " translator certifies it again."
+            ).format(name=isolate(by.by), date=isolate(by.date))
+        )
+    if read_back:
+        by = statuses[READ_BACK]
+        said.append(
+            _(
+                "The statement was read back to the speaker by {name} on {date}, and"
+                " confirmed. Changing the original or the translation makes the read-back"
+                " void until it is read back again."
+            ).format(name=isolate(by.by), date=isolate(by.date))
+        )
+    said.append(_("Edit it anyway?"))
+    if certified and read_back:
+        edit = _("Edit, voiding both")
+        note = _(
+            "Certified and read back: you will be asked before these texts change,"
+            " since a change voids both."
+        )
+    elif certified:
+        edit = _("Edit, voiding the certification")
+        note = _(
+            "Certified: you will be asked before these texts or their languages change,"
+            " since a change voids the certification."
+        )
+    else:
+        edit = _("Edit, voiding the read-back")
+        note = _(
+            "Read back to the speaker: you will be asked before these texts change,"
+            " since a change voids the read-back."
+        )
+    title = _("Edit a certified statement?") if certified else _("Edit a read-back statement?")
+    return Protection(title, "\n\n".join(said), edit, note), certified
 
 
 class CertificationPanel(FieldEditor):
@@ -73,12 +138,12 @@ class CertificationPanel(FieldEditor):
         grid.setColumnStretch(0, 1)
         self.certify_button.clicked.connect(self.certify_requested)
         self.read_back_button.clicked.connect(self.read_back_requested)
-        self.context: Context = lambda: ("", frozenset())
+        self.context: Context = lambda: (False, False, frozenset())
         self.texts: StatementTextEditor | None = None
         self._stored: dict[str, Any] = {}
-        self._role = ""
+        self._may_certify = self._may_read_back = False
         self._trusted: frozenset[str] = frozenset()
-        self.statuses: dict[str, attestations.Status] = {}
+        self.statuses: dict[str, Status] = {}
 
     def bind(self, texts: StatementTextEditor) -> None:
         """Follow the texts being typed: an edit voids what was certified at once."""
@@ -92,8 +157,19 @@ class CertificationPanel(FieldEditor):
 
     def load(self, body: dict[str, Any]) -> None:
         self._stored = {k: body.get(k) for k in self.keys}
-        self._role, self._trusted = self.context()
+        self._may_certify, self._may_read_back, self._trusted = self.context()
         self.refresh(body)
+        self._protect()
+
+    def _protect(self) -> None:
+        """A record shown with a certification or read-back that holds: ask before edits."""
+        if self.texts is None:
+            return
+        found = protection(self.statuses)
+        if found is None:
+            self.texts.pair.protect(None)
+        else:
+            self.texts.pair.protect(found[0], languages=found[1])
 
     def store(self, body: dict[str, Any]) -> None:
         for key in self.keys:
@@ -102,6 +178,7 @@ class CertificationPanel(FieldEditor):
     def set_value(self, value: Any) -> None:
         self._stored = {}
         self.refresh({})
+        self._protect()
 
     def value(self) -> Any:
         return dict(self._stored)
@@ -113,23 +190,23 @@ class CertificationPanel(FieldEditor):
         if body is None and self.texts is not None:
             self.texts.store(current)
         current.update(self._stored)
-        self.statuses = attestations.statuses(current, self._trusted)
+        self.statuses = attestation_statuses(current, self._trusted)
+        if body is None and self.texts is not None and protection(self.statuses) is None:
+            self.texts.pair.protect(None)  # a draft shown over it, or an edit: nothing holds
         for label, kind in (
-            (self.certification_status, attestations.CERTIFICATION),
-            (self.read_back_status, attestations.READ_BACK),
+            (self.certification_status, CERTIFICATION),
+            (self.read_back_status, READ_BACK),
         ):
             status = self.statuses[kind]
-            label.setText(certification.describe(status, isolate))
+            label.setText(describe_attestation(status, isolate))
             label.setAccessibleName(label.text())
             label.setProperty("state", status.state)
             label.style().unpolish(label)
             label.style().polish(label)
         has_text = bool((current.get("text") or "").strip())
         translated = bool(((current.get("translation") or {}).get("text") or "").strip())
-        self.certify_button.setEnabled(
-            self._role == certification.TRANSLATOR and has_text and translated
-        )
-        self.read_back_button.setEnabled(self._role == certification.CASEWORKER and has_text)
+        self.certify_button.setEnabled(self._may_certify and has_text and translated)
+        self.read_back_button.setEnabled(self._may_read_back and has_text)
 
 
 class StatementActions(QObject):
@@ -140,7 +217,8 @@ class StatementActions(QObject):
         self.editor = editor
         self.dialog: QDialog | None = None
         panel = editor.forms["statement"].editor("certification")
-        assert isinstance(panel, CertificationPanel)
+        if not isinstance(panel, CertificationPanel):  # record_form.make_editor makes it
+            raise TypeError("the statement form has no certification panel")
         self.panel = panel
         panel.context = self._context
         panel.certify_requested.connect(self.certify)
@@ -154,11 +232,15 @@ class StatementActions(QObject):
             message.hide_message()
         self._said = None
 
-    def _context(self) -> tuple[str, frozenset[str]]:
-        service = self.editor.session.cases
+    @property
+    def service(self) -> StatementService | None:
+        return self.editor.session.statements
+
+    def _context(self) -> tuple[bool, bool, frozenset[str]]:
+        service = self.service
         if service is None:
-            return "", frozenset()
-        return service.role, service.trusted_keys()
+            return False, False, frozenset()
+        return service.may_certify, service.may_record_read_back, service.trusted_keys()
 
     def _saved_statement(self) -> str | None:
         """The shown statement's id once everything typed is saved (None: stay put)."""
@@ -168,25 +250,25 @@ class StatementActions(QObject):
         return editor.saver.save_new_now()
 
     def certify(self) -> None:
-        service = self.editor.session.cases
+        service = self.service
         record_id = self._saved_statement()
         if service is None or record_id is None:
             return
-        language = self.editor.records[record_id].body.get("language") or ""
-        dialog = CertifyDialog(language, service.translator_profile(), self.editor)
+        body = self.editor.records[record_id].body
+        dialog = CertifyDialog(body, service.translator_profile(), service.user, self.editor)
         dialog.accepted.connect(lambda: self._certified(record_id, dialog))
         self.dialog = dialog
         dialog.open()
 
     def _certified(self, record_id: str, dialog: CertifyDialog) -> None:
-        service = self.editor.session.cases
+        service = self.service
         if service is None:
             return
         version = self.editor.records[record_id].version
         self._store(lambda: service.certify(record_id, dialog.details(), version), _("Certified."))
 
     def read_back(self) -> None:
-        service = self.editor.session.cases
+        service = self.service
         record_id = self._saved_statement()
         if service is None or record_id is None:
             return
@@ -197,7 +279,7 @@ class StatementActions(QObject):
         dialog.open()
 
     def _read_back(self, record_id: str, dialog: ReadBackDialog) -> None:
-        service = self.editor.session.cases
+        service = self.service
         if service is None:
             return
         version = self.editor.records[record_id].version

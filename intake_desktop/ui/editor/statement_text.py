@@ -6,6 +6,11 @@ interface language; with no language given yet it follows its own first
 letter. The English translation is always left-to-right, also in a Dari or
 Pashto interface. It sits beside the original (to its left in an English
 interface, mirrored in Dari and Pashto) so a translator can work line by line.
+Languages are chosen by name and stored as their tags (``language_choice.py``).
+
+While a certification or a read-back holds, the texts it covers are
+read-only and the first key that would change them asks first
+(``text_guard.py``); a line above the texts says so.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from typing import Any
 
 from ...core.i18n import _
 from ..qt import (
-    QCompleter,
     QFont,
     QFontDatabase,
     QFormLayout,
@@ -30,9 +34,10 @@ from ..qt import (
 )
 from ..widgets.bidi import natural_direction
 from .field_editors import FieldEditor, plain_label
+from .language_choice import LanguageChoice
+from .text_guard import Protection, TextGuard
 
-RTL_LANGUAGES = ("fa", "prs", "ps", "ar", "ur", "ckb", "sd", "ug")
-LANGUAGE_TAGS = ("fa-AF", "ps", "ar", "ur", "uz", "tk", "fa", "en")
+RTL_LANGUAGES = ("fa", "prs", "ps", "ar", "ur", "ckb", "sd", "ug", "bal")
 NASKH_FAMILIES = ("Noto Naskh Arabic", "Noto Sans Arabic")
 
 
@@ -80,33 +85,35 @@ class _Pane(QWidget):
         layout.addLayout(self.fields)
         layout.addWidget(self.text, 1)
 
-    def add_line(self, caption: str, accessible: str, placeholder: str = "") -> QLineEdit:
+    def add_line(self, caption: str, accessible: str) -> QLineEdit:
         line = QLineEdit()
         line.setAccessibleName(accessible)
-        line.setPlaceholderText(placeholder)
-        label = plain_label(caption)
-        label.setBuddy(line)
-        self.fields.addRow(label, line)
+        self.add_row(caption, line)
         return line
+
+    def add_language(self, accessible: str, required: bool) -> LanguageChoice:
+        choice = LanguageChoice(accessible, required=required)
+        self.add_row(_("Language"), choice)
+        return choice
+
+    def add_row(self, caption: str, widget: QWidget) -> None:
+        label = plain_label(caption)
+        label.setBuddy(widget)
+        self.fields.addRow(label, widget)
 
 
 class StatementText(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.original = _Pane(_("Original"))
-        self.language = self.original.add_line(
-            _("Language"), _("Original language"), _("e.g. fa-AF (Dari), ps (Pashto)")
-        )
-        completer = QCompleter(list(LANGUAGE_TAGS), self.language)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.language.setCompleter(completer)
+        self.language = self.original.add_language(_("Original language"), required=True)
         self.text = self.original.text
         self.text.setAccessibleName(_("Original text"))
         self.text.setFont(script_font(self.text.font()))
 
         self.translated = _Pane(_("English translation"))
-        self.translation_language = self.translated.add_line(
-            _("Language"), _("Translation language"), "en"
+        self.translation_language = self.translated.add_language(
+            _("Translation language"), required=False
         )
         self.translator = self.translated.add_line(_("Translator"), _("Translator"))
         self.translation = self.translated.text
@@ -120,15 +127,41 @@ class StatementText(QWidget):
         self.splitter.setSizes([1, 1])
         expanding = QSizePolicy.Policy.Expanding
         self.splitter.setSizePolicy(expanding, expanding)
+        # Says, before anyone types, that the texts are protected (text_guard.py).
+        self.protected_note = plain_label()
+        self.protected_note.setWordWrap(True)
+        self.protected_note.setObjectName("protected-note")
+        self.protected_note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.protected_note)
         layout.addWidget(self.splitter)
-        self.setTabOrder(self.language, self.text)
-        self.setTabOrder(self.text, self.translation_language)
-        self.setTabOrder(self.translation_language, self.translator)
+        # Only the texts move (each pane made its text before its fields). Moving a
+        # language's combo would leave its box, the combo's focus proxy, behind in the
+        # chain: Tab from the translation went to that box, back to its combo, a loop.
+        self.setTabOrder(self.language.other, self.text)
         self.setTabOrder(self.translator, self.translation)
-        self.language.textChanged.connect(self.update_direction)
+        self.language.changed.connect(self.update_direction)
         self.text.textChanged.connect(self.update_direction)
+        self.guard = TextGuard(self)
+        self.guard.watch(
+            [self.text, self.translation, self.language.other, self.translation_language.other],
+            [self.language.combo, self.translation_language.combo],
+        )
+        self.guard.released.connect(lambda: self.protected_note.hide())
+
+    def protect(self, protection: Protection | None, languages: bool = True) -> None:
+        """Ask before the texts (and, with ``languages``, their languages) change; None: don't."""
+        if protection is None:
+            self.guard.release(quietly=True)
+            self.protected_note.hide()
+            return
+        widgets: list[QWidget] = [self.text, self.translation]
+        if languages:
+            widgets += [*self.language.inputs(), *self.translation_language.inputs()]
+        self.guard.protect(protection, widgets)
+        self.protected_note.setText(protection.note)
+        self.protected_note.show()
 
     def update_direction(self, *_args: object) -> None:
         """Right to left for Dari and Pashto; no language yet: the text's own first letter."""
@@ -153,41 +186,55 @@ class StatementTextEditor(FieldEditor):
         super().__init__(("language", "text", "translation"), _("Statement"), self.pair)
         self.full_width = True
         pair = self.pair
-        for line in (pair.language, pair.translation_language, pair.translator):
-            line.textEdited.connect(self.touch)
+        pair.language.changed.connect(self.touch)
+        pair.translation_language.changed.connect(self.touch)
+        pair.translator.textEdited.connect(self.touch)
         pair.text.textChanged.connect(self.touch)
         pair.translation.textChanged.connect(self.touch)
 
     def focus_widget(self) -> QWidget:
-        return self.pair.language
+        return self.pair.language.combo
 
     def marked_widgets(self, rest: str = "") -> list[QWidget]:
         pair = self.pair
-        parts = {
-            "language": pair.language,
-            "text": pair.text,
-            "translation.language": pair.translation_language,
-            "translation.text": pair.translation,
-            "translation.translator": pair.translator,
+        parts: dict[str, list[QWidget]] = {
+            "language": pair.language.inputs(),
+            "text": [pair.text],
+            "translation.language": pair.translation_language.inputs(),
+            "translation.text": [pair.translation],
+            "translation.translator": [pair.translator],
         }
+        if (
+            rest == "language"
+            and pair.language.problem() is None
+            and pair.translation_language.problem() is not None
+        ):
+            return parts["translation.language"]  # the tag typed there is the problem
         if rest in parts:
-            return [parts[rest]]
-        return list(parts.values()) if rest == "*" else [pair.text]
+            return parts[rest]
+        return [w for ws in parts.values() for w in ws] if rest == "*" else [pair.text]
+
+    def local_problem(self) -> tuple[str, dict[str, Any]] | None:
+        for choice in (self.pair.language, self.pair.translation_language):
+            problem = choice.problem()
+            if problem:
+                return problem, {}
+        return None
 
     def load(self, body: dict[str, Any]) -> None:
         pair = self.pair
         translation = body.get("translation") or {}
         with self.loading():
-            pair.language.setText(body.get("language") or "")
+            pair.language.load(body.get("language") or "")
             pair.text.setPlainText(body.get("text") or "")
-            pair.translation_language.setText(translation.get("language") or "")
+            pair.translation_language.load(translation.get("language") or "")
             pair.translator.setText(translation.get("translator") or "")
             pair.translation.setPlainText(translation.get("text") or "")
         pair.update_direction()
 
     def store(self, body: dict[str, Any]) -> None:
         pair = self.pair
-        body["language"] = pair.language.text().strip()
+        body["language"] = pair.language.text()
         body["text"] = pair.text.toPlainText()
         translation = {
             "language": pair.translation_language.text().strip(),
@@ -211,9 +258,9 @@ class StatementTextEditor(FieldEditor):
     def raw(self) -> Any:
         pair = self.pair
         return {
-            "language": pair.language.text(),
+            "language": pair.language.typed(),
             "text": pair.text.toPlainText(),
-            "translation_language": pair.translation_language.text(),
+            "translation_language": pair.translation_language.typed(),
             "translator": pair.translator.text(),
             "translation": pair.translation.toPlainText(),
         }

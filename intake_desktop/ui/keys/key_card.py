@@ -39,7 +39,18 @@ def fingerprint_font_label(text: str = "", scale: float = 1.5) -> QLabel:
     return label
 
 
+def fingerprint_lines(fingerprint: str, groups_per_line: int = 3) -> str:
+    """``ABCD-EFGH-...`` as two short lines of groups: read aloud line by line."""
+    groups = fingerprint.split("-")
+    lines = [
+        "-".join(groups[i : i + groups_per_line]) for i in range(0, len(groups), groups_per_line)
+    ]
+    return "\n".join(lines)
+
+
 class KeyCard(QGroupBox):
+    """The QR code at the side of the fingerprint and key, to stay short on a small screen."""
+
     def __init__(
         self,
         title: str,
@@ -50,9 +61,8 @@ class KeyCard(QGroupBox):
     ) -> None:
         super().__init__(title, parent)
         self.key = key
-        # One line (no word wrap): a wrapped label's late height-for-width would
-        # let the layout squeeze the QR code against the fingerprint.
         about = QLabel(explanation)
+        about.setWordWrap(True)
         self.qr = QLabel()
         self.qr.setObjectName("keyQr")
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -63,9 +73,9 @@ class KeyCard(QGroupBox):
         self.qr.setFixedSize(pixmap.deviceIndependentSize().toSize())
 
         caption = QLabel(_("Fingerprint (read it aloud to compare):"))
-        self.fingerprint = fingerprint_font_label(fingerprint)
+        caption.setWordWrap(True)
+        self.fingerprint = fingerprint_font_label(fingerprint_lines(fingerprint))
         self.fingerprint.setObjectName("keyFingerprint")
-        self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.fingerprint.setAccessibleName(_("Fingerprint"))
         caption.setBuddy(self.fingerprint)
 
@@ -85,17 +95,23 @@ class KeyCard(QGroupBox):
         self._copied.setInterval(2000)
         self._copied.timeout.connect(lambda: self.copy.setText(_("&Copy")))
         key_row = QHBoxLayout()
+        key_row.addWidget(key_caption)
         key_row.addWidget(self.key_text, 1)
         key_row.addWidget(self.copy)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(caption)
-        layout.addWidget(self.fingerprint)
-        layout.addWidget(key_caption)
-        layout.addLayout(key_row)
-        QWidget.setTabOrder(self.key_text, self.copy)
+        details = QVBoxLayout()
+        details.addWidget(about)
+        details.addWidget(caption)
+        details.addWidget(self.fingerprint)
+        details.addStretch()
+        details.addLayout(key_row)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(details, 1)
+
+    def focus_chain(self) -> list[QWidget]:
+        """Fingerprint (to select), key, Copy: the order Tab visits them."""
+        return [self.fingerprint, self.key_text, self.copy]
 
     def copy_key(self) -> None:
         QGuiApplication.clipboard().setText(self.key)

@@ -1,19 +1,19 @@
 """Keys: this vault's public keys to hand out, and the keys it trusts.
 
-Mirrors ``core/identity.py`` (the two cards) and ``core/trust.py`` (the
-table, add and remove, and whether a recipient is cleared to receive names
-marked as withheld). The dialog reads the vault through the session each
-time it needs it and closes itself when the session locks.
+Everything goes through the session's ``KeyService``: this vault's public
+keys (the two cards) and the trust store (the table, add and remove, and
+whether a recipient is cleared to receive names marked as withheld). The
+dialog asks the session for the service each time it needs it and closes
+itself when the session locks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
-from ...core import identity, permissions
 from ...core.errors import IntakeError
 from ...core.i18n import _
-from ...core.trust import DEVICE, RECIPIENT, TrustEntry, TrustStore
 from ..qt import (
     QAbstractItemView,
     QDialog,
@@ -30,10 +30,12 @@ from ..qt import (
     QVBoxLayout,
     QWidget,
 )
+from ..services.keys import KeyService
 from ..services.session import VaultSession
-from ..services.vocabulary import recipient_fingerprint, signing_key_fingerprint
+from ..services.vocabulary import DEVICE, RECIPIENT, TrustEntry
 from ..widgets.bidi import COPY_ROLE, isolate, select_row, show_in_natural_direction
 from ..widgets.confirm import confirm_destructive
+from ..widgets.screen_fit import ScrollingBody, WholeRows, fit_to_screen
 from .key_card import KeyCard
 from .trust_add_dialog import TrustAddDialog
 
@@ -65,10 +67,10 @@ class KeysDialog(QDialog):
         self.add_dialog: TrustAddDialog | None = None
         self.confirmation: QMessageBox | None = None
         self.setWindowTitle(_("Keys"))
-        vault = session.vault
-        if vault is None:
+        service = session.keys
+        if service is None:
             raise RuntimeError("KeysDialog needs an unlocked vault")
-        own = identity.load(vault.conn)
+        own = service.own_keys()
 
         # Two short lines, not word-wrapped: see KeyCard on wrapped labels.
         intro = QLabel(
@@ -82,13 +84,13 @@ class KeysDialog(QDialog):
             _("Age recipient"),
             _("Others encrypt bundles to this vault with it."),
             own.age_recipient,
-            recipient_fingerprint(own.age_recipient),
+            own.recipient_fingerprint,
         )
         self.signing_card = KeyCard(
             _("Signing key"),
             _("Others check that bundles really come from this vault with it."),
             own.signing_key,
-            signing_key_fingerprint(own.signing_key),
+            own.signing_fingerprint,
         )
         cards = QHBoxLayout()
         cards.addWidget(self.recipient_card)
@@ -110,7 +112,10 @@ class KeysDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 4)
+        # As wide as its columns (the fingerprint whole), as tall as whole rows.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.whole_rows = WholeRows(self.table, fewest=2, most=4)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -130,8 +135,8 @@ class KeysDialog(QDialog):
         self.withheld.setObjectName("keysWithheld")
         self.withheld.setEnabled(False)
         # The core refuses trust changes to a translator; say so before they try.
-        self.may_add = permissions.may(vault.user, permissions.ADD_TRUST)
-        self.may_remove = permissions.may(vault.user, permissions.REMOVE_TRUST)
+        self.may_add = service.may_trust
+        self.may_remove = service.may_untrust
         # One line, not word-wrapped, like the message below (see there).
         self.role_note = QLabel(
             _(
@@ -171,14 +176,31 @@ class KeysDialog(QDialog):
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(intro)
+        body.addLayout(cards)
+        body.addWidget(trusted)
+        body.addStretch()
+        # Scrolls on a small screen; Close stays in sight.
+        self.body = ScrollingBody(content)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(cards)
-        layout.addWidget(trusted, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(close)
-        QWidget.setTabOrder(self.recipient_card.copy, self.signing_card.key_text)
-        QWidget.setTabOrder(self.signing_card.copy, self.table)
-        QWidget.setTabOrder(self.table, self.add_device)
+        chain = [
+            *self.recipient_card.focus_chain(),
+            *self.signing_card.focus_chain(),
+            self.table,
+            self.add_device,
+            self.add_recipient,
+            self.withheld,
+            self.remove,
+            self.close_button,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
         self.add_device.clicked.connect(lambda: self._open_add(DEVICE))
         self.add_recipient.clicked.connect(lambda: self._open_add(RECIPIENT))
@@ -187,12 +209,16 @@ class KeysDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         session.locked.connect(self._on_locked)
         self.reload()
+        fit_to_screen(self)
 
     # The table
 
+    @property
+    def service(self) -> KeyService | None:
+        return self.session.keys  # None once the vault has locked
+
     def entries(self) -> list[TrustEntry]:
-        vault = self.session.vault
-        return TrustStore(vault).entries() if vault is not None else []
+        return self.service.trusted() if self.service is not None else []
 
     def reload(self, select: str | None = None) -> None:
         entries = self.entries()
@@ -216,6 +242,7 @@ class KeysDialog(QDialog):
                 self.table.setItem(row, column, item)
             if entry.name == select:
                 select_row(self.table, row)
+        self.whole_rows.measure()
         self.table.setVisible(bool(entries))
         self.empty.setVisible(not entries)
         self._selection_changed()
@@ -226,8 +253,8 @@ class KeysDialog(QDialog):
 
     def selected_entry(self) -> TrustEntry | None:
         name = self.selected_name()
-        vault = self.session.vault
-        return TrustStore(vault).get(name) if name is not None and vault is not None else None
+        service = self.service
+        return service.trusted_entry(name) if name is not None and service is not None else None
 
     def _selection_changed(self) -> None:
         self.remove.setEnabled(self.may_remove and self.selected_name() is not None)
@@ -261,11 +288,11 @@ class KeysDialog(QDialog):
         )
 
     def _set_withheld(self, name: str, allowed: bool) -> None:
-        vault = self.session.vault
-        if vault is None:
+        service = self.service
+        if service is None:
             return
         try:
-            entry = TrustStore(vault).set_withheld_names(name, allowed)
+            entry = service.set_withheld_names(name, allowed)
         except IntakeError as exc:
             self.message.setText(str(exc))
             return
@@ -313,11 +340,11 @@ class KeysDialog(QDialog):
         )
 
     def _remove(self, name: str) -> None:
-        vault = self.session.vault
-        if vault is None:
+        service = self.service
+        if service is None:
             return
         try:
-            entry = TrustStore(vault).remove(name)
+            entry = service.untrust(name)
         except IntakeError as exc:
             self.message.setText(str(exc))
             return

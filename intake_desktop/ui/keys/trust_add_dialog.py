@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from itertools import pairwise
 
 from ...core.errors import IntakeError, InvalidInput
 from ...core.i18n import _
-from ...core.trust import DEVICE, MAX_NAME_CHARS, TrustEntry, TrustStore
 from ..qt import (
     QCheckBox,
     QDialog,
@@ -24,6 +24,7 @@ from ..qt import (
     QFontDatabase,
     QFormLayout,
     QGuiApplication,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -34,12 +35,17 @@ from ..qt import (
 )
 from ..services.session import VaultSession
 from ..services.vocabulary import (
+    DEVICE,
+    MAX_NAME_CHARS,
+    TrustEntry,
     parse_recipient,
     parse_signing_key,
     recipient_fingerprint,
     signing_key_fingerprint,
 )
 from ..widgets.bidi import LTR, set_text_direction
+from ..widgets.disabled_reason import DisabledReason
+from ..widgets.screen_fit import ScrollingBody, fit_to_screen
 from .key_card import fingerprint_font_label
 
 
@@ -140,7 +146,9 @@ class TrustAddDialog(QDialog):
         self.withheld_names.setVisible(not device)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add = buttons.addButton(_("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.add.setEnabled(False)
+        self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.reason = DisabledReason(self.add)
+        self.reason.setObjectName("trustReason")
         buttons.accepted.connect(self._add)
         buttons.rejected.connect(self.reject)
 
@@ -154,24 +162,42 @@ class TrustAddDialog(QDialog):
         form.addRow(name_label, self.name)
         form.addRow(key_label, self.key)
         form.addRow(fingerprint_label, self.fingerprint)
+        self._names = (name_label.text().replace("&", ""), key_label.text().replace("&", ""))
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(about)
+        body.addLayout(form)
+        body.addWidget(self.withheld_names)
+        body.addWidget(self.compared)
+        body.addWidget(self.message)
+        body.addStretch()
+        self.body = ScrollingBody(content)
+        footer = QHBoxLayout()
+        footer.addWidget(self.reason, 1)
+        footer.addWidget(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(self.withheld_names)
-        layout.addWidget(self.compared)
-        layout.addWidget(self.message)
-        layout.addStretch()
-        layout.addWidget(buttons)
-        QWidget.setTabOrder(self.name, self.key)
-        QWidget.setTabOrder(self.key, self.withheld_names)
-        QWidget.setTabOrder(self.withheld_names, self.compared)
-        QWidget.setTabOrder(self.compared, self.add)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(footer)
+        chain = [
+            self.name,
+            self.key,
+            self.fingerprint,
+            self.withheld_names,
+            self.compared,
+            self.add,
+            self.cancel,
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.setMinimumWidth(560)
 
         self.name.textChanged.connect(self._name_changed)
         self.key.textChanged.connect(self._key_changed)
         self.compared.toggled.connect(self._update_add)
         session.locked.connect(self.reject)
+        self._update_add()
+        fit_to_screen(self)
 
     # Live checks
 
@@ -234,24 +260,31 @@ class TrustAddDialog(QDialog):
         self.compared.setEnabled(self._key is not None)
         self._update_add()
 
+    def missing(self) -> str | None:
+        """What is still to do before the key can be trusted, or None."""
+        if not self.name.text().strip():
+            return _("Type a name in “{field}”.").format(field=self._names[0])
+        if self._key is None:
+            return _("Paste the public key in “{field}”.").format(field=self._names[1])
+        if not self.compared.isChecked():
+            return _("Compare the fingerprint with the other device, then tick the box.")
+        return None
+
     def _update_add(self) -> None:
-        self.add.setEnabled(
-            self._key is not None and bool(self.name.text().strip()) and self.compared.isChecked()
-        )
+        self.reason.show_reason(self.missing())
 
     # Storing
 
     def _add(self) -> None:
-        vault = self.session.vault
-        if vault is None or self._key is None or not self.compared.isChecked():
+        keys = self.session.keys
+        if keys is None or self._key is None or not self.compared.isChecked():
             return
-        store = TrustStore(vault)
         name = self.name.text().strip()
         try:
             if self.kind == DEVICE:
-                self.entry = store.add_device(name, self._key)
+                self.entry = keys.trust_device(name, self._key)
             else:
-                self.entry = store.add_recipient(
+                self.entry = keys.trust_recipient(
                     name, self._key, withheld_names=self.withheld_names.isChecked()
                 )
         except IntakeError as exc:

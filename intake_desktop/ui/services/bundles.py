@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...core.bundle import importer, merge, quarantine
+from ...core.bundle import export, importer, merge, quarantine
 from ...core.bundle.export import ExportResult, export_bundle
 from ...core.bundle.format import RecipientRef
 from ...core.errors import Cancelled as CancelledError
 from ...core.i18n import N_
+from ...core.model import KINDS, references
 from ...core.records import Record, RecordStore
 from ...core.trust import RECIPIENT, TrustEntry, TrustStore
 from ...core.vault import Vault
@@ -49,6 +50,10 @@ class BundleService:
     def __init__(self, vault: Vault, jobs: Jobs) -> None:
         self.vault = vault
         self.jobs = jobs
+        # The folder of the last bundle written or read (a USB stick), to
+        # start there next time. Kept here only: this object is dropped on
+        # lock, and Qt's settings never hold a folder (its name may be a case's).
+        self.last_folder: Path | None = None
         self.trust = TrustStore(vault)
         self.records = RecordStore(vault)
 
@@ -64,39 +69,23 @@ class BundleService:
 
     def all_cases(self) -> CaseChoice:
         # Counted as export_bundle chooses them: deleted cases travel as deletions.
-        row = self.vault.conn.execute("SELECT count(*) FROM records WHERE kind = 'case'").fetchone()
-        return CaseChoice(None, int(row[0]))
+        return CaseChoice(None, len(export.every_case(self.vault)))
 
     def case_ids(self, choice: CaseChoice) -> list[str]:
         """The ids a choice stands for, in export_bundle's order (None: every case)."""
         if choice.case_ids is not None:
             return list(choice.case_ids)
-        rows = self.vault.conn.execute("SELECT id FROM records WHERE kind = 'case' ORDER BY rowid")
-        return [str(r[0]) for r in rows]
+        return export.every_case(self.vault)
 
     def last_export_at(self) -> str | None:
-        row = self.vault.conn.execute(
-            "SELECT created_at FROM bundles_out ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
-        return str(row[0]) if row else None
+        return export.last_export_at(self.vault)
 
     def changed_since_last_export(self) -> CaseChoice:
-        """Cases with a record updated at or after the newest bundle this vault wrote.
-
-        Times are whole seconds, so a record saved in the same second as the
-        export counts as changed: sending a case twice is harmless, missing
-        one is not. With no export yet, that is every case.
-        """
+        """Cases changed since the newest bundle this vault wrote (none yet: every case)."""
         since = self.last_export_at()
         if since is None:
             return self.all_cases()
-        rows = self.vault.conn.execute(
-            "SELECT c.id FROM records AS c WHERE c.kind = 'case' AND EXISTS"
-            " (SELECT 1 FROM records AS r WHERE r.case_id = c.id AND r.updated_at >= ?)"
-            " ORDER BY c.rowid",
-            (since,),
-        )
-        ids = [str(r[0]) for r in rows]
+        ids = export.cases_changed_since(self.vault, since)
         return CaseChoice(ids, len(ids))
 
     # Import: quarantine
@@ -118,10 +107,6 @@ class BundleService:
         entry = self.trust.device_for_key(signing_key)
         return entry.name if entry else None
 
-    def check_device(self, name: str, signing_key: str) -> TrustEntry:
-        """Raises InvalidInput (name taken, own key, key already trusted...) without storing."""
-        return self.trust.prepare_device(name, signing_key)
-
     def trust_device(self, name: str, signing_key: str) -> TrustEntry:
         return self.trust.add_device(name, signing_key)
 
@@ -135,6 +120,22 @@ class BundleService:
 
     def resolve(self, conflict_id: int, keep: str) -> Record:
         return merge.resolve(self.vault, conflict_id, keep)
+
+    def resolve_fields(self, conflict_id: int, take: list[str]) -> Record:
+        """One version: the incoming value of the fields in ``take``, this vault's elsewhere."""
+        return merge.resolve_fields(self.vault, conflict_id, take)
+
+    def conflict_records(self, conflict: merge.Conflict) -> dict[str, Record]:
+        """The records either side of ``conflict`` names (people, interviews...), as held here."""
+        named: dict[str, Record] = {}
+        for side in (conflict.local, conflict.incoming):
+            if side.deleted:
+                continue
+            for _field, _kind, ref in references(KINDS[side.kind], side.body):
+                record = self.records.get(ref) if ref not in named else None
+                if record is not None:
+                    named[ref] = record
+        return named
 
     def case_title(self, case_id: str) -> str:
         record = self.records.get(case_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ...core import attestations, certification, duplicates
+from ...core import duplicates
 from ...core.attachments import CHUNK_SIZE, BlobStore
 from ...core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
 from ...core.drafts import Draft, DraftStore, Problem
@@ -51,6 +51,16 @@ class _Counted:
         data = self._handle.read(n if n > 0 else CHUNK_SIZE)
         self._on_read(len(data))
         return data
+
+
+@dataclass(frozen=True)
+class HouseholdChange:
+    """What adding a household member stored: the person, how they relate to the head
+    (None when they became the head), and people whose head-of-household mark changed."""
+
+    person: Record
+    relationship: Record | None
+    heads: tuple[Record, ...]
 
 
 @dataclass
@@ -226,6 +236,57 @@ class CaseService(QObject):
             self.case_changed.emit(case_id)
         return record, kept
 
+    # The household (docs/case-format.md: a person's head_of_household)
+
+    def add_household_member(
+        self, case_id: str, person: dict[str, Any], relationship: str | None, head_id: str | None
+    ) -> HouseholdChange:
+        """A person and their relationship to the head of household, in one transaction.
+
+        ``relationship`` is what the new person is to ``head_id`` (a relationship's
+        ``kind``). With no ``head_id`` the new person becomes the head. The head
+        is marked (and any other person of the case unmarked) in the same
+        transaction, so a case keeps one head. Nothing is stored if any part
+        is refused.
+        """
+        people_kind, link_kind = KINDS["person"], KINDS["relationship"]
+        body = validate(people_kind, {**person, "head_of_household": head_id is None}, "person")
+        if head_id is not None and relationship is None:
+            raise InvalidInput(N_("{path}: is required."), path="relationship.kind")
+        link = None
+        with self.vault.transaction():
+            created = self.records.create(case_id, people_kind, body)
+            if head_id is not None:
+                clean = validate(
+                    link_kind,
+                    {"person": head_id, "relative": created.id, "kind": relationship},
+                    "relationship",
+                )
+                link = self.records.create(case_id, link_kind, clean)
+            heads = self._mark_head(case_id, head_id or created.id)
+        self.case_changed.emit(case_id)
+        return HouseholdChange(created, link, heads)
+
+    def set_head_of_household(self, case_id: str, person_id: str) -> tuple[Record, ...]:
+        """Mark one person of the case as its head and unmark any other; the people changed."""
+        with self.vault.transaction():
+            changed = self._mark_head(case_id, person_id)
+        if changed:
+            self.case_changed.emit(case_id)
+        return changed
+
+    def _mark_head(self, case_id: str, person_id: str) -> tuple[Record, ...]:
+        """Inside a transaction: the head marked on ``person_id`` alone."""
+        changed = []
+        for person in self.store.children(case_id, "person"):
+            wanted = person.id == person_id
+            if bool(person.body.get("head_of_household")) != wanted and not (
+                self.records.is_redacted(person)  # changed only where it was recorded
+            ):
+                body = {**person.body, "head_of_household": wanted}
+                changed.append(self.records.update(person.id, body, person.version))
+        return tuple(changed)
+
     def drafts_of_case(self, case_id: str) -> list[Draft]:
         return self.drafts.of_case(case_id)
 
@@ -280,36 +341,6 @@ class CaseService(QObject):
         if self.blobs.size(sha256) > limit:
             return None
         return b"".join(self.blobs.chunks(sha256))
-
-    # Certifications and read-backs (core/certification.py)
-
-    def trusted_keys(self) -> frozenset[str]:
-        """Signing keys a certification may be made with: this vault's, trusted devices'."""
-        return attestations.trusted_keys(self.vault)
-
-    def translator_profile(self) -> certification.TranslatorDetails | None:
-        return certification.translator_profile(self.vault)
-
-    def certify(
-        self, record_id: str, details: certification.TranslatorDetails, expected_version: int
-    ) -> Record:
-        record = certification.certify(self.vault, record_id, details, expected_version)
-        self.case_changed.emit(record.case_id)
-        return record
-
-    def record_read_back(
-        self, record_id: str, read_by: str, language: str, notes: str, expected_version: int
-    ) -> Record:
-        record = certification.record_read_back(
-            self.vault,
-            record_id,
-            read_by=read_by,
-            language=language,
-            notes=notes,
-            expected_version=expected_version,
-        )
-        self.case_changed.emit(record.case_id)
-        return record
 
     # Possible duplicates (core/duplicates.py)
 

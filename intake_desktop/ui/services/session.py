@@ -17,13 +17,15 @@ from pathlib import Path
 
 from ...core.errors import IntakeError, InvalidInput, WrongPassphrase
 from ...core.i18n import N_, _
+from ...core.keyslots import HEADER_NAME, normalise_recovery_code
 from ...core.throttle import UnlockThrottle
-from ...core.vault import HEADER_NAME, Vault
+from ...core.vault import Vault
 from ..jobs.job import Job, Jobs
 from ..qt import QApplication, QEvent, QObject, QSettings, QTimer, Signal
 from .bundles import BundleService
 from .cases import CaseService
 from .keys import KeyService
+from .statements import StatementService
 from .users import UserService
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class VaultSession(QObject):
         self.bundles: BundleService | None = None
         self.keys: KeyService | None = None
         self.users: UserService | None = None
+        self.statements: StatementService | None = None
         self.throttle = UnlockThrottle()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -135,6 +138,31 @@ class VaultSession(QObject):
         self.busy.emit(True)
         job.start()
 
+    @staticmethod
+    def recovery_code_form(text: str) -> str | None:
+        """``text`` as a complete recovery code (checksum right), or None while it is not."""
+        return normalise_recovery_code(text)
+
+    def recovery_users(self, code: str) -> Job:
+        """A job opening the vault with the recovery code; result: its users' names.
+
+        The names live inside the encrypted database, never in the key-slot
+        header (a seized laptop must not say who uses it), so only the code
+        can list them before anyone has unlocked. The vault closes again at
+        once; its audit log records that the recovery code opened it.
+        """
+
+        def work(_none: None, _progress: object, _cancelled: object) -> list[str]:
+            with Vault.open_with_recovery(self.path, code) as vault:
+                return [user.name for user in vault.users()]
+
+        return Job(
+            self.jobs,
+            "recovery-users",
+            work,
+            unexpected=N_("The recovery code could not be checked ({kind})."),
+        )
+
     def reset_with_recovery_code(self, code: str, user: str, passphrase: str) -> Job:
         """A job setting ``user``'s passphrase (the only user's when empty); result: whose."""
 
@@ -145,7 +173,7 @@ class VaultSession(QObject):
                 name = user.strip() or (users[0].name if len(users) == 1 else "")
                 if not name:
                     raise InvalidInput(
-                        N_("Several people use this vault: type whose passphrase to set.")
+                        N_("Several people use this vault: choose whose passphrase to set.")
                     )
                 vault.change_passphrase(passphrase, name)
                 return name
@@ -180,6 +208,7 @@ class VaultSession(QObject):
         self.bundles = BundleService(vault, self.jobs)
         self.keys = KeyService(vault, self.jobs)
         self.users = UserService(vault, self.jobs)
+        self.statements = StatementService(vault, self.cases)
         self._restart_idle()
         self.unlocked.emit()
 
@@ -196,7 +225,7 @@ class VaultSession(QObject):
             return
         self.about_to_lock.emit()
         self._idle.stop()
-        self.cases = self.bundles = self.keys = self.users = None
+        self.cases = self.bundles = self.keys = self.users = self.statements = None
         vault, self.vault = self.vault, None
         vault.close()
         self.locked.emit()

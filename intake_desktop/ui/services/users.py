@@ -18,7 +18,7 @@ from typing import Any
 from ...core import permissions
 from ...core.errors import WrongPassphrase
 from ...core.i18n import N_
-from ...core.users import User
+from ...core.users import RECOVERY_USER, User
 from ...core.vault import Vault
 from ..jobs.job import Job, Jobs
 
@@ -37,10 +37,27 @@ class UserService:
     def users(self) -> list[User]:
         return self.vault.users()
 
-    def may(self, action: str) -> bool:
-        return permissions.may(self.vault.user, action)
+    @property
+    def opened_with_recovery_code(self) -> bool:
+        """The recovery code is not a user: it has no passphrase of its own to change."""
+        return self.vault.user.role == RECOVERY_USER
+
+    # Who may manage users (the core refuses the others anyway)
+
+    @property
+    def may_add_users(self) -> bool:
+        return permissions.may(self.vault.user, permissions.ADD_USER)
+
+    @property
+    def may_remove_users(self) -> bool:
+        return permissions.may(self.vault.user, permissions.REMOVE_USER)
+
+    @property
+    def may_replace_recovery_code(self) -> bool:
+        return permissions.may(self.vault.user, permissions.REPLACE_RECOVERY_CODE)
 
     def remove_user(self, name: str) -> None:
+        """Quick (no key derivation): the key slot goes, the user's past work stays."""
         self.vault.remove_user(name)
 
     # Key-slot changes (jobs)

@@ -10,23 +10,31 @@ never from ``core`` (``tests/core/test_layers.py`` holds that line).
 from __future__ import annotations
 
 from ...core import calendars
+from ...core.attestations import CERTIFICATION, READ_BACK, Status
+from ...core.attestations import statuses as attestation_statuses
 from ...core.bundle.export import ExportResult
 from ...core.bundle.format import RecipientRef
-from ...core.bundle.merge import Conflict
+from ...core.bundle.importer import ImportResult, ImportStatus
+from ...core.bundle.merge import Conflict, Outcome
 from ...core.bundle.quarantine import QuarantinedBundle
+from ...core.bundle.report import CaseChanges, Change, Origin
 from ...core.calendars import gregorian_estimate
 from ...core.cases import CaseQuery, CaseSummary
 from ...core.certification import (
     CERTIFICATE,
+    LANGUAGE_CHOICES,
     TranslatorDetails,
     certificate_text,
+    is_language_tag,
     language_name,
+    names_differ,
 )
+from ...core.certification import describe as describe_attestation
 from ...core.consent import ConsentRefused
 from ...core.date_text import ParsedDate, parse_date_text
 from ...core.drafts import Draft, Problem
 from ...core.duplicates import REASONS, Candidate, Reason
-from ...core.fields import Boolean, Choice, Date, Flags, ListOf, Ref, Spec, Text
+from ...core.fields import Boolean, Choice, Date, Flags, ListOf, Obj, Ref, Spec, Text
 from ...core.fingerprint import (
     parse_recipient,
     parse_signing_key,
@@ -44,7 +52,9 @@ from ...core.model import (
     ROUTES,
     SCRIPTS,
     STATUSES,
+    EventDate,
     Kind,
+    describe_date,
     display_name,
     references,
 )
@@ -57,14 +67,17 @@ __all__ = [
     "CALENDARS",
     "CASE",
     "CERTIFICATE",
+    "CERTIFICATION",
     "CHILD_KINDS",
     "DEVICE",
     "FUZZY_DATE",
     "KINDS",
+    "LANGUAGE_CHOICES",
     "MAX_NAME_CHARS",
     "MIN_PASSPHRASE_CHARS",
     "NAME",
     "PRECISIONS",
+    "READ_BACK",
     "REASONS",
     "RECIPIENT",
     "RECOVERY_USER",
@@ -74,17 +87,25 @@ __all__ = [
     "STATUSES",
     "Boolean",
     "Candidate",
+    "CaseChanges",
     "CaseQuery",
     "CaseSummary",
+    "Change",
     "Choice",
     "Conflict",
     "ConsentRefused",
     "Date",
     "Draft",
+    "EventDate",
     "ExportResult",
     "Flags",
+    "ImportResult",
+    "ImportStatus",
     "Kind",
     "ListOf",
+    "Obj",
+    "Origin",
+    "Outcome",
     "ParsedDate",
     "Problem",
     "QuarantinedBundle",
@@ -93,17 +114,23 @@ __all__ = [
     "Record",
     "Ref",
     "Spec",
+    "Status",
     "Strength",
     "Text",
     "TranslatorDetails",
     "TrustEntry",
     "User",
+    "attestation_statuses",
     "calendars",
     "certificate_text",
+    "describe_attestation",
+    "describe_date",
     "display_name",
     "estimate",
     "gregorian_estimate",
+    "is_language_tag",
     "language_name",
+    "names_differ",
     "parse_date_text",
     "parse_recipient",
     "parse_signing_key",

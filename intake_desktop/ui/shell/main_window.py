@@ -1,6 +1,13 @@
-"""The main window: lock screen or workspace (case list beside the case editor)."""
+"""The main window: lock screen or workspace (case list beside the case editor).
+
+The workspace by keyboard is ``keyboard.py``; where the window opens,
+``window_geometry.py``. The open case is remembered in memory across a lock
+(never in Qt settings) and opened again when the same person unlocks.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ... import __version__
 from ...core.errors import IntakeError
@@ -13,17 +20,14 @@ from ..bundles.import_dialog import ImportDialog
 from ..cases.case_list import CaseListView
 from ..cases.duplicates_view import add_duplicates_action
 from ..editor.case_editor import CaseEditor
+from ..editor.save_state import SaveState
 from ..keys.keys_view import KeysDialog
 from ..qt import (
     QAction,
     QCloseEvent,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QKeySequence,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -37,36 +41,15 @@ from ..qt import (
     Signal,
 )
 from ..services.session import VaultSession
-from ..services.vocabulary import ROUTES
 from ..widgets.bidi import isolate
 from ..widgets.delete_dialog import ask_delete_case
-from ..widgets.labels import role_label, route_label
+from ..widgets.labels import role_label
 from ..widgets.language import LanguageMenuButton
+from . import window_geometry
+from .keyboard import PaneKeys
+from .new_case_dialog import NewCaseDialog
 
-
-class NewCaseDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("New case"))
-        self.title = QLineEdit()
-        self.title.setAccessibleName(_("Case title"))
-        self.title.setPlaceholderText(_("e.g. the family name and province"))
-        self.route = QComboBox()
-        self.route.setAccessibleName(_("Route"))
-        for value in ROUTES:
-            self.route.addItem(route_label(value), value)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setEnabled(False)
-        self.title.textChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
-        form = QFormLayout(self)
-        form.addRow(_("Title"), self.title)
-        form.addRow(_("Route"), self.route)
-        form.addRow(buttons)
+__all__ = ["MainWindow", "NewCaseDialog"]
 
 
 class MainWindow(QMainWindow):
@@ -81,8 +64,11 @@ class MainWindow(QMainWindow):
         self.wizard_prefill: dict[str, str] | None = None
         self._first_shown = False
         self.delete_box: QMessageBox | None = None  # asking before a case is deleted
+        self.new_case_dialog: NewCaseDialog | None = None
+        # The case open when the vault locked, and whose it was: opened again when
+        # the same person unlocks. In memory only; a new window (language) starts afresh.
+        self._reopen: tuple[str, str] | None = None
         self.setWindowTitle("intake-desktop")
-        self.resize(1280, 800)
 
         self.unlock_screen = UnlockScreen(session)
         self.cases = CaseListView()
@@ -93,6 +79,7 @@ class MainWindow(QMainWindow):
         self.workspace.setStretchFactor(0, 2)
         self.workspace.setStretchFactor(1, 3)
         self.workspace.setSizes([520, 880])
+        self.workspace.setChildrenCollapsible(False)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.unlock_screen)
         self.pages.addWidget(self.workspace)
@@ -106,13 +93,15 @@ class MainWindow(QMainWindow):
 
         session.unlocked.connect(self.show_workspace)
         # Locking stores what is typed first: the editor listens for about_to_lock itself.
+        session.about_to_lock.connect(self._remember_open_case)
         session.locked.connect(self.show_lock_screen)
         self.cases.case_selected.connect(self._open_case)
         self.cases.delete_requested.connect(self.delete_case)
         self.unlock_screen.create_button.clicked.connect(self.first_run)
         self.unlock_screen.language.chosen.connect(self.language_requested)
         self.editor.save_state_changed.connect(self._show_save_state)
-        self.editor.title_changed.connect(lambda _case_id: self.cases.model.reload())
+        self.editor.title_changed.connect(lambda _case_id: self.cases.refresh())
+        self.keys = PaneKeys(self)
         self.show_lock_screen()
 
     def _build_actions(self) -> None:
@@ -121,9 +110,9 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
-        def action(text: str, slot: object, shortcut: str | None = None) -> QAction:
+        def action(text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             act = QAction(text, self)
-            act.triggered.connect(slot)  # type: ignore[arg-type]
+            act.triggered.connect(slot)
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
                 act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -214,6 +203,9 @@ class MainWindow(QMainWindow):
         if self.delete_box is not None:
             self.delete_box.done(QMessageBox.StandardButton.Cancel.value)  # a question about a case
             self.delete_box = None
+        if self.new_case_dialog is not None:  # a title typed, not yet a case
+            self.new_case_dialog.reject()
+            self.new_case_dialog = None
         self.editor.clear()
         self.cases.clear()
         self.unlock_screen.reset()
@@ -239,8 +231,28 @@ class MainWindow(QMainWindow):
         )
         self.cases.attach(cases)
         cases.cases_changed.connect(self.cases.model.reload)
+        # People counts, titles and dates in the list follow every save.
+        cases.case_changed.connect(self.cases.case_changed)
         self.pages.setCurrentWidget(self.workspace)
         self.cases.search.setFocus()
+        self._reopen_case(cases.user)
+
+    def _remember_open_case(self) -> None:
+        cases = self.session.cases
+        case_id = self.editor.case_id
+        self._reopen = (cases.user, case_id) if cases is not None and case_id else None
+
+    def _reopen_case(self, user: str) -> None:
+        remembered, self._reopen = self._reopen, None
+        service = self.session.cases
+        if remembered is None or service is None or remembered[0] != user:
+            return
+        case_id = remembered[1]
+        try:
+            service.record(case_id)
+        except IntakeError:  # deleted meanwhile (an import, another user): nothing to reopen
+            return
+        self.go_to_case(case_id)
 
     def first_run(self) -> None:
         if self._wizard is not None or self.session.exists():
@@ -267,17 +279,29 @@ class MainWindow(QMainWindow):
     # Actions
 
     def new_case(self) -> None:
+        """Ask for a title and route; the dialog makes the case, or says why not and stays."""
         if self.session.cases is None:
             return
-        dialog = NewCaseDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if self.new_case_dialog is not None:
+            self.new_case_dialog.raise_()
+            self.new_case_dialog.activateWindow()
             return
-        case_id = self.session.cases.new_case(
-            dialog.title.text().strip(), dialog.route.currentData()
-        )
+        dialog = NewCaseDialog(self, self.session.cases)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self._case_created)
+        dialog.finished.connect(lambda _result: self._new_case_closed(dialog))
+        self.new_case_dialog = dialog
+        dialog.open()
+
+    def _new_case_closed(self, dialog: NewCaseDialog) -> None:
+        if self.new_case_dialog is dialog:
+            self.new_case_dialog = None
+
+    def _case_created(self, case_id: str) -> None:
         self.cases.model.reload()
         self.cases.select(case_id)
-        self._open_case(case_id)
+        if self.editor.case_id != case_id:
+            self._open_case(case_id)
 
     def delete_case(self, case_id: str | None = None) -> None:
         """Ask, naming the case, then delete it and everything in it (core/cases.py)."""
@@ -336,6 +360,7 @@ class MainWindow(QMainWindow):
     def import_bundle(self) -> None:
         dialog = ImportDialog(self.session, self)
         dialog.finished.connect(lambda _result: self.cases.model.reload())
+        dialog.finished.connect(lambda _result: self.editor.refresh())  # merged into it?
         dialog.open_case_requested.connect(self.go_to_case)
         dialog.open()
 
@@ -370,18 +395,19 @@ class MainWindow(QMainWindow):
             self.cases.select(self.editor.case_id)
             del blocker
 
-    def _show_save_state(self, state: str) -> None:
-        words = {
-            "saved": _("All changes saved"),
-            "unsaved": _("Unsaved changes"),
-            "saving": _("Saving…"),
-            "error": _("Not everything was saved as typed: see the highlighted field"),
-        }
-        self.save_state.setText(words.get(state, state))
+    def _show_save_state(self, state: object) -> None:
+        self.save_state.setText(state.words() if isinstance(state, SaveState) else "")
+
+    def show_fitted(self) -> None:
+        """Show the window as it was left, fitted to the screen it opens on."""
+        window_geometry.show_fitted(self, self.session.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Save first (what cannot be saved whole is kept as a draft), then lock:
         # nothing typed is lost, nothing stays open.
         self.editor.flush()
         self.session.lock()
+        self._reopen = None  # quitting: the next start opens no case by itself
+        if self.isVisible():
+            window_geometry.remember(self, self.session.settings)
         event.accept()
