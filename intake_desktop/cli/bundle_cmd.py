@@ -67,7 +67,13 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing.set_defaults(handler=conflicts_list)
     resolve = sub.add_parser("resolve", parents=[common])
     resolve.add_argument("conflict_id", type=int, metavar="ID")
-    resolve.add_argument("--keep", choices=("local", "incoming"), required=True)
+    settle = resolve.add_mutually_exclusive_group(required=True)
+    settle.add_argument("--keep", choices=("local", "incoming"))
+    settle.add_argument(
+        "--take",
+        metavar="FIELD,…",
+        help=_("keep the local version but take these fields from the incoming one"),
+    )
     resolve.set_defaults(handler=conflicts_resolve)
 
 
@@ -169,6 +175,9 @@ def import_cmd(ctx: Context) -> int:
                         "fingerprint": q.fingerprint,
                         "received_at": q.received_at,
                         "size": q.size,
+                        "file_name": q.file_name,
+                        "sequence": q.sequence,
+                        "file_sha256": q.file_sha256,
                     }
                     for q in waiting
                 ]
@@ -328,6 +337,17 @@ def conflicts_resolve(ctx: Context) -> int:
         raise InvalidInput(
             N_("{path}: must be a whole number from {low} to {high}."), path="ID", low=1, high=2**31
         )
+    if ctx.args.take is not None:
+        fields = [f.strip() for f in ctx.args.take.split(",") if f.strip()]
+        if not fields:
+            raise InvalidInput(N_("{path}: name at least one field."), path="--take")
+        record = merge.resolve_fields(ctx.open_vault(), ctx.args.conflict_id, fields)
+        print(
+            _(
+                "Took {fields} from the incoming version; the record is now version {version}."
+            ).format(fields=safe(", ".join(fields)), version=record.version)
+        )
+        return 0
     record = merge.resolve(ctx.open_vault(), ctx.args.conflict_id, ctx.args.keep)
     print(
         _("Kept the {keep} version; the record is now version {version}.").format(

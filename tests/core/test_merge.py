@@ -309,3 +309,32 @@ def test_a_stale_conflict_resolved_field_by_field_writes_nothing_back(pair: Pair
     assert RecordStore(vault).require(case_id) == current
     assert open_conflicts(vault, case_id) == []
     assert audited(vault, case_id)[-1] == "conflict.superseded"
+
+
+def test_the_command_line_takes_chosen_fields_from_the_incoming_version(pair: Pair) -> None:
+    case_id = CaseStore(pair.field).add_case(MINIMAL_CASE)
+    pair.ship(pair.field, pair.coord, case_id)
+    with pair.field.transaction():
+        body = RecordStore(pair.field).require(case_id).body
+        RecordStore(pair.field).update(case_id, {**body, "title": "From the field", "notes": "F"})
+    with pair.coord.transaction():
+        body = RecordStore(pair.coord).require(case_id).body
+        RecordStore(pair.coord).update(case_id, {**body, "title": "From the office", "notes": "O"})
+    pair.ship(pair.field, pair.coord, case_id)
+    (conflict,) = open_conflicts(pair.coord, case_id)
+    env = cli_env(pair.coord.path)
+    # Refused whole, changing nothing: a field a case does not have, or no field at all.
+    for take in ("title,no_such_field", " , "):
+        refused = run_in_process("conflicts", "resolve", str(conflict.id), "--take", take, env=env)
+        assert refused.returncode == 6, refused.stderr
+        assert open_conflicts(pair.coord, case_id) == [conflict]
+    both = run_in_process(
+        "conflicts", "resolve", str(conflict.id), "--keep", "local", "--take", "title", env=env
+    )
+    assert both.returncode == 2  # one way of settling at a time
+    settled = run_in_process("conflicts", "resolve", str(conflict.id), "--take", "title", env=env)
+    assert settled.returncode == 0, settled.stderr
+    assert settled.stdout.decode().startswith("Took title from the incoming version")
+    merged = doc(pair.coord, case_id)
+    assert (merged["title"], merged["notes"], merged["version"]) == ("From the field", "O", 3)
+    assert open_conflicts(pair.coord, case_id) == []

@@ -8,6 +8,7 @@ its signer's number for it; one refused on import is forgotten, audited.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.errors import BundleRejected
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import DB_NAME, Vault, _connect
-from tests.bundle_forge import add_attachment, export_to
+from tests.bundle_forge import add_attachment, cli_env, export_to
+from tests.cli.in_process import run_in_process
 from tests.core.test_migrations import make_old_vault
 from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
 
@@ -45,6 +47,14 @@ def test_a_damaged_copy_is_told_apart_and_forgotten_when_refused(tmp_path: Path)
         assert first.bundle_id == copy.bundle_id == sent.bundle_id  # alike but for these:
         assert (first.size, copy.size) == (good.stat().st_size, damaged.stat().st_size)
         assert first.file_sha256 != copy.file_sha256
+        # The command line's listing tells them apart the same way.
+        listed = run_in_process("import", "--list-quarantine", "--json", env=cli_env(office.path))
+        assert listed.returncode == 0, listed.stderr
+        rows = {q["id"]: q for q in json.loads(listed.stdout)}
+        assert rows[first.id]["file_name"] == "herat-3.intake"
+        assert rows[copy.id]["file_name"] == "herat-3 copy.intake"
+        assert rows[first.id]["sequence"] == rows[copy.id]["sequence"] == 2
+        assert rows[first.id]["file_sha256"] == first.file_sha256 != copy.file_sha256
 
         TrustStore(office).add_device("Herat laptop 3", identity.load(stranger.conn).signing_key)
         with pytest.raises(BundleRejected, match="damaged or truncated"):
