@@ -25,7 +25,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy intake_desktop/core
+	$(BIN)/mypy intake_desktop
 
 bench: setup
 	$(BIN)/python benchmarks/run.py --json benchmarks/results.json

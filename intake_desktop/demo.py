@@ -429,7 +429,8 @@ def fill(
     ``progress`` gets the number of cases committed so far, after each batch.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
-    store, blobs, ids, pool = CaseStore(vault), BlobStore(vault), [], []
+    store, blobs, ids = CaseStore(vault), BlobStore(vault), []
+    pool: list[dict[str, Any]] = []
     with vault.transaction():
         for filename, data in demo_files() if cases > 0 else []:
             info = blobs.put(io.BytesIO(data), filename)

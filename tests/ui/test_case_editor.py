@@ -286,7 +286,7 @@ def test_add_and_delete_a_person(qtbot: Any, editor: CaseEditor, session: VaultS
     assert editor.record_heading.text() == "New person"
     with wait_saved(qtbot, editor):
         qtbot.keyClicks(name, "Gul Agha")
-    people = session.cases.children(editor.case_id, "person")
+    people = session.cases.records_of(editor.case_id, "person")
     assert [p.body["full_name"] for p in people][-1] == "Gul Agha"
     assert editor.outline.sections["person"].text(0) == "People (9)"
 
@@ -317,7 +317,7 @@ def test_untouched_new_record_is_dropped(editor: CaseEditor, session: VaultSessi
     select(editor, "person", 0)
     assert editor.outline.sections["claim"].childCount() == 2
     assert session.cases is not None
-    assert len(session.cases.children(editor.case_id, "claim")) == 2
+    assert len(session.cases.records_of(editor.case_id, "claim")) == 2
 
 
 # Dates and statements

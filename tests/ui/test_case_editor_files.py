@@ -96,7 +96,7 @@ def test_new_evidence_takes_files_and_shows_details(
     assert view.hash.text().startswith(sha[:8] + " " + sha[8:16])
     assert editor.outline.currentItem().text(0) == "letter.pdf"
     assert session.cases is not None
-    assert len(session.cases.children(editor.case_id, "evidence")) == 4
+    assert len(session.cases.records_of(editor.case_id, "evidence")) == 4
 
 
 # Locking

@@ -199,7 +199,7 @@ def test_marking_a_head_in_the_form_unmarks_the_other(
     assert session.cases is not None
     heads = [
         p.id
-        for p in session.cases.children(editor.case_id, "person")
+        for p in session.cases.records_of(editor.case_id, "person")
         if p.body["head_of_household"]
     ]
     assert heads == [second]
@@ -214,9 +214,9 @@ def test_marking_a_head_in_the_form_unmarks_the_other(
 def test_person_and_relationship_are_one_transaction(session: VaultSession, case_id: str) -> None:
     service = session.cases
     assert service is not None
-    before = len(service.children(case_id, "person"))
+    before = len(service.records_of(case_id, "person"))
     with pytest.raises(InvalidInput):  # a head that is not a person of this case
         service.add_household_member(
             case_id, {"full_name": "Gul"}, "child", "00000000-0000-4000-8000-000000000000"
         )
-    assert len(service.children(case_id, "person")) == before  # the person went with it
+    assert len(service.records_of(case_id, "person")) == before  # the person went with it

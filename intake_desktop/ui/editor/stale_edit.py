@@ -21,7 +21,9 @@ from .field_labels import field_label
 from .save_state import SaveState
 
 if TYPE_CHECKING:
+    from ..services.vocabulary import Draft, Record
     from .case_editor import CaseEditor
+    from .record_form import RecordForm
 
 
 def deleted_elsewhere() -> str:
@@ -33,6 +35,27 @@ class SettlesStaleEdits:
 
     editor: CaseEditor
     conflict: dict[str, Any] | None
+
+    if TYPE_CHECKING:  # what it uses of Autosave, for the type checker
+
+        def set_state(self, state: SaveState) -> None: ...
+        def reset(self, emit: bool = True) -> None: ...
+        def save(self, show: bool = True) -> bool: ...
+        def _target(self) -> tuple[str, str | None] | None: ...
+        def _fail(self, message: str) -> bool: ...
+        def _refused(self, exc: InvalidInput) -> bool: ...
+        def _present(self, show: bool) -> None: ...
+        def _content(
+            self, form: RecordForm, held: set[str], problems: list[Problem], whole: bool
+        ) -> DraftContent | None: ...
+        def _stored(
+            self,
+            record: Record | None,
+            kept: Draft | None,
+            problems: list[Problem],
+            whole: bool,
+            show: bool,
+        ) -> bool: ...
 
     def _stale(
         self,

@@ -164,7 +164,7 @@ class CaseService(QObject):
         record = self.records.get(record_id)
         return record is not None and self.records.is_redacted(record)
 
-    def children(self, case_id: str, kind: str) -> list[Record]:
+    def records_of(self, case_id: str, kind: str) -> list[Record]:
         return self.store.children(case_id, kind)
 
     def new_case(self, title: str, route: str) -> str:
