@@ -9,25 +9,22 @@ when the dialog closes.
 from __future__ import annotations
 
 import logging
-from itertools import pairwise
 
 from ...core.i18n import _
 from ..qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     Qt,
-    QVBoxLayout,
     QWidget,
 )
 from ..services.session import VaultSession
 from ..services.vocabulary import User
 from ..widgets.disabled_reason import DisabledReason
-from ..widgets.screen_fit import ScrollingBody, fit_to_screen
+from ..widgets.screen_fit import fit_to_screen, scrolling_dialog, tab_chain
 from .passphrase_entry import NewPassphraseEntry
 from .role_choice import RoleChoice
 
@@ -83,32 +80,19 @@ class AddUserDialog(QDialog):
         role_label.setBuddy(self.roles.first_button)
         form.addRow(name_label, self.name)
         form.addRow(role_label, self.roles)
-        content = QWidget()
-        body = QVBoxLayout(content)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(about)
-        body.addLayout(form)
-        body.addWidget(self.entry)
-        body.addWidget(self.busy)
-        body.addWidget(self.message)
-        body.addStretch()
-        self.body = ScrollingBody(content)
-        footer = QHBoxLayout()
-        footer.addWidget(self.reason, 1)
-        footer.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.body, 1)
-        layout.addLayout(footer)
+        self.body = scrolling_dialog(
+            self, [about, form, self.entry, self.busy, self.message], self.reason, self.buttons
+        )
         # Name, role, passphrase, repeat, then the buttons: Tab never turns back.
-        chain = [
-            self.name,
-            *self.roles.focus_chain(),
-            *self.entry.focus_chain(),
-            self.add,
-            self.cancel,
-        ]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        tab_chain(
+            [
+                self.name,
+                *self.roles.focus_chain(),
+                *self.entry.focus_chain(),
+                self.add,
+                self.cancel,
+            ]
+        )
         self.setMinimumWidth(520)
 
         self.name.textChanged.connect(self._update)

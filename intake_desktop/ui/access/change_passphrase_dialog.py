@@ -14,25 +14,21 @@ in one job on a pool thread; the database is not re-encrypted.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from ...core.errors import WrongPassphrase
 from ...core.i18n import _
 from ..qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     Qt,
-    QVBoxLayout,
     QWidget,
 )
 from ..services.session import VaultSession
 from ..widgets.disabled_reason import DisabledReason
-from ..widgets.screen_fit import ScrollingBody, fit_to_screen
+from ..widgets.screen_fit import fit_to_screen, scrolling_dialog, tab_chain
 from .passphrase_entry import NewPassphraseEntry
 
 
@@ -88,25 +84,10 @@ class ChangePassphraseDialog(QDialog):
         current_label.setBuddy(self.current)
         self._current_name = current_label.text().replace("&", "")
         form.addRow(current_label, self.current)
-        content = QWidget()
-        body = QVBoxLayout(content)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(about)
-        body.addLayout(form)
-        body.addWidget(self.entry)
-        body.addWidget(self.busy)
-        body.addWidget(self.message)
-        body.addStretch()
-        self.body = ScrollingBody(content)
-        footer = QHBoxLayout()
-        footer.addWidget(self.reason, 1)
-        footer.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.body, 1)
-        layout.addLayout(footer)
-        chain = [self.current, *self.entry.focus_chain(), self.ok, self.cancel]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        self.body = scrolling_dialog(
+            self, [about, form, self.entry, self.busy, self.message], self.reason, self.buttons
+        )
+        tab_chain([self.current, *self.entry.focus_chain(), self.ok, self.cancel])
         self.setMinimumWidth(520)
 
         self.current.textChanged.connect(self._update)

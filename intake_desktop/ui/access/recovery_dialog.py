@@ -13,24 +13,20 @@ from memory.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from ...core.i18n import _
 from ..qt import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     Qt,
-    QVBoxLayout,
     QWidget,
 )
 from ..services.session import VaultSession
 from ..widgets.disabled_reason import DisabledReason
-from ..widgets.screen_fit import ScrollingBody, fit_to_screen
+from ..widgets.screen_fit import fit_to_screen, scrolling_dialog, tab_chain
 from .passphrase_entry import NewPassphraseEntry
 
 
@@ -84,24 +80,10 @@ class RecoveryDialog(QDialog):
         user_label.setBuddy(self.user)
         form.addRow(code_label, self.code)
         form.addRow(user_label, self.user)
-        content = QWidget()
-        body = QVBoxLayout(content)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(intro)
-        body.addLayout(form)
-        body.addWidget(self.entry)
-        body.addWidget(self.message)
-        body.addStretch()
-        self.body = ScrollingBody(content)
-        footer = QHBoxLayout()
-        footer.addWidget(self.reason, 1)
-        footer.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.body, 1)
-        layout.addLayout(footer)
-        chain = [self.code, self.user, *self.entry.focus_chain(), self.ok, self.cancel]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        self.body = scrolling_dialog(
+            self, [intro, form, self.entry, self.message], self.reason, self.buttons
+        )
+        tab_chain([self.code, self.user, *self.entry.focus_chain(), self.ok, self.cancel])
         self.setMinimumWidth(520)
 
         self.code.textChanged.connect(self._code_changed)

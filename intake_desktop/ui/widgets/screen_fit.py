@@ -9,19 +9,25 @@ the screen has left.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+
 from ..qt import (
     QAbstractItemView,
     QApplication,
     QEvent,
     QFrame,
     QGuiApplication,
+    QHBoxLayout,
     QHeaderView,
+    QLayout,
     QObject,
     QRect,
     QScrollArea,
     QSize,
     Qt,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -246,3 +252,33 @@ _MEASURE_AGAIN = {
     QEvent.Type.FontChange,
     QEvent.Type.StyleChange,
 }
+
+
+def scrolling_dialog(
+    dialog: QWidget, parts: Sequence[QWidget | QLayout], reason: QWidget, buttons: QWidget
+) -> ScrollingBody:
+    """Lay ``dialog`` out as a body that scrolls when the screen is short, and a footer
+    (why a button is off, then the buttons) that always stays in sight."""
+    content = QWidget()
+    body = QVBoxLayout(content)
+    body.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, QLayout):
+            body.addLayout(part)
+        else:
+            body.addWidget(part)
+    body.addStretch()
+    scrolling = ScrollingBody(content)
+    footer = QHBoxLayout()
+    footer.addWidget(reason, 1)
+    footer.addWidget(buttons)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(scrolling, 1)
+    layout.addLayout(footer)
+    return scrolling
+
+
+def tab_chain(widgets: Sequence[QWidget]) -> None:
+    """Tab goes through ``widgets`` in this order and never turns back."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
