@@ -12,13 +12,11 @@ keeps that field as typed in a draft (``raw`` gives its state as typed,
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import html
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from ...core.i18n import N_, _
+from ...core.i18n import _
 from ..qt import (
     QCheckBox,
     QComboBox,
@@ -29,8 +27,6 @@ from ..qt import (
     QListWidgetItem,
     QObject,
     QPlainTextEdit,
-    QRegularExpression,
-    QRegularExpressionValidator,
     Qt,
     QWidget,
     Signal,
@@ -247,46 +243,6 @@ class FlagsEditor(FieldEditor):
 
     def value(self) -> Any:
         return [option for option, box in self.boxes.items() if box.isChecked()]
-
-
-class DateEditor(FieldEditor):
-    """An exact Gregorian date typed as YYYY-MM-DD; empty means none."""
-
-    def __init__(self, key: str, label: str) -> None:
-        super().__init__((key,), label, QLineEdit())
-        self.line: QLineEdit = self.widget  # type: ignore[assignment]
-        self.line.setAccessibleName(label)
-        self.line.setPlaceholderText(_("YYYY-MM-DD"))
-        self.line.setMaximumWidth(self.line.fontMetrics().horizontalAdvance("0000-00-00") + 40)
-        pattern = QRegularExpression(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?")
-        self.line.setValidator(QRegularExpressionValidator(pattern, self.line))
-        self.line.textEdited.connect(self.touch)
-
-    def set_value(self, value: Any) -> None:
-        self.line.setText(value or "")
-
-    def value(self) -> Any:
-        return self.line.text().strip() or None
-
-    def local_problem(self) -> tuple[str, dict[str, Any]] | None:
-        text = self.line.text().strip()
-        if not text:
-            return None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return N_("Write the date as YYYY-MM-DD, or leave it empty."), {}
-        try:
-            dt.date.fromisoformat(text)
-        except ValueError:
-            return N_("There is no such day."), {}
-        return None
-
-    def raw(self) -> Any:
-        return {"text": self.line.text()}
-
-    def restore(self, raw: Any) -> None:
-        if isinstance(raw, dict) and isinstance(raw.get("text"), str):
-            with self.loading():
-                self.line.setText(raw["text"])
 
 
 class TextListEditor(FieldEditor):

@@ -20,7 +20,6 @@ from ..services.vocabulary import (
     FUZZY_DATE,
     Boolean,
     Choice,
-    Date,
     EventDate,
     Flags,
     Kind,
@@ -34,7 +33,6 @@ from .event_date import CalendarDateEditor
 from .field_editors import (
     BooleanEditor,
     ChoiceEditor,
-    DateEditor,
     FieldEditor,
     FlagsEditor,
     MultilineEditor,
@@ -105,8 +103,6 @@ def make_editor(kind: Kind, name: str, spec: Spec) -> FieldEditor | None:
         editor = FlagsEditor(name, label, spec.options)
     elif isinstance(spec, Boolean):
         editor = BooleanEditor(name, label)
-    elif isinstance(spec, Date):
-        editor = DateEditor(name, label)
     elif isinstance(spec, Ref):
         editor = RefEditor(name, label, kind.refs.get(name, spec.kind))
     elif isinstance(spec, ListOf) and isinstance(spec.item, Ref):
@@ -217,14 +213,6 @@ class RecordForm(QScrollArea):
     def commit_pending(self) -> None:
         for editor in self.editors:
             editor.commit_pending()
-
-    def local_errors(self) -> list[tuple[FieldEditor, str]]:
-        found = []
-        for editor in self.editors:
-            message = editor.local_error()
-            if message:
-                found.append((editor, message))
-        return found
 
     def local_problems(self) -> list[tuple[FieldEditor, str, dict[str, Any]]]:
         """Each editor whose input is not a value yet, with its message template."""
