@@ -116,7 +116,6 @@ class ExportDialog(QDialog):
         self.export_button = self.buttons.addButton(
             _("Export"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.export_button.setDefault(True)
         self.again_button = self.buttons.addButton(
             _("Export another…"), QDialogButtonBox.ButtonRole.ActionRole
         )
@@ -144,6 +143,10 @@ class ExportDialog(QDialog):
         layout.addLayout(self._build_progress())
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        # Only now, inside the dialog, does it take the default: made default before,
+        # the dialog made the first button of the page its default (Choose…), and
+        # Enter in "Save to" opened the file chooser instead of exporting.
+        self.export_button.setDefault(True)
 
         self.export_button.clicked.connect(self.start_export)
         self.again_button.clicked.connect(self.show_form)

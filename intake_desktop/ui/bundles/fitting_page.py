@@ -24,6 +24,9 @@ class FittingPage(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a stop of its own: the dialog opened with the keyboard on this frame,
+        # where no key did anything. Tab still scrolls a field into view.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def _scrollbar(self) -> int:
         return self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
