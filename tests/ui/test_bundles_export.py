@@ -175,3 +175,27 @@ def test_the_help_text_never_covers_the_recipients_even_in_the_smallest_window(
             assert not overlaps(label, dialog.recipient_list, dialog), label.text()
         assert dialog.save_to.note.height() >= dialog.save_to.note.fontMetrics().lineSpacing()
     dialog.close()
+
+
+def test_a_long_path_is_shown_whole_and_never_widens_the_dialog(
+    qtbot, field: VaultSession, tmp_path: Path
+) -> None:
+    """A written bundle's path has no space to wrap at: as a label it was cut at the edge."""
+    folder = tmp_path / ("a-usb-stick-with-a-long-name-" * 6) / ("cases-for-counsel-" * 6)
+    folder.mkdir(parents=True)
+    dialog = ExportDialog(field, [])
+    dialog.resize(640, 600)
+    dialog.show()
+    check_recipients(dialog, "Office")
+    type_path(qtbot, dialog, str(folder) + "/")
+    with qtbot.waitSignal(dialog.exported, timeout=TIMEOUT_MS) as blocker:
+        dialog.start_export()
+    shown = dialog.result_box.path
+    assert shown.text() == str(blocker.args[0].path)  # whole, to copy exactly
+    assert shown.minimumSizeHint().width() < 400  # it scrolls; the dialog need not grow
+    assert dialog.minimumSizeHint().width() <= 1280
+    # The file's name, at the end, is what is in view (the line scrolls when painted).
+    shown.grab()
+    end = shown.cursorRect().right()
+    assert shown.cursorPosition() == len(shown.text()) and 0 <= end <= shown.width() + 1
+    dialog.close()

@@ -10,7 +10,16 @@ receive them) and which cases went despite their consent.
 from __future__ import annotations
 
 from ...core.i18n import _
-from ..qt import QFontDatabase, QFormLayout, QGroupBox, QLabel, Qt, QVBoxLayout, QWidget
+from ..qt import (
+    QFontDatabase,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 from ..services.vocabulary import ExportResult
 from ..widgets.bidi import isolate, join_parts
 from .bundle_text import grouped_sha256, human_size
@@ -31,7 +40,12 @@ class ExportResultView(QGroupBox):
         super().__init__(_("Bundle written"), parent)
         # Short facts do not wrap: a wrapped label in a form row can get one
         # line's height and be cut (the fingerprint's second line was).
-        self.path = plain_label(selectable=True, wrap=False)
+        # A path has no spaces to wrap at: a read-only line scrolls instead of
+        # being cut at the dialog's edge, and copies exactly what was written.
+        self.path = QLineEdit()
+        self.path.setReadOnly(True)
+        self.path.setFrame(False)
+        self.path.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # a path reads left to right
         self.path.setAccessibleName(_("Bundle file"))
         self.contents = plain_label(wrap=False)
         self.number = plain_label(wrap=False)
@@ -70,6 +84,8 @@ class ExportResultView(QGroupBox):
 
     def show_result(self, result: ExportResult) -> None:
         self.path.setText(str(result.path))
+        self.path.setCursorPosition(len(self.path.text()))  # the file's name in view
+        self.path.setToolTip(str(result.path))
         self.contents.setText(
             _("{cases} case(s), {records} record(s), {attachments} attachment(s); {size}").format(
                 cases=result.cases,
