@@ -1,410 +1,295 @@
-"""Screenshots of every screen, from the real app on invented demo data.
+"""Screenshots of every screen, as a 1366x768 field laptop shows them, on invented demo data.
 
-    QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py [OUT_DIR]
-    INTAKE_LANGUAGE=pseudo python docs/screenshots/take.py /tmp/shots   # or fa_AF, ps
-    python docs/screenshots/take.py --languages [OUT_DIR]   # the Dari and Pashto ones
+    python docs/screenshots/take.py [OUT_DIR]                      # English: NAME.png
+    python docs/screenshots/take.py --language fa_AF [OUT_DIR]     # Dari: fa_AF-NAME.png
+    python docs/screenshots/take.py --all [OUT_DIR]                # English, Dari and Pashto
 
-Builds two throwaway vaults (a field laptop and a coordinator) in a
-temporary folder, drives the main window and its dialogs as a person would,
-and saves PNGs (default: this folder). Nothing here touches a real vault.
+OUT_DIR defaults to this folder. ``--language`` takes any interface language
+(``fa_AF``, ``ps``, or ``pseudo`` to find text that skips the catalog,
+docs/translating.md). ``--all`` runs each language in a process of its own:
+a language is installed once, before any window is built, as the app does.
 
-``--languages`` writes only the interface in Dari and Pashto, right to left:
-``fa_AF-main.png`` (a case open) and ``fa_AF-statement.png`` (the statement
-editor, as a translator sees it), and the same for ``ps``. Run it again
-after the translators' catalogs are merged.
+Each run builds throwaway vaults in a temporary folder (a field laptop used
+by a caseworker and a translator, a coordinator's office, two more laptops
+whose bundles reach it), starts Qt's offscreen platform with one 1366x768
+screen, and drives the real windows as a person would: the main window
+opens maximised, and each dialog opens at the size the app gives it on that
+screen. A shot is the whole screen: the main window with the dialogs open
+over it drawn where they sit, each with a plain title bar standing in for
+the window manager's. A dialog that does not fit on the screen is reported
+at the end (exit status 1). Nothing here touches a real vault or the
+user's settings.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository
 
-import pyrage
+from PySide6.QtTest import QTest
 
-from intake_desktop import demo
-from intake_desktop.core.bundle.export import export_bundle
-from intake_desktop.core.bundle.format import RecipientRef
-from intake_desktop.core.bundle.importer import import_bundle
-from intake_desktop.core.cases import CaseStore
-from intake_desktop.core.certification import TranslatorDetails
 from intake_desktop.core.files import restrict_umask
-from intake_desktop.core.identity import load
-from intake_desktop.core.records import RecordStore
-from intake_desktop.core.trust import TrustStore
-from intake_desktop.core.vault import Vault
-from intake_desktop.ui.access.users_dialog import UsersDialog
-from intake_desktop.ui.access.wizard import CreateVaultWizard
-from intake_desktop.ui.bundles.export_dialog import ExportDialog
-from intake_desktop.ui.bundles.import_dialog import ImportDialog
-from intake_desktop.ui.editor.certify_dialog import CertifyDialog
-from intake_desktop.ui.keys.keys_view import KeysDialog
 from intake_desktop.ui.qt import (
     QApplication,
+    QColor,
+    QElapsedTimer,
+    QFont,
     QPainter,
-    QProgressDialog,
-    QSettings,
+    QPixmap,
+    QRect,
     Qt,
-    QThread,
     QWidget,
 )
-from intake_desktop.ui.services.session import VaultSession
-from intake_desktop.ui.shell.main_window import MainWindow
+from intake_desktop.ui.widgets.focus_ring import install_focus_rings
+from intake_desktop.ui.widgets.fonts import load_bundled_fonts
 from intake_desktop.ui.widgets.language import InterfaceLanguage
+from intake_desktop.ui.widgets.on_screen import install_on_screen
 
-PASSPHRASE = "screenshots only, never real"
-SIZE = (1280, 800)
-LANGUAGE_SHOTS = ("fa_AF", "ps")
-
-
-def settle(app: QApplication, rounds: int = 30) -> None:
-    for _ in range(rounds):
-        app.processEvents()
+HERE = Path(__file__).resolve().parent
+SCREEN = (1366, 768)
+LANGUAGES = ("en", "fa_AF", "ps")
+TITLE_BAR = 26  # the stand-in for a window manager's title bar over a dialog
 
 
-def save(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
-    settle(app)
-    path = out / f"{name}.png"
-    if not widget.grab().save(str(path)):
-        raise SystemExit(f"could not save {path}")
-    print(path)
-
-
-def save_over(app: QApplication, window: QWidget, dialog: QWidget, out: Path, name: str) -> None:
-    """The window with a dialog drawn where it sits (offscreen grabs are per window)."""
-    settle(app)
-    shot = window.grab()
-    painter = QPainter(shot)
-    painter.drawPixmap(dialog.geometry().topLeft() - window.geometry().topLeft(), dialog.grab())
-    painter.end()
-    path = out / f"{name}.png"
-    if not shot.save(str(path)):
-        raise SystemExit(f"could not save {path}")
-    print(path)
-
-
-def add_files_progress(app: QApplication, window: MainWindow, root: Path, out: Path) -> None:
-    """ "Add files…" with a recording large enough to stream behind the progress dialog."""
-    recording = root / "interview recording.mp4"  # random bytes: no case content
-    with recording.open("wb") as f:
-        for _ in range(512):
-            f.write(os.urandom(1 << 20))
-    editor = window.editor
-    editor.attach_files([recording])
-    dialog = editor.findChild(QProgressDialog)
-    for _ in range(1000):
-        settle(app, 2)
-        QThread.msleep(10)
-        if dialog is None or dialog.value() >= 300:
-            break
-    if dialog is not None and editor.attach_job is not None:
-        save_over(app, window, dialog, out, "editor-add-files")
-        editor.attach_job.cancel()
-    while editor.attach_job is not None:
-        settle(app, 2)
-        QThread.msleep(10)
-    editor.message.hide_message()
-    recording.unlink()
-
-
-def best_case(vault: Vault, ids: list[str]) -> str:
-    """A case that shows a lot: an image, a Dari statement, documents, a family."""
-    from intake_desktop.core.cases import CaseStore
-
-    store = CaseStore(vault)
-
-    def score(case_id: str) -> tuple[bool, bool, bool, int]:
-        doc = store.document(case_id)
-        files = [a for e in doc["evidence"] for a in e["attachments"]]
-        return (
-            any(a["media_type"].startswith("image/") for a in files),
-            any(s["language"] == "fa-AF" for s in doc["statements"]),
-            bool(doc["identity_documents"]),
-            len(doc["people"]),
-        )
-
-    return max(ids, key=score)
-
-
-def wait_for(app: QApplication, done: object) -> None:
-    """Up to a minute, in real time, for a bundle job to end."""
-    for _ in range(1200):
-        settle(app, 5)
-        QThread.msleep(50)
-        if done():  # type: ignore[operator]
-            break
-
-
-def refuse_consent(vault: Vault, case_ids: list[str]) -> None:
-    """The first case's consent withdrawn, the others' never recorded: export refuses them."""
-    records = RecordStore(vault)
-    with vault.transaction():
-        for n, case_id in enumerate(case_ids):
-            for consent in CaseStore(vault).children(case_id, "consent"):
-                if n == 0:
-                    records.update(consent.id, {**consent.body, "withdrawn_on": "2026-11-20"})
-                else:
-                    records.delete(consent.id)
-
-
-def open_statement(window: MainWindow, case_id: str) -> None:
-    """The case's first statement in Dari (else its first), as a translator opens it."""
-    editor = window.editor
-    doc = window.session.cases.document(case_id)  # type: ignore[union-attr]
-    languages = [s["language"] for s in doc["statements"]]
-    index = languages.index("fa-AF") if "fa-AF" in languages else 0
-    editor.outline.setCurrentItem(editor.outline.sections["statement"].child(index))
-
-
-def language_shots(app: QApplication, out: Path) -> None:
-    """The main window and the statement editor in Dari and in Pashto, right to left."""
-    interface = InterfaceLanguage(app)
-    with tempfile.TemporaryDirectory(prefix="intake-shots-") as tmp:
-        root = Path(tmp)
-        settings = QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat)
-        vault, _ = Vault.create(
-            root / "translator",
-            PASSPHRASE,
-            user_name="Jamshid",
-            role="translator",
-            name="Kabul field 1",
-            kdf_target_seconds=0,
-        )
-        chosen = best_case(vault, demo.fill(vault, 40, seed=7))
-        vault.close()
-        for code in LANGUAGE_SHOTS:
-            interface.apply(code)
-            session = VaultSession(root / "translator", settings)
-            window = MainWindow(session)
-            window.resize(*SIZE)
-            window.show()
-            session._opened(Vault.open(root / "translator", PASSPHRASE))
-            window.cases.select(chosen)
-            save(app, window, out, f"{code}-main")
-            open_statement(window, chosen)
-            save(app, window, out, f"{code}-statement")
-            session.lock()
-            window.close()
-            window.deleteLater()
-            settle(app)
-    interface.apply("en")
-
-
-def main() -> int:
-    args = [a for a in sys.argv[1:] if a != "--languages"]
-    out = Path(args[0]) if args else Path(__file__).resolve().parent
+def main(argv: list[str]) -> int:
+    args = list(argv)
+    every = "--all" in args
+    args = [a for a in args if a != "--all"]
+    language = "en"
+    if "--language" in args:
+        at = args.index("--language")
+        if at + 1 >= len(args):
+            raise SystemExit("--language needs a code: en, fa_AF, ps or pseudo")
+        language = args[at + 1]
+        del args[at : at + 2]
+    if len(args) > 1 or any(a.startswith("-") for a in args):
+        raise SystemExit(__doc__)
+    out = Path(args[0]).resolve() if args else HERE
     out.mkdir(parents=True, exist_ok=True)
-    restrict_umask()
-    app = QApplication(sys.argv[:1])
-    if "--languages" in sys.argv[1:]:
-        language_shots(app, out)
-        return 0
-    # The pseudo-locale shows any text that does not go through the catalog
-    # (docs/translating.md).
-    InterfaceLanguage(app).apply(os.environ.get("INTAKE_LANGUAGE", "en"))
+    if every:
+        return run_every_language(out)
+    return take(language, out)
+
+
+def run_every_language(out: Path) -> int:
+    """Each language in its own process: one language per application, as the app runs."""
+    failed = []
+    for code in LANGUAGES:
+        print(f"== {code}", flush=True)
+        run = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--language", code, str(out)],
+            check=False,
+        )
+        if run.returncode != 0:
+            failed.append(code)
+    if failed:
+        print(f"failed or not fitting: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def take(language: str, out: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="intake-shots-") as tmp:
         root = Path(tmp)
-        settings = QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat)
+        offscreen_laptop(root)
+        restrict_umask()
+        camera = Camera(start_app(language), out, "" if language == "en" else f"{language}-")
+        import shots_access  # beside this file; they import Qt's widgets
+        import shots_bundles
+        import shots_editor
+        import shots_world
 
-        # First run: the wizard.
-        fresh = VaultSession(root / "new", settings)
-        wizard = CreateVaultWizard(fresh, None, kdf_target_seconds=0)
-        wizard.resize(760, 560)
-        wizard.show()
-        save(app, wizard, out, "wizard-welcome")
-        wizard.next()
-        wizard.details.vault_name.setText("Kabul field laptop 2")
-        wizard.details.user_name.setText("Farida")
-        save(app, wizard, out, "wizard-details")
-        wizard.next()
-        wizard.passphrase.entry.first.setText("river lantern seventy orchard")
-        wizard.passphrase.entry.second.setText("river lantern seventy orchard")
-        save(app, wizard, out, "wizard-passphrase")
-        wizard.next()
-        for _ in range(600):  # Argon2id runs on a pool thread
-            settle(app, 5)
-            QThread.msleep(20)
-            if wizard.currentPage() is wizard.code_page:
-                break
-        save(app, wizard, out, "wizard-recovery-code")
-        wizard.code_page.view.clear()
-        fresh.lock()
-
-        # A field laptop with demo cases, and a coordinator.
-        field, _ = Vault.create(
-            root / "field",
-            PASSPHRASE,
-            user_name="Farida",
-            role="caseworker",
-            name="Kabul field 1",
-            kdf_target_seconds=0,
-        )
-        ids = demo.fill(field, 60, seed=7)
-        coord, _ = Vault.create(
-            root / "coord",
-            PASSPHRASE,
-            user_name="Omar",
-            role="coordinator",
-            name="Islamabad office",
-            kdf_target_seconds=0,
-        )
-        field_keys, coord_keys = load(field.conn), load(coord.conn)
-        TrustStore(field).add_recipient("Islamabad office", coord_keys.age_recipient)
-        counsel = str(pyrage.x25519.Identity.generate().to_public())
-        TrustStore(field).add_recipient(
-            "Counsel (Smith & Rahimi LLP)", counsel, withheld_names=True
-        )
-        chosen = best_case(field, ids)
+        world = shots_world.World.make(root)
+        shots_access.first_run(camera, world)
+        field = shots_access.field_laptop(camera, world)
+        shots_editor.caseworker(camera, field, world)
+        shots_bundles.caseworker(camera, field, world)
+        shots_access.managing(camera, field, world)
+        shots_editor.draft_after_lock(camera, field, world)
+        shots_editor.translator(camera, field, world)
         field.close()
+        shots_bundles.coordinator(camera, world)
+        return camera.report()
 
-        # The lock screen and the workspace.
-        session = VaultSession(root / "field", settings)
-        window = MainWindow(session)
-        window.resize(*SIZE)
-        window.show()
-        save(app, window, out, "lock-screen")
-        session._opened(Vault.open(root / "field", PASSPHRASE))
-        window.cases.select(chosen)
-        settle(app)
-        save(app, window, out, "case-list-and-editor")
-        editor = window.editor
-        for kind, name in (
-            ("person", "editor-person"),
-            ("statement", "editor-statement"),
-            ("identity_document", "editor-document"),
-        ):
-            editor.outline.setCurrentItem(editor.outline.sections[kind].child(0))
-            save(app, window, out, name)
-        doc = session.cases.document(chosen)  # type: ignore[union-attr]
-        index = next(i for i, e in enumerate(doc["evidence"]) if e["attachments"])
-        editor.outline.setCurrentItem(editor.outline.sections["evidence"].child(index))
-        save(app, window, out, "editor-evidence")
-        add_files_progress(app, window, root, out)
-        open_statement(window, chosen)
-        settle(app)
-        statement = editor.forms["statement"].editor("text").pair  # type: ignore[attr-defined]
-        certify = CertifyDialog(
-            statement.language.text(),
-            TranslatorDetails("Jamshid Karimi", "House 12, Karte Char, Kabul", "+93 700 123 456"),
-            window,
-        )
-        certify.show()
-        save(app, certify, out, "certify-dialog")
-        certify.close()
-        window.cases.search.setText("محمد")
-        window.cases.apply_filters()  # what the search box's pause would do
-        settle(app, 60)
-        save(app, window, out, "case-list-search")
-        window.cases.search.clear()
 
-        export = ExportDialog(session, [chosen], window)
-        export.show()
-        save(app, export, out, "export-dialog")
-        export.close()
-        # Two cases whose consent does not allow sharing them: refused, case by case.
-        refuse_consent(session.vault, ids[50:52])  # type: ignore[arg-type]
-        export = ExportDialog(session, [chosen, *ids[50:52]], window)
-        export.show()
-        office_item = export.recipient_list.findItems("Islamabad office", Qt.MatchFlag.MatchExactly)
-        office_item[0].setCheckState(0, Qt.CheckState.Checked)
-        export.set_output_path(root / "refused.intake")
-        export.start_export()
-        wait_for(app, lambda: export.job is None)
-        export.resize(960, export.height())  # as wide as it grows on a 1366-pixel screen
-        save(app, export, out, "export-consent-refused")
-        export.close()
-        keys = KeysDialog(session, window)
-        keys.resize(980, 720)
-        keys.show()
-        save(app, keys, out, "keys")
-        keys.close()
-        users = UsersDialog(session, window)
-        users.show()
-        save(app, users, out, "users")
-        users.close()
-        # A statement opened again after a lock, with its draft (a date typed only so far).
-        open_statement(window, chosen)
-        date = editor.forms["statement"].editor("date").focus_widget()
-        date.setText("2026-11")
-        date.textEdited.emit(date.text())  # type: ignore[attr-defined]
-        session.lock()
-        session._opened(Vault.open(root / "field", PASSPHRASE))
-        window.cases.select(chosen)
-        settle(app)
-        open_statement(window, chosen)
-        save(app, window, out, "editor-draft")
-        session.lock()
+def offscreen_laptop(root: Path) -> None:
+    """Qt's offscreen platform with one 1366x768 screen; settings and files under ``root``."""
+    config = root / "screen.json"
+    width, height = SCREEN
+    screens = {"screens": [{"name": "laptop", "width": width, "height": height}]}
+    config.write_text(json.dumps(screens), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[name] = str(root / "home")
+    (root / "home").mkdir(mode=0o700)
 
-        # The coordinator: bundles from two trusted laptops (one wrote into cases the
-        # other created) and one from a stranger.
-        field = Vault.open(root / "field", PASSPHRASE)
-        to_coord = [RecipientRef("Islamabad office", coord_keys.age_recipient, "")]
-        export_bundle(field, to_coord, root / "kabul-1-earlier.intake", ids[20:22])
-        export_bundle(field, to_coord, root / "kabul-1.intake", ids[:20])
-        field.close()
-        TrustStore(coord).add_device("Kabul field 1", field_keys.signing_key)
-        import_bundle(coord, root / "kabul-1-earlier.intake")
-        herat, _ = Vault.create(
-            root / "herat",
-            PASSPHRASE,
-            user_name="Y",
-            role="caseworker",
-            name="Herat field 2",
-            kdf_target_seconds=0,
-        )
-        herat_keys = load(herat.conn)
-        TrustStore(coord).add_recipient("Herat field 2 recipient", herat_keys.age_recipient)
-        TrustStore(herat).add_device("Islamabad office", coord_keys.signing_key)
-        to_herat = [RecipientRef("Herat field 2 recipient", herat_keys.age_recipient, "")]
-        export_bundle(coord, to_herat, root / "office-to-herat.intake", ids[20:22])
-        import_bundle(herat, root / "office-to-herat.intake")
-        for case_id in ids[20:22]:
-            person = CaseStore(herat).children(case_id, "person")[0]
-            with herat.transaction():
-                notes = {**person.body, "notes": "Seen again in Herat."}
-                RecordStore(herat).update(person.id, notes)
-        export_bundle(herat, to_coord, root / "herat-2.intake", ids[20:22])
-        TrustStore(coord).add_device("Herat field 2", load(herat.conn).signing_key)
-        herat.close()
-        stranger, _ = Vault.create(
-            root / "stranger",
-            PASSPHRASE,
-            user_name="X",
-            role="caseworker",
-            name="Herat laptop 3",
-            kdf_target_seconds=0,
-        )
-        demo.fill(stranger, 3, seed=11)
-        export_bundle(stranger, to_coord, root / "herat-3.intake")
-        stranger.close()
-        coord.close()
 
-        office = VaultSession(root / "coord", settings)
-        office_window = MainWindow(office)
-        office_window.resize(*SIZE)
-        office_window.show()
-        office._opened(Vault.open(root / "coord", PASSPHRASE))
-        dialog = ImportDialog(office, office_window)
-        dialog.resize(980, 620)
-        dialog.show()
-        bundles = ["kabul-1.intake", "herat-2.intake", "herat-3.intake"]
-        dialog.import_files([root / name for name in bundles])
-        wait_for(app, lambda: dialog.job is None and not dialog.queue)
-        dialog.report.selectRow(1)  # Herat wrote into cases Kabul created
-        save(app, dialog, out, "import-report")
-        dialog.tabs.setCurrentIndex(1)
-        save(app, dialog, out, "import-quarantine")
-        dialog.close()
-        save(app, office_window, out, "coordinator-cases")
-        office.lock()
-    app.processEvents()
-    _ = Qt
-    return 0
+def start_app(language: str) -> QApplication:
+    """The application set up as ``intake_desktop.ui.app.run`` sets it up, in ``language``."""
+    app = QApplication([sys.argv[0]])
+    load_bundled_fonts(app)
+    install_focus_rings(app)
+    install_on_screen(app)
+    InterfaceLanguage(app).apply(language)
+    return app
+
+
+class Camera:
+    """Waits for the app, and saves what the screen shows."""
+
+    def __init__(self, app: QApplication, out: Path, prefix: str) -> None:
+        self.app = app
+        self.out = out
+        self.prefix = prefix
+        self.problems: list[str] = []
+
+    def settle(self, rounds: int = 20) -> None:
+        """Let posted layouts, resizes and paints land."""
+        for _round in range(rounds):
+            self.app.sendPostedEvents()
+            self.app.processEvents()
+
+    def wait(self, done: Callable[[], object], what: str, seconds: float = 60) -> None:
+        clock = QElapsedTimer()
+        clock.start()
+        while not done():
+            if clock.elapsed() > seconds * 1000:
+                raise SystemExit(f"timed out waiting for {what}")
+            QTest.qWait(20)
+        self.settle()
+
+    def modal(self, what: str, other_than: QWidget | None = None) -> QWidget:
+        """The modal window shown now, once there is one (other than ``other_than``),
+        settled where it opens."""
+
+        def shown() -> QWidget | None:
+            modal = self.app.activeModalWidget()
+            ok = modal is not None and modal is not other_than and modal.isVisible()
+            return modal if ok else None
+
+        self.wait(shown, what)
+        dialog = shown()
+        if dialog is None:
+            raise SystemExit(f"{what} closed as it opened")
+        self.still(dialog)
+        return placed(dialog)
+
+    def opened(self, action: Callable[[], object], what: str) -> QWidget:
+        """Run ``action`` and return the modal window it opened."""
+        before = self.app.activeModalWidget()
+        action()
+        return self.modal(what, other_than=before)
+
+    def still(self, *windows: QWidget) -> None:
+        """Wait until ``windows`` stop moving and resizing (a dialog fitting itself to the
+        screen resizes in several posted steps, some after a timer)."""
+
+        def where() -> list[object]:
+            focus = self.app.focusWidget()
+            return [w.geometry() for w in windows] + [focus.size() if focus else None]
+
+        before = None
+        for _round in range(40):
+            self.settle()
+            now = where()
+            if now == before:
+                return
+            before = now
+            QTest.qWait(50)
+
+    def shoot(self, name: str, window: QWidget, *dialogs: QWidget) -> None:
+        """The screen: ``window``, then each of ``dialogs`` over it where it sits."""
+        self.still(window, *dialogs)
+        screen = window.screen().geometry()
+        if window.frameGeometry() != screen:
+            self.problem(name, f"the main window is {rect(window.frameGeometry())}, not maximised")
+        shot = QPixmap(screen.size())
+        shot.fill(QColor("#30404f"))  # the desktop, where nothing covers it
+        painter = QPainter(shot)
+        painter.fillRect(window.frameGeometry().translated(-screen.topLeft()), QColor("#6b6b6b"))
+        painter.drawPixmap(window.geometry().topLeft() - screen.topLeft(), window.grab())
+        for dialog in dialogs:
+            if not dialog.isVisible():
+                self.problem(name, f"{type(dialog).__name__} is not shown")
+                continue
+            inner = dialog.geometry().translated(-screen.topLeft())
+            bar = min(TITLE_BAR, max(inner.top() - 1, 0))
+            frame = QRect(inner.left() - 1, inner.top() - bar - 1, inner.width() + 2, 0)
+            frame.setBottom(inner.bottom() + 1)
+            outer = dialog.frameGeometry().translated(-screen.topLeft()).united(frame)
+            if not QRect(0, 0, screen.width(), screen.height()).contains(outer):
+                self.problem(name, f"{dialog.windowTitle()!r} {rect(outer)} is off the screen")
+            title_bar(painter, dialog, frame, bar)
+            painter.drawPixmap(inner.topLeft(), dialog.grab())
+        painter.end()
+        path = self.out / f"{self.prefix}{name}.png"
+        if not shot.save(str(path)):
+            raise SystemExit(f"could not save {path}")
+        print(path, flush=True)
+
+    def problem(self, shot: str, text: str) -> None:
+        self.problems.append(f"{self.prefix}{shot}: {text}")
+        print(f"  problem: {text}", file=sys.stderr, flush=True)
+
+    def report(self) -> int:
+        for line in self.problems:
+            print(f"does not fit: {line}", file=sys.stderr)
+        return 1 if self.problems else 0
+
+
+def placed(dialog: QWidget) -> QWidget:
+    """``dialog`` where Qt puts it on a real screen: centred over its parent's window.
+
+    The offscreen platform gives every window a stand-in frame of 2 px before
+    it is shown. A dialog resized as it is shown (``fit_to_screen``) is then
+    seen as 2 px off the screen's corner, and the app's ``keep_on_screen``
+    moves it into that corner, before Qt would have centred it. On X11 (with
+    or without a window manager) the frame is unknown until the dialog is
+    mapped, so nothing moves it and Qt centres it; that is what is drawn.
+    """
+    screen = dialog.screen().availableGeometry()
+    parent = dialog.parentWidget()
+    if parent is None or dialog.frameGeometry().topLeft() != screen.topLeft():
+        return dialog
+    frame = QRect(dialog.frameGeometry())
+    frame.moveCenter(parent.window().geometry().center())
+    frame.moveRight(min(frame.right(), screen.right()))
+    frame.moveBottom(min(frame.bottom(), screen.bottom()))
+    frame.moveLeft(max(frame.left(), screen.left()))
+    frame.moveTop(max(frame.top(), screen.top()))
+    dialog.move(frame.topLeft())
+    return dialog
+
+
+def title_bar(painter: QPainter, dialog: QWidget, frame: QRect, bar: int) -> None:
+    """A thin border and a plain title bar, as a window manager frames a dialog."""
+    painter.fillRect(frame.adjusted(3, 3, 3, 3), QColor(0, 0, 0, 60))  # a shadow
+    painter.fillRect(frame, QColor("#6b6b6b"))
+    if bar <= 0:
+        return
+    strip = QRect(frame.left() + 1, frame.top() + 1, frame.width() - 2, bar)
+    painter.fillRect(strip, QColor("#dedede"))
+    font = QFont(dialog.font())
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("#202020"))
+    rtl = dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    align = Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft
+    text = painter.fontMetrics().elidedText(
+        dialog.windowTitle(), Qt.TextElideMode.ElideRight, strip.width() - 20
+    )
+    painter.drawText(strip.adjusted(10, 0, -10, 0), align | Qt.AlignmentFlag.AlignVCenter, text)
+
+
+def rect(r: QRect) -> str:
+    return f"{r.width()}x{r.height()}+{r.x()}+{r.y()}"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
