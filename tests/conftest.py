@@ -23,6 +23,15 @@ for leaked in (
 from intake_desktop.core.vault import Vault  # noqa: E402
 from tests.helpers import PASSPHRASE, make_vault  # noqa: E402
 
+# pytest-timeout: tests marked slow get this instead of the default (pyproject.toml).
+SLOW_TIMEOUT_S = 900
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT_S))
+
 
 @pytest.fixture
 def vault_path(tmp_path: Path) -> Path:

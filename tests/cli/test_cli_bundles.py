@@ -2,9 +2,9 @@
 
 One caseworker and one coordinator are set up once (``vault init``,
 ``identity --json``, ``trust add-recipient/add-device --yes``, ``case add``,
-``attach``, ``export --all``, ``import``) and shared by the tests below; each
-command is a fresh process, as scripts run it (about a second each, so the
-hostile files are made in-process and only imported through the CLI).
+``attach``, ``export --all``, ``import``) and shared by the tests below. The
+hostile files are made with the core and only imported through the command
+line; what the coordinator's vault holds before and after is read from it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,17 @@ from tests.bundle_forge import (
     forge,
     new_signing_key,
 )
-from tests.cli.support import add_case, case_list, describe, fails, ok, ok_json, run, show
+from tests.cli.support import (
+    add_case,
+    case_list,
+    describe,
+    fails,
+    ok,
+    ok_json,
+    run,
+    show,
+    state,
+)
 from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
 
 ATTACHMENT = b"\x89PNG\r\n\x1a\n" + os.urandom(300_000)  # a "photo" over several chunks
@@ -90,16 +100,17 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
 def cli_state(env: dict[str, str]) -> dict[str, Any]:
     """What a person sees: the case list, every case, the audit log, the quarantine.
 
-    Each command unlocks the vault, which the audit log records: unlocks are
-    left out of the comparison, everything else must stay as it was.
+    Read from the vault, as ``case list``, ``case show``, ``vault audit`` and
+    ``import --list-quarantine`` print them with ``--json``. Each unlock adds
+    an audit entry: unlocks are left out of the comparison, everything else
+    must stay as it was.
     """
-    cases = case_list(env)
-    audit = ok_json("vault", "audit", "--json", "--limit", "100000", env=env)
+    seen = state(env)
     return {
-        "cases": cases,
-        "shows": {c["id"]: show(env, c["id"]) for c in cases},
-        "audit": [e for e in audit if e["action"] != "vault.unlock"],
-        "quarantine": ok_json("import", "--list-quarantine", "--json", env=env),
+        "cases": seen.cases,
+        "shows": seen.documents,
+        "audit": [e for e in seen.audit if e["action"] != "vault.unlock"],
+        "quarantine": seen.quarantine,
     }
 
 

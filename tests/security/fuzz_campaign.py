@@ -287,6 +287,7 @@ class Campaign:
             "outcomes": {},
             "rejections": {},  # by message: how deep the inputs got
             "max_case_seconds": 0.0,
+            "total_case_seconds": 0.0,  # with "cases", the mean (benchmarks/hostile_input.py)
             "failures": [],
             "vmhwm_kib": 0,  # this process; the crypto worker's memory is its own
         }
@@ -407,6 +408,7 @@ class Campaign:
         summary["cases"] += 1
         summary["outcomes"][outcome] = summary["outcomes"].get(outcome, 0) + 1
         summary["max_case_seconds"] = max(summary["max_case_seconds"], round(elapsed, 3))
+        summary["total_case_seconds"] += elapsed
         if time.monotonic() - self._last_write > 0.5:
             self.write()
 

@@ -22,7 +22,7 @@ from intake_desktop.core.bundle.format import encode_records, records_member
 from intake_desktop.core.model import KINDS, validate
 from intake_desktop.core.records import Record, compute_rev
 from tests.bundle_forge import cli_env, edit_records, rehash
-from tests.helpers import run_cli
+from tests.cli.in_process import run_in_process
 from tests.security.conftest import Reject, World
 
 Case = Callable[[World], tuple[bytes, str]]
@@ -273,6 +273,6 @@ def test_an_attachment_of_another_case_cannot_be_claimed_nor_probed(
 def test_a_forged_huge_version_exits_8_on_the_command_line(world: World) -> None:
     data, _ = with_version(world, 2**63)
     path = world.write(data, "huge-version.intake")
-    done = run_cli("import", str(path), env=cli_env(world.coord.path))
+    done = run_in_process("import", str(path), env=cli_env(world.coord.path))
     assert done.returncode == 8, done.stderr
     assert b"internal error" not in done.stderr

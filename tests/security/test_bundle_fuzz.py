@@ -66,7 +66,8 @@ def assert_bounded_and_sound(summary: dict[str, Any], workdir: Path) -> None:
     assert outcomes.get("rejected", 0) > 0
     # Some inputs got through every check (and vault check ran after them).
     assert outcomes.get("merged", 0) + outcomes.get("quarantined", 0) > 0
-    assert summary["max_case_seconds"] < 5
+    # No input hung ("time limit" is no allowed outcome); how slow the slowest
+    # was against the mean is benchmarks/hostile_input.py's fuzz_*_worst_vs_mean.
     assert 0 < summary["vmhwm_kib"] < MEMORY_LIMIT_KIB
     with Vault.open(workdir / "coord", PASSPHRASE) as coord:
         assert [r.name for r in check_vault(coord) if not r.ok] == []

@@ -10,7 +10,6 @@ import base64
 import io
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pyrage
@@ -139,10 +138,9 @@ def test_an_armored_bundle_is_refused(world: World, reject: Reject, tmp_path: Pa
     reject(armored, "ASCII-armored")
 
 
-# Refused before pyrage runs: pyrage would take about 33 s and 8 GB on logN=23.
-# The bound leaves room for starting the crypto worker on a busy machine
-# (the tests run in parallel).
-SCRYPT_REFUSAL_S = 5.0
+# Refused by the header gate (its message), before pyrage runs: pyrage would
+# take about 33 s and 8 GB on logN=23. How fast, crypto worker included:
+# benchmarks/hostile_input.py (import_scrypt_vs_not_for_us).
 
 
 def scrypt_file(log_n: int = 23, before: bytes = b"") -> bytes:
@@ -156,9 +154,7 @@ def test_a_scrypt_file_with_a_huge_work_factor_is_refused_fast(
     world: World, reject: Reject
 ) -> None:
     path = world.write(scrypt_file(23))
-    started = time.monotonic()
-    message = reject(path, PASSPHRASE_REFUSED)
-    assert time.monotonic() - started < SCRYPT_REFUSAL_S, message
+    reject(path, PASSPHRASE_REFUSED)
 
 
 def test_a_scrypt_stanza_behind_our_own_recipient_stanza_is_refused_fast(
@@ -170,9 +166,7 @@ def test_a_scrypt_stanza_behind_our_own_recipient_stanza_is_refused_fast(
     body_end = data.index(b"\n", first_stanza_end) + 1
     ours = data[len(b"age-encryption.org/v1\n") : body_end]
     path = world.write(scrypt_file(23, before=ours))
-    started = time.monotonic()
     reject(path, PASSPHRASE_REFUSED)
-    assert time.monotonic() - started < SCRYPT_REFUSAL_S
 
 
 def test_a_real_passphrase_encrypted_file_is_refused(world: World, reject: Reject) -> None:

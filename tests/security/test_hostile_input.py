@@ -1,18 +1,19 @@
-"""Hostile input to the case JSON reader and the key-slot header: one kind of error, fast.
+"""Hostile input to the case JSON reader and the key-slot header: one kind of error.
 
 ``case add`` reads documents a script (or whoever wrote the file) controls;
 ``keyslots.json`` sits unencrypted on a laptop that may be seized and handed
 back. Whatever the bytes, the reader must answer with its own error
-(``InvalidInput``, exit 6; ``VaultDamaged``, exit 7), quickly, and never
-quote the values it refused. The mutation strategies are the ones the
-bundle-format tests use (``tests/core/test_bundle_format.py``).
+(``InvalidInput``, exit 6; ``VaultDamaged``, exit 7) and never quote the
+values it refused. How fast it answers is measured against a valid input as
+large in benchmarks/hostile_input.py (``case_document_hostile_vs_valid``,
+``keyslot_header_hostile_vs_valid``). The mutation strategies are the ones
+the bundle-format tests use (``tests/core/test_bundle_format.py``).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import time
 from typing import Any
 
 import pytest
@@ -32,11 +33,11 @@ from intake_desktop.core.keyslots import (
 )
 from intake_desktop.core.vault import HEADER_NAME
 from tests.bundle_forge import RICH_CASE
+from tests.cli.in_process import run_in_process
 from tests.core.test_bundle_format import json_values, mutated
-from tests.helpers import MINIMAL_CASE, make_vault, run_cli
+from tests.helpers import MINIMAL_CASE, make_vault
 
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
-TIME_LIMIT = 2.0  # seconds for one document or header; real ones take milliseconds
 SENTINEL = "Qzvx7-VALUE-نام"
 
 FULL_CASE: dict[str, Any] = {
@@ -83,7 +84,6 @@ hostile_values = json_values | st.sampled_from(
 
 def read(data: bytes) -> PreparedCase | None:
     """``case add``'s reading: parse, then check everything; None when refused."""
-    started = time.perf_counter()
     try:
         return prepare_case(parse_document(data))
     except InvalidInput as exc:
@@ -92,8 +92,6 @@ def read(data: bytes) -> PreparedCase | None:
         message = str(exc)
         assert message and "\n" not in safe(message), message
         return None
-    finally:
-        assert time.perf_counter() - started < TIME_LIMIT
 
 
 def encode(doc: Any) -> bytes:
@@ -201,7 +199,7 @@ def test_json_python_cannot_hold_is_invalid_input(data: bytes) -> None:
 
 def test_the_command_line_refuses_such_a_document_with_exit_6(cli_env: dict[str, str]) -> None:
     for data in (b"[" * 100_000, b"9" * 5000):
-        result = run_cli("case", "add", "--json", "-", env=cli_env, input=data)
+        result = run_in_process("case", "add", "--json", "-", env=cli_env, input=data)
         assert result.returncode == 6, result.stderr
         lines = result.stderr.decode().splitlines()
         assert len(lines) == 1 and lines[0].startswith("intake-desktop: The case document")
@@ -222,14 +220,11 @@ def header_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 def parsed_or_damaged(data: bytes) -> KeySlotHeader | None:
     """Only ``VaultDamaged``; and whatever parses is within the limits unlock relies on."""
-    started = time.perf_counter()
     try:
         header = KeySlotHeader.from_bytes(data)
     except VaultDamaged as exc:
         assert str(exc).isprintable()  # names a field of ours, never the header's text
         return None
-    finally:
-        assert time.perf_counter() - started < TIME_LIMIT
     assert 0 < len(header.slots) <= MAX_SLOTS
     assert len({s.id for s in header.slots}) == len(header.slots)
     for slot in header.slots:

@@ -35,7 +35,8 @@ from intake_desktop.core.errors import VaultDamaged, WrongPassphrase
 from intake_desktop.core.keyslots import USER, KeySlotHeader
 from intake_desktop.core.vault import DB_NAME, HEADER_NAME, Vault
 from tests.bundle_forge import RICH_CASE, add_attachment
-from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault, run_cli
+from tests.cli.in_process import run_in_process
+from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
 
 PAGE = 16384  # cipher_page_size (docs/vault-format.md)
 
@@ -118,7 +119,7 @@ def test_a_flipped_byte_anywhere_in_the_database_is_found(pristine: Path, tmp_pa
 
 def test_the_command_line_reports_a_flipped_byte_with_exit_7(copy_of: Path) -> None:
     flip(copy_of / DB_NAME, (copy_of / DB_NAME).stat().st_size - 5000)
-    result = run_cli("vault", "check", "--json", env=cli_env(copy_of))
+    result = run_in_process("vault", "check", "--json", env=cli_env(copy_of))
     assert result.returncode == 7
     report = json.loads(result.stdout)
     assert not report["ok"]
@@ -126,7 +127,7 @@ def test_the_command_line_reports_a_flipped_byte_with_exit_7(copy_of: Path) -> N
     assert failed["sqlcipher page authentication"] == "1 page(s) failed"
 
     flip(copy_of / DB_NAME, 100)
-    result = run_cli("case", "list", env=cli_env(copy_of))
+    result = run_in_process("case", "list", env=cli_env(copy_of))
     assert result.returncode == 7
     assert result.stderr.decode() == (
         "intake-desktop: The vault database is damaged or was replaced.\n"
@@ -301,7 +302,7 @@ def test_an_edited_key_slot_header_never_opens_the_vault(copy_of: Path, edit: st
 def test_a_cut_header_is_reported_by_the_command_line(copy_of: Path) -> None:
     header = copy_of / HEADER_NAME
     header.write_bytes(header.read_bytes()[:200])
-    result = run_cli("vault", "check", env=cli_env(copy_of))
+    result = run_in_process("vault", "check", env=cli_env(copy_of))
     assert result.returncode == 7
     assert result.stderr.decode() == "intake-desktop: The key-slot header is damaged (json).\n"
 
@@ -349,7 +350,7 @@ def test_a_removed_audit_entry_is_named_by_vault_check(copy_of: Path) -> None:
     conn.execute("DROP TRIGGER audit_log_no_delete")
     conn.execute("DELETE FROM audit_log WHERE seq = 5")
     conn.close()
-    result = run_cli("vault", "check", env=cli_env(copy_of))
+    result = run_in_process("vault", "check", env=cli_env(copy_of))
     assert result.returncode == 7
     lines = result.stdout.decode().splitlines()
     assert [line for line in lines if not line.startswith("ok")] == [
