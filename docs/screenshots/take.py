@@ -47,6 +47,7 @@ from intake_desktop.ui.qt import (
     Qt,
     QWidget,
 )
+from intake_desktop.ui.widgets.app_style import install_app_style
 from intake_desktop.ui.widgets.focus_ring import install_focus_rings
 from intake_desktop.ui.widgets.fonts import load_bundled_fonts
 from intake_desktop.ui.widgets.language import InterfaceLanguage
@@ -133,6 +134,7 @@ def offscreen_laptop(root: Path) -> None:
 def start_app(language: str) -> QApplication:
     """The application set up as ``intake_desktop.ui.app.run`` sets it up, in ``language``."""
     app = QApplication([sys.argv[0]])
+    install_app_style(app)
     load_bundled_fonts(app)
     install_focus_rings(app)
     install_on_screen(app)

@@ -12,6 +12,7 @@ from . import failures
 from .qt import QApplication, QGuiApplication, QIcon, QObject, QSettings, Signal
 from .services.session import VaultSession
 from .shell.main_window import MainWindow
+from .widgets.app_style import install_app_style
 from .widgets.focus_ring import install_focus_rings
 from .widgets.fonts import load_bundled_fonts
 from .widgets.language import InterfaceLanguage, preferred_language, save_preference
@@ -83,6 +84,7 @@ def run(vault_path: Path, argv: list[str] | None = None, language: str | None = 
 
     install_if_requested(app)  # benchmarks only (INTAKE_REPORT_SHOWN); inert otherwise
     failures.install()  # no error is ever only on stderr
+    install_app_style(app)  # wrapped right-to-left text stays inside its box
     load_bundled_fonts(app)
     install_focus_rings(app)  # a 2 px ring on whatever has focus, in every window
     install_on_screen(app)  # a dialog that grows stays on a small screen

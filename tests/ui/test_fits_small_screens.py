@@ -242,6 +242,7 @@ def describe(widget: Any) -> str:
 
 def main(languages: list[str]) -> int:
     from intake_desktop.ui.qt import QApplication, QSettings
+    from intake_desktop.ui.widgets.app_style import install_app_style
     from intake_desktop.ui.widgets.focus_ring import install_focus_rings
     from intake_desktop.ui.widgets.fonts import load_bundled_fonts
     from intake_desktop.ui.widgets.language import InterfaceLanguage
@@ -249,6 +250,7 @@ def main(languages: list[str]) -> int:
     from tests.ui import fit_walk
 
     app = QApplication([])
+    install_app_style(app)  # as app.run does
     load_bundled_fonts(app)
     install_focus_rings(app)  # as app.run does
     install_on_screen(app)

@@ -127,9 +127,7 @@ def test_ctrl_shift_n_adds_a_record_from_the_case_list(qtbot, window: MainWindow
     assert "Open a case first" in window.statusBar().currentMessage()
 
 
-def test_ctrl_shift_h_adds_household_members_from_the_case_list(
-    qtbot, window: MainWindow
-) -> None:
+def test_ctrl_shift_h_adds_household_members_from_the_case_list(qtbot, window: MainWindow) -> None:
     """The household dialog's shortcut worked only while focus was inside the editor."""
     editor = window.editor
     assert focused() is window.cases.table

@@ -80,6 +80,7 @@ class AddUserDialog(QDialog):
         role_label.setBuddy(self.roles.first_button)
         form.addRow(name_label, self.name)
         form.addRow(role_label, self.roles)
+        self.entry.align_with(name_label, role_label)  # one column of fields
         self.body = scrolling_dialog(
             self, [about, form, self.entry, self.busy, self.message], self.reason, self.buttons
         )

@@ -84,6 +84,7 @@ class ChangePassphraseDialog(QDialog):
         current_label.setBuddy(self.current)
         self._current_name = current_label.text().replace("&", "")
         form.addRow(current_label, self.current)
+        self.entry.align_with(current_label)  # one column of fields
         self.body = scrolling_dialog(
             self, [about, form, self.entry, self.busy, self.message], self.reason, self.buttons
         )

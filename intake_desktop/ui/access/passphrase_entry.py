@@ -60,13 +60,13 @@ class NewPassphraseEntry(QWidget):
         self.error = self._plain_label()
         self.error.setObjectName("passphraseError")
         self.error.setStyleSheet("color: #b71c1c; font-weight: bold;")
-        # Room reserved for the wrapped hint and error: labels that grow after
-        # layout would otherwise overlap their neighbours (height-for-width).
-        lines = self.advice.fontMetrics().lineSpacing()
-        self.advice.setMinimumHeight(lines * 3)
+        # No room kept empty for the hint and the error (hidden while they say
+        # nothing): the dialogs hold this in a scrolling body (widgets/screen_fit.py),
+        # which grows its dialog when they appear.
         self.advice.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.error.setMinimumHeight(lines * 2)
         self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.advice.hide()
+        self.error.hide()
 
         # A grid, not a QFormLayout: the grid wraps the hint's text at the
         # width its column gets (a form measures it at a guess of Qt's, and
@@ -78,6 +78,7 @@ class NewPassphraseEntry(QWidget):
         first_label.setBuddy(self.first)
         second_label = QLabel(_("&Repeat it"))
         second_label.setBuddy(self.second)
+        self.labels = (first_label, second_label)
         # The labels as read, to name the field still empty (see ``missing``).
         self._names = (_field_name(first_label.text()), _field_name(second_label.text()))
         form.addWidget(first_label, 0, 0)
@@ -138,6 +139,14 @@ class NewPassphraseEntry(QWidget):
         """The fields in the order Tab visits them."""
         return [self.first, self.second]
 
+    def align_with(self, *labels: QLabel) -> None:
+        """Give this entry's labels and a form's ``labels`` above it one width, so
+        every field of the dialog starts at the same place."""
+        every = (*labels, *self.labels)
+        width = max(label.sizeHint().width() for label in every)
+        for label in every:
+            label.setMinimumWidth(width)
+
     def problem(self) -> str | None:
         """Why the passphrase would be refused now, or None."""
         text = self.first.text()
@@ -160,6 +169,7 @@ class NewPassphraseEntry(QWidget):
 
     def show_error(self, message: str | None) -> None:
         self.error.setText(message or "")
+        self.error.setVisible(bool(message))
 
     @property
     def error_text(self) -> str:
@@ -192,7 +202,7 @@ class NewPassphraseEntry(QWidget):
                     "At least {count} characters. Several unrelated words are easy to remember."
                 ).format(count=MIN_PASSPHRASE_CHARS)
             )
-            self.advice.clear()
+            self._advise("")
             self.changed.emit()
             return
         strength = self.strength()
@@ -208,5 +218,9 @@ class NewPassphraseEntry(QWidget):
             )
         else:
             self.verdict.setText(_("Strength: too short."))
-        self.advice.setText("\n".join(strength.warnings))
+        self._advise("\n".join(strength.warnings))
         self.changed.emit()
+
+    def _advise(self, text: str) -> None:
+        self.advice.setText(text)
+        self.advice.setVisible(bool(text))

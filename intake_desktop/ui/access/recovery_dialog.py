@@ -80,6 +80,7 @@ class RecoveryDialog(QDialog):
         user_label.setBuddy(self.user)
         form.addRow(code_label, self.code)
         form.addRow(user_label, self.user)
+        self.entry.align_with(code_label, user_label)  # one column of fields
         self.body = scrolling_dialog(
             self, [intro, form, self.entry, self.message], self.reason, self.buttons
         )

@@ -78,9 +78,17 @@ class QuarantineView(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        # Every column as wide as its heading and values ("(unverified)" is part of
+        # the claim): the table scrolls sideways rather than squeeze one. A column
+        # that stretched took what the others left, less than its heading in Pashto,
+        # and Qt cut the centred heading at both ends; one cut now ends in "…".
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CLAIMED, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Qt's narrowest column is its font's widest glyph, about 90 px with the Arabic
+        # font: a column of "1" that wide would push the others out of view.
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("MMM"))
         self.room = QLabel()
         self.room.setTextFormat(Qt.TextFormat.PlainText)
         self.room.setWordWrap(True)

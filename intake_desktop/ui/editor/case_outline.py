@@ -38,6 +38,7 @@ from ..services.vocabulary import (
     KINDS,
     describe_date,
     display_name,
+    language_name,
     references,
 )
 from ..widgets.bidi import (
@@ -116,7 +117,10 @@ def record_label(
     if kind == "statement":
         speaker = person(body.get("speaker")) if body.get("speaker") else ""
         when = describe_date(body.get("date"))
-        return join([speaker, body.get("language"), when]) or _("Statement")
+        # The language by name, as the form offers it ("Dari", not "fa-AF").
+        code = str(body.get("language") or "")
+        language = language_name(code, translate=True) if code.strip() else ""
+        return join([speaker, language, when]) or _("Statement")
     if kind == "consent":
         holder = person(body.get("person")) if body.get("person") else ""
         return join([holder, describe_date(body.get("given_on"))]) or _("Consent")

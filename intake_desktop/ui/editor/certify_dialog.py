@@ -41,6 +41,9 @@ from .field_editors import plain_label
 from .statement_text import is_rtl, script_font
 
 WARNING_STYLE = "QLabel { color: #8a4b00; font-weight: bold; }"
+# The rule for these details, one unit in a Dari or Pashto sentence: isolated,
+# so its numbers keep their order, and never broken across lines (no-break spaces).
+CITATION = "8\u00a0CFR\u00a01003.33"
 
 
 def _reading_box(lines: int = 4) -> QPlainTextEdit:
@@ -132,9 +135,9 @@ class CertifyDialog(QDialog):
         note = plain_label(
             _(
                 "Address and telephone go on the certificate for immigration court filings"
-                " (8 CFR 1003.33). They travel with the statement, encrypted, to the"
+                " ({citation}). They travel with the statement, encrypted, to the"
                 " coordinator and counsel; this vault keeps them for your next certificate."
-            )
+            ).format(citation=isolate(CITATION))
         )
         note.setWordWrap(True)
         who = QVBoxLayout()

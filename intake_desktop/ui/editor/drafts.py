@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ...core.errors import IntakeError
 from ...core.i18n import N_, _
 from ..qt import QSignalBlocker, QTreeWidgetItem, QWidget
-from ..services.vocabulary import Draft, Problem
+from ..services.vocabulary import KINDS, Draft, Problem
 from ..widgets.confirm import confirmed
 from .case_outline import DRAFT_ROLE, CaseOutline
 from .field_labels import field_label
@@ -63,6 +63,31 @@ def field_name(form: RecordForm, problem: Problem) -> str:
 
 def problem_text(form: RecordForm, problem: Problem) -> str:
     return render(problem.template, problem.params, field_name(form, problem))
+
+
+def path_label(kind: str, path: str) -> str:
+    """The field an error path names, as the forms label it ("title" -> "Title",
+    "person.full_name" -> "Full name", "people[1].full_name" -> "People, item 2")."""
+    head, _dot, rest = path.partition(".")
+    if rest and head in KINDS:
+        kind, path = head, rest
+    match = re.match(r"([A-Za-z_]+)(?:\[(\d+)\])?", path)
+    if match is None:
+        return path
+    label = field_label(kind, match.group(1))
+    if match.group(2) is None:
+        return label
+    return _("{field}, item {number}").format(field=label, number=int(match.group(2)) + 1)
+
+
+def refusal_text(exc: IntakeError, kind: str) -> str:
+    """A refusal from the core as a sentence naming its field as the form does, never by
+    its storage key ("Title: longer than 300 characters.", not "title: ...")."""
+    path = exc.params.get("path")
+    if not isinstance(path, str) or not path or "{path}" not in exc.template:
+        return str(exc)
+    params = {k: v for k, v in exc.params.items() if k != "path"}
+    return render(exc.template, params, path_label(kind, path))
 
 
 def problems_text(form: RecordForm, problems: list[Problem] | tuple[Problem, ...]) -> str:

@@ -18,6 +18,7 @@ from ...core.i18n import _
 from ..qt import QAction, QKeySequence, QObject, Qt
 from ..services.vocabulary import Record
 from .case_outline import Loaded, reference_options
+from .drafts import refusal_text
 from .household_dialog import HouseholdDialog
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ class Household(QObject):
         try:
             change = service.add_household_member(case_id, person, kind, head)
         except IntakeError as exc:
-            return None, _("{problem} Nothing was added.").format(problem=str(exc))
+            problem = refusal_text(exc, "person")  # "Full name: …", not "person.full_name: …"
+            return None, _("{problem} Nothing was added.").format(problem=problem)
         for record in (change.person, change.relationship, *change.heads):
             if record is not None:
                 known = record.id in editor.records

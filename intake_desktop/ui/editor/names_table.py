@@ -145,9 +145,17 @@ class NamesTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
+        # Each column as wide as its heading and names: a narrow form scrolls the
+        # table sideways rather than squeeze one. A column that stretched took what
+        # the others left and Qt cut its centred heading at both ends ("Name as
+        # writte"); one cut now ends in "…".
+        for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Qt's narrowest column is its font's widest glyph, about 90 px with the Arabic
+        # font: a column of "1" that wide would push the others out of view.
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("MMM"))
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 4 + 30)
         self.add_button = QPushButton(_("Add name"))
         self.add_button.setAccessibleName(_("Add a name"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ...core.errors import IntakeError
 from ...core.i18n import _
+from ..editor.drafts import refusal_text
 from ..qt import (
     QComboBox,
     QDialog,
@@ -72,7 +73,7 @@ class NewCaseDialog(QDialog):
         try:
             case_id = self.service.new_case(self.title.text().strip(), self.route.currentData())
         except IntakeError as exc:
-            self.refused(str(exc))
+            self.refused(refusal_text(exc, "case"))  # "Title: …", not "title: …"
             return
         super().accept()
         self.created.emit(case_id)

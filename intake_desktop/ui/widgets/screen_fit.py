@@ -15,6 +15,7 @@ from itertools import pairwise
 from ..qt import (
     QAbstractItemView,
     QApplication,
+    QDialog,
     QEvent,
     QFrame,
     QGuiApplication,
@@ -27,9 +28,11 @@ from ..qt import (
     QSize,
     Qt,
     QTableView,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
+from .on_screen import keep_on_screen
 
 # Room a window manager takes beyond the screen's available area: a title bar
 # and borders (measured: 30 px and 1 px with openbox; GNOME's are larger).
@@ -165,7 +168,34 @@ class ScrollingBody(QScrollArea):
         # dialog's layout again: Qt's scroll area keeps that to itself.
         if watched is self.content and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
+            QTimer.singleShot(0, self, self.show_whole)  # once the content has its size
         return super().eventFilter(watched, event)
+
+    def show_whole(self) -> None:
+        """Grow an open dialog downwards when what appeared in it (a message, advice)
+        no longer fits, as far as the screen allows: a dialog opens at its content's
+        height, with no room kept empty for messages, and none is hidden below the fold.
+
+        Its top stays where it is, so the field being typed in does not move; it only
+        grows, so the buttons do not jump up and down while someone types.
+        """
+        window = self.window()
+        if not isinstance(window, QDialog) or not window.isVisible():
+            return
+        if window.isMaximized() or window.isFullScreen():
+            return
+        content = self.content
+        width = self.viewport().width()
+        need = content.minimumSizeHint().height()
+        if content.hasHeightForWidth():
+            need = max(need, content.heightForWidth(width))
+        short = need - self.viewport().height()
+        if short <= 0:
+            return
+        height = min(window.height() + short, available_size(window).height())
+        if height > window.height():
+            window.resize(window.width(), height)
+            keep_on_screen(window)
 
     def sizeHint(self) -> QSize:
         content = self.content
@@ -173,12 +203,18 @@ class ScrollingBody(QScrollArea):
         height = hint.height()
         if content.hasHeightForWidth():
             # Wrapped at the width the area was given, if wider than the content
-            # asks, less a scroll bar's: measured without it, text that just
-            # fits would wrap once the bar appears, and the bar would stay.
+            # asks. Less a scroll bar's if the screen cannot hold it all: measured
+            # without it, text that just fits would wrap once the bar appears, and
+            # the bar would stay. Where it all fits there is no bar, and no line
+            # of room is asked for one.
             margins = self.contentsMargins()
             scroll_bar = self.verticalScrollBar().sizeHint().width()
-            given = self.width() - margins.left() - margins.right() - scroll_bar
+            given = self.width() - margins.left() - margins.right()
             height = content.heightForWidth(max(given, hint.width()))
+            window = self.window()
+            room = available_size(window).height() - max(window.height() - self.height(), 0)
+            if height > room:
+                height = content.heightForWidth(max(given - scroll_bar, hint.width()))
         margins = self.contentsMargins()
         return QSize(
             hint.width() + margins.left() + margins.right(),
