@@ -10,147 +10,42 @@ record is opened after the lock, a restart or a crash.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import select as io_select
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from intake_desktop.core.cases import CaseStore
-from intake_desktop.core.check import check_vault
 from intake_desktop.core.drafts import DraftStore
 from intake_desktop.core.records import RecordStore
-from intake_desktop.core.vault import Vault
-from intake_desktop.ui.editor.case_editor import CaseEditor
 from intake_desktop.ui.editor.case_outline import DRAFT_ROLE
-from intake_desktop.ui.editor.save_state import SaveState
 from intake_desktop.ui.qt import (
-    QApplication,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
     QSettings,
     Qt,
     QTimer,
 )
-from intake_desktop.ui.services.session import VaultSession
-from intake_desktop.ui.shell.main_window import MainWindow
-from tests.helpers import PASSPHRASE, REPO, make_vault
-from tests.ui.case_editor_support import family_document, line, select, stored, type_text
+from tests.ui.case_editor_support import line, select, stored, type_text
 from tests.ui.draft_driver import DATE, PARAGRAPH
-
-# Helpers
-
-
-@contextlib.contextmanager
-def opened(path: Path) -> Iterator[Vault]:
-    vault = Vault.open(path, PASSPHRASE)
-    try:
-        yield vault
-    finally:
-        vault.close()
-
-
-def make_family(path: Path) -> str:
-    vault, _ = make_vault(path)
-    try:
-        return CaseStore(vault).add_case(family_document(3))
-    finally:
-        vault.close()
-
-
-def new_window(qtbot: Any, path: Path, settings: QSettings) -> MainWindow:
-    window = MainWindow(VaultSession(path, settings))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
-
-
-def unlock(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.session.unlocked, timeout=20_000):
-        window.unlock_screen.passphrase.setText(PASSPHRASE)
-        window.unlock_screen.button.click()
-
-
-def open_case(qtbot: Any, window: MainWindow, case_id: str) -> CaseEditor:
-    window.cases.select(case_id)
-    qtbot.waitUntil(lambda: window.editor.case_id == case_id, timeout=5_000)
-    return window.editor
-
-
-def app_on_family(
-    qtbot: Any, family: tuple[Path, str], settings: QSettings
-) -> tuple[MainWindow, CaseEditor, str]:
-    """The app on the family's vault, unlocked, the family's case open."""
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    return window, open_case(qtbot, window, case_id), case_id
-
-
-def original(editor: CaseEditor) -> QPlainTextEdit:
-    text = editor.forms["statement"].editor("text").pair.text  # type: ignore[attr-defined]
-    assert isinstance(text, QPlainTextEdit)
-    return text
-
-
-def type_date_then_paragraph(editor: CaseEditor) -> None:
-    """The issue's steps: the date first (left incomplete), then the paragraph."""
-    date = line(editor, "statement", "date")
-    date.setFocus()
-    type_text(date, DATE)
-    text = original(editor)
-    text.setFocus()
-    text.moveCursor(text.textCursor().MoveOperation.End)
-    type_text(text, PARAGRAPH)
-    assert editor.saver.dirty  # the paragraph is in the widget only, until the lock
-
-
-def press_ctrl_l(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.session.locked, timeout=5_000):
-        qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert window.session.vault is None
-    assert PARAGRAPH not in original(window.editor).toPlainText()  # the screen was cleared
-
-
-def accept_next_box(button: str) -> None:
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        next(b for b in box.buttons() if b.text() == button).click()
-
-    QTimer.singleShot(0, click)
-
-
-def assert_statement_draft_shown(editor: CaseEditor) -> None:
-    date = line(editor, "statement", "date")
-    assert isinstance(date, QLineEdit)
-    assert date.text() == DATE
-    assert date.property("invalid") is True
-    assert original(editor).toPlainText().endswith(PARAGRAPH)
-    assert editor.message.isVisible()
-    said = editor.message.label.text()
-    assert "draft" in said and "Date: Write the date as YYYY-MM-DD" in said
-    assert editor.saver.state == SaveState.ERROR
+from tests.ui.draft_support import (
+    accept_next_box,
+    app_on_family,
+    assert_statement_draft_shown,
+    make_family,
+    new_window,
+    open_case,
+    opened,
+    original,
+    press_ctrl_l,
+    type_date_then_paragraph,
+    unlock,
+)
 
 
 @pytest.fixture
 def family(tmp_path: Path) -> tuple[Path, str]:
+    """A vault with a family case (a statement among its records)."""
     path = tmp_path / "vault"
     return path, make_family(path)
-
-
-# The issue's scenario
 
 
 def test_ctrl_l_keeps_the_paragraph_typed_after_an_incomplete_date(
@@ -240,28 +135,6 @@ def test_the_idle_lock_keeps_a_new_statement_with_no_language(
     moved = drafts.for_record(record_id)
     assert moved is not None and moved.fields == {"date": {"text": DATE}}
     assert "Original language" not in editor.message.label.text()
-
-
-def test_a_fresh_process_locks_with_ctrl_l_and_the_next_one_shows_the_draft(
-    qtbot: Any, family: tuple[Path, str], settings: QSettings
-) -> None:
-    path, case_id = family
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.ui.draft_driver", "lock", str(path), case_id],
-        cwd=REPO,
-        env=driver_env(),
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")[-3000:]
-    assert result.stdout.decode().split() == ["ready", "locked"]
-
-    window = new_window(qtbot, path, settings)  # another process, another session: the file
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
-    select(editor, "statement", 0)
-    assert_statement_draft_shown(editor)
 
 
 def test_a_half_typed_date_of_birth_and_a_name_without_its_text_come_back(
@@ -476,71 +349,3 @@ def test_a_save_while_typing_goes_on_keeps_a_change_saved_elsewhere_meanwhile(
     body = stored(window.session, case_id).body
     assert (body["title"], body["notes"]) == ("Haidari family mine", "Notes from the coordinator")
     assert DraftStore(window.session.vault).for_record(case_id) is None
-
-
-# Crash and disk
-
-
-def driver_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKE_")}
-    env.update(INTAKE_KDF_TARGET_MS="0", QT_QPA_PLATFORM="offscreen")
-    return env
-
-
-def read_line(proc: subprocess.Popen[bytes], timeout: float = 60) -> str:
-    assert proc.stdout is not None
-    ready, _, _ = io_select.select([proc.stdout], [], [], timeout)
-    return proc.stdout.readline().decode() if ready else ""
-
-
-@pytest.mark.slow
-def test_the_paragraph_survives_a_kill_after_the_autosave_delay(tmp_path: Path) -> None:
-    path = tmp_path / "vault"
-    case_id = make_family(path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.ui.draft_driver", "crash", str(path), case_id],
-        cwd=REPO,
-        env=driver_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert read_line(proc) == "ready\n"
-        said = read_line(proc).split()  # after the autosave, with no flush, lock or close
-        assert said[:1] == ["kept"], said
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-    with opened(path) as vault:
-        assert [r.ok for r in check_vault(vault) if not r.ok] == []
-        draft = DraftStore(vault).get(said[1])
-        assert draft is not None and draft.is_new
-        assert draft.fields["language"]["text"] == PARAGRAPH
-        assert draft.fields["date"] == {"text": DATE}
-
-
-def test_a_draft_is_nowhere_on_disk_in_plaintext(
-    qtbot: Any, family: tuple[Path, str], settings: QSettings, tmp_path: Path
-) -> None:
-    path, case_id = family
-    window = new_window(qtbot, path, settings)
-    unlock(qtbot, window)
-    editor = open_case(qtbot, window, case_id)
-    editor.add_record("statement")  # the whole of it lives in the draft
-    type_date_then_paragraph(editor)
-    press_ctrl_l(qtbot, window)
-    settings.sync()
-
-    with opened(path) as vault:  # the positive control: it is in the vault
-        (draft,) = DraftStore(vault).of_case(case_id)
-        assert PARAGRAPH in draft.fields["language"]["text"]
-    words = [PARAGRAPH, "Qzvx9-DRAFT-PARAGRAPH", "ما شب از مرز گذشتیم"]
-    needles = [w.encode(enc) for w in words for enc in ("utf-8", "utf-16-le", "utf-16-be")]
-    files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert any(p.name == "vault.db" for p in files)
-    found = [str(p) for p in files if any(n in p.read_bytes() for n in needles)]
-    assert found == []
