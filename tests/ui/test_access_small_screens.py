@@ -18,8 +18,6 @@ checks every window of the app for clipped widgets the same way.)
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,42 +25,14 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO
-
-SCREENS = {"1366x768": (1366, 768), "1280x720": (1280, 720)}
-LANGUAGES = ("en", "fa_AF", "ps")
+from tests.ui.small_screen import LANGUAGES, SCREENS, run_on_screen
 
 
 @pytest.fixture(scope="module", params=list(SCREENS))
 def measured(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     width, height = SCREENS[request.param]
     root = tmp_path_factory.mktemp(f"screen-{request.param}")
-    config = root / "screen.json"
-    config.write_text(
-        json.dumps({"screens": [{"name": "laptop", "width": width, "height": height}]}),
-        encoding="utf-8",
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "QT_"))}
-    env.update(
-        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
-        HOME=str(root),
-        XDG_CONFIG_HOME=str(root / "config"),
-        TMPDIR=str(root),
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "tests.ui.test_access_small_screens", *LANGUAGES],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
-    assert run.returncode == 0 and lines, run.stderr[-4000:]
-    result = json.loads(lines[-1])
-    assert result["screen"] == [width, height]
-    return result
+    return run_on_screen("tests.ui.test_access_small_screens", width, height, root)
 
 
 def dialogs(measured: Any, name: str) -> list[dict[str, Any]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -26,41 +25,13 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import REPO
-
-SCREENS = {"1366x768": (1366, 768), "1280x720": (1280, 720)}
-LANGUAGES = ("en", "fa_AF", "ps")
+from tests.ui.small_screen import LANGUAGES, SCREENS, run_on_screen
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_every_window_fits_the_screen(screen: str, tmp_path: Path) -> None:
     width, height = SCREENS[screen]
-    config = tmp_path / "screen.json"
-    config.write_text(
-        json.dumps({"screens": [{"name": "laptop", "width": width, "height": height}]}),
-        encoding="utf-8",
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "QT_"))}
-    env.update(
-        QT_QPA_PLATFORM=f"offscreen:configfile={config}",
-        INTAKE_KDF_TARGET_MS="0",
-        HOME=str(tmp_path),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        TMPDIR=str(tmp_path),
-    )
-    run = subprocess.run(
-        [sys.executable, "-m", "tests.ui.test_fits_small_screens", *LANGUAGES],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
-    assert run.returncode == 0 and lines, run.stderr[-4000:]
-    result = json.loads(lines[-1])
-    assert result["screen"] == [width, height]
+    result = run_on_screen("tests.ui.test_fits_small_screens", width, height, tmp_path)
     assert len(result["windows"]) >= 40 * len(LANGUAGES), result["windows"]
     problems = result["problems"]
     assert not problems, "\n".join(
