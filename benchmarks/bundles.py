@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from measure import PASSPHRASE, peak_rss_mib, timed
+from measure import PASSPHRASE, cpu_seconds, peak_rss_mib, timed
 
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.vault import Vault
@@ -109,11 +109,15 @@ class BundleBench:
         # Every timed step starts with nothing left to write back from the
         # step before (1 GiB each): otherwise whichever runs next pays for it.
         os.sync()
+        before = cpu_seconds()
         seconds = timed(lambda: export_bundle(source, [setup["recipient"]], out)) / 1000
+        self.notes["export_cpu_s_per_gib"] = round((cpu_seconds() - before) * 1024 / mib, 2)
         self.results["export_mib_s"] = mib / seconds
         target = Vault.open(setup["target_path"], PASSPHRASE)
         os.sync()
+        before = cpu_seconds()
         seconds = timed(lambda: import_bundle(target, out)) / 1000
+        self.notes["import_cpu_s_per_gib"] = round((cpu_seconds() - before) * 1024 / mib, 2)
         target.close()
         self.results["import_mib_s"] = mib / seconds
 

@@ -4,7 +4,7 @@
 
 The readers of untrusted bytes must refuse them in time proportional to
 their size, whatever they hold: the age header gate (a passphrase file must
-never reach pyrage, which would spend 8 GB and 33 s on a logN=23 scrypt
+never reach a scrypt KDF: pyrage spent 8 GB and 33 s on a logN=23 scrypt
 stanza), a bundle import, the case document behind ``case add``, and the
 key-slot header on a laptop that may have been handed back. The tests check
 what each refusal is; these are the timings they no longer assert (a busy
@@ -21,8 +21,8 @@ least as large, read the same way in the same run:
   (under 0.5 s each);
 * ``import_scrypt_vs_not_for_us``: importing an scrypt file, alone and
   behind the vault's own stanza, against importing a bundle addressed to
-  another vault; both start the crypto worker, so a ratio near 1 means the
-  scrypt file cost nothing more (under 5 s);
+  another vault; both open the file and read its header the same way, so a
+  ratio near 1 means the scrypt file cost nothing more (under 5 s);
 * ``case_document_hostile_vs_valid``: deep nesting, huge numbers and
   strings, byte and value mutations of real documents, against a valid
   document of about 1 MiB (under 2 s each);
@@ -186,7 +186,7 @@ def age_figures(quick: bool) -> dict[str, float]:
     }
 
 
-# A whole import, crypto worker included
+# A whole import, its age layer included
 
 _IMPORT_VAULTS = (("field", "caseworker"), ("office", "coordinator"), ("other", "coordinator"))
 

@@ -86,8 +86,9 @@ def import_once(work: Path, name: str, run: int, bundle: Path, key: str) -> tupl
 def measure(work: Path, people: int, cases: int, rounds: int = 2) -> dict[str, float]:
     """Both shapes imported in turn, ``rounds`` times each; the best of each.
 
-    CPU seconds (of the importing process: the merge; the age worker is
-    apart) are the figure to compare on a busy machine; wall time is shown too.
+    CPU seconds (of the importing process: the merge and, in its helper
+    thread, the age layer, the same for both shapes) are the figure to
+    compare on a busy machine; wall time is shown too.
     """
     shapes = {"one": build(work, "one", people, 1), "spread": build(work, "spread", people, cases)}
     best: dict[str, tuple[float, float]] = {}

@@ -37,3 +37,16 @@ def peak_rss_mib(command: list[str], env: dict[str, str]) -> float:
         check=True,
     )
     return int(result.stdout.strip()) / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and its waited-for children so far.
+
+    Robust to a busy machine where wall time is not: what the work costs, not
+    how long it waited for a core.
+    """
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

@@ -133,7 +133,7 @@ def scenario(app: Path, version: str, root: Path) -> None:
         raise Failed(f"export summary: {exported}")
     if not bundle.read_bytes().startswith(b"age-encryption.org/v1\n"):
         raise Failed("the bundle is not an age file")
-    step(f"exported {bundle.name} ({bundle.stat().st_size} bytes) through the bundled worker")
+    step(f"exported {bundle.name} ({bundle.stat().st_size} bytes)")
 
     imported = office.json("import", str(bundle), "--json")
     assert isinstance(imported, dict)

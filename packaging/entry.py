@@ -1,8 +1,7 @@
 """The frozen app's entry point: PyInstaller runs this file as ``__main__``.
 
-Everything (the desktop app, the commands, ``--self-test`` and the crypto
-worker started as ``intake-desktop --bundle-worker``) goes through the one
-command-line ``main``.
+Everything (the desktop app, the commands and ``--self-test``) goes through
+the one command-line ``main``.
 """
 
 import sys

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from intake_desktop.core.vault import Vault
 
@@ -46,3 +48,18 @@ def run_cli(
         cwd=REPO,
         check=False,
     )
+
+
+def store_old_chunks(conn: Any, data: bytes, now: str, chunk: int = 1 << 20) -> str:
+    """Attachment content as vaults before the file store kept it: 1 MiB chunk rows."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    blob_id = conn.execute(
+        "INSERT INTO blobs (sha256, size, complete, created_at) VALUES (?, ?, 1, ?)",
+        (sha256, len(data), now),
+    ).lastrowid
+    for seq, start in enumerate(range(0, len(data), chunk)):
+        conn.execute(
+            "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)",
+            (blob_id, seq, data[start : start + chunk]),
+        )
+    return sha256

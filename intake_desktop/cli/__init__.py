@@ -171,11 +171,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     restrict_umask()
     harden_process()  # no core dumps, no debugger attach: before any secret is loaded
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["--bundle-worker"]:
-        # The frozen app starts its crypto worker as itself (see bundle/worker.py).
-        from ..core.bundle import worker
-
-        return worker.main(args_list[1:])
     if args_list[:1] == ["--self-test"]:
         # Checks this installation (crypto, fonts, Qt); needs no vault.
         from .. import selftest

@@ -1,4 +1,4 @@
-"""``vault init | check | passwd | user | recovery-code | audit``.
+"""``vault init | check | passwd | user | recovery-code | audit | backup | upgrade``.
 
 Who may change users and keys is decided in the core (core/permissions.py),
 not here: a refused role gets exit 13 from the same check the app meets.
@@ -9,9 +9,12 @@ by an older version, or typed into another vault, must not drive the terminal.
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-from ..core import audit
+from ..core import audit, blob_upgrade
+from ..core.backup import backup
 from ..core.check import check_vault
 from ..core.errors import InvalidInput
 from ..core.i18n import N_, _
@@ -75,6 +78,19 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     log.add_argument("--limit", type=int, default=50)
     log.add_argument("--json", action="store_true")
     log.set_defaults(handler=audit_cmd)
+
+    copy = sub.add_parser(
+        "backup", parents=[common], help=_("copy the vault, database and attachments, while in use")
+    )
+    copy.add_argument("dest", metavar="DEST", help=_("a new folder for the copy"))
+    copy.add_argument("--json", action="store_true")
+    copy.set_defaults(handler=backup_cmd)
+
+    upgrade = sub.add_parser(
+        "upgrade", parents=[common], help=_("move attachments into the encrypted file store")
+    )
+    upgrade.add_argument("--json", action="store_true")
+    upgrade.set_defaults(handler=upgrade_cmd)
 
 
 def _print_recovery_code(code: str) -> None:
@@ -203,4 +219,79 @@ def audit_cmd(ctx: Context) -> int:
         for e in entries:
             fields = (e.at, e.user, e.action, e.record_id or "")
             print("\t".join([str(e.seq), *(safe(str(field)) for field in fields)]))
+    return 0
+
+
+class _ProgressLine:
+    """Percent done on stderr, only on a terminal and only when it changes."""
+
+    def __init__(self) -> None:
+        self.shown = -1
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if self.live and percent != self.shown:
+            self.shown = percent
+            print(f"\r{percent:3d} %", end="", file=sys.stderr, flush=True)
+
+    def end(self) -> None:
+        if self.live and self.shown >= 0:
+            print(file=sys.stderr)
+
+
+def backup_cmd(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    line = _ProgressLine()
+    try:
+        result = backup(vault, Path(ctx.args.dest), line)
+    finally:
+        line.end()
+    if ctx.args.json:
+        ctx.print_json(
+            {
+                "path": str(result.path),
+                "database_bytes": result.database_bytes,
+                "files": result.files,
+                "file_bytes": result.file_bytes,
+            }
+        )
+    else:
+        print(
+            _("Backed up to {path}: the database and {count} attachment file(s).").format(
+                path=safe(str(result.path)), count=result.files
+            )
+        )
+    return 0
+
+
+def upgrade_cmd(ctx: Context) -> int:
+    vault = ctx.open_vault()
+    line = _ProgressLine()
+    try:
+        result = blob_upgrade.upgrade(vault, line)
+    finally:
+        line.end()
+    if ctx.args.json:
+        ctx.print_json(
+            {
+                "moved": result.blobs,
+                "bytes": result.bytes,
+                "database_bytes_before": result.database_bytes_before,
+                "database_bytes_after": result.database_bytes_after,
+            }
+        )
+    elif result.blobs:
+        print(
+            _(
+                "Moved {count} attachment(s) into the encrypted file store; the database went"
+                " from {before} to {after} MiB."
+            ).format(
+                count=result.blobs,
+                before=result.database_bytes_before >> 20,
+                after=result.database_bytes_after >> 20,
+            )
+        )
+    else:
+        print(_("Every attachment is already in the encrypted file store."))
     return 0

@@ -1,14 +1,19 @@
-"""Attachment content inside the database, in chunks, streamed both ways.
+"""Attachment content, addressed by SHA-256, streamed both ways.
 
-A scan, photo or recording is stored once per SHA-256 as 1 MiB chunk rows, so
-adding or reading a 1 GiB file never holds more than one chunk in memory and
-no decrypted copy is ever written to the disk. Metadata (file name, media
-type) belongs to the evidence record that lists the attachment.
+A scan, photo or recording is stored once per SHA-256: its row (size, file
+name, key) in the database, its content encrypted in the file store
+(filestore.py), so adding or reading a 1 GiB file never holds more than a
+chunk in memory and no decrypted copy is ever written to the disk. Vaults
+from before the file store keep content in 1 MiB chunk rows until
+``vault upgrade`` moves it (blob_upgrade.py); both are read here. Metadata
+(file name, media type) belongs to the evidence record that lists the
+attachment.
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import io
 import mimetypes
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from .errors import InvalidInput, NotFound, VaultDamaged
+from .filestore import SegmentReader, StoredFile
 from .i18n import N_
 from .vault import Vault
 
@@ -58,10 +64,18 @@ def sniff_media_type(first_bytes: bytes, filename: str = "") -> str:
     return guessed or "application/octet-stream"
 
 
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    size: int
+    stored: StoredFile | None  # None: still in blob_chunks (a vault from before the file store)
+
+
 class BlobStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self.conn = vault.conn
+        self.files = vault.files
 
     def put(
         self,
@@ -70,55 +84,58 @@ class BlobStore:
         progress: Callable[[int], None] | None = None,
         max_bytes: int = MAX_ATTACHMENT_BYTES,
     ) -> BlobInfo:
-        """Stream ``stream`` into the vault; call inside ``vault.transaction()``.
+        """Stream ``stream`` into the file store; call inside ``vault.transaction()``.
 
-        The same content stored twice is kept once.
+        The file is durable before its row is written; the row commits with
+        the caller's transaction. The same content stored twice is kept once.
         """
-        blob_id = self.conn.execute(
-            "INSERT INTO blobs (created_at) VALUES (?)", (self.vault.now(),)
-        ).lastrowid
-        digest, size, seq, head = hashlib.sha256(), 0, 0, b""
-        # Hash each chunk on a helper thread while SQLCipher encrypts and
-        # writes it: both release the GIL, so the two run side by side.
-        with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
-            while chunk := stream.read(CHUNK_SIZE):
-                if not head:
-                    head = chunk[:64]
-                size += len(chunk)
-                if size > max_bytes:
-                    raise InvalidInput(
-                        N_("The file is larger than {limit} MiB."), limit=max_bytes >> 20
-                    )
-                hashed = hasher.submit(digest.update, chunk)
-                self.conn.execute(
-                    "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (?, ?, ?)",
-                    (blob_id, seq, chunk),
-                )
-                hashed.result()
-                seq += 1
-                if progress:
-                    progress(size)
-        sha256 = digest.hexdigest()
-        existing = self.conn.execute(
-            "SELECT id FROM blobs WHERE sha256 = ? AND complete = 1", (sha256,)
-        ).fetchone()
-        if existing:
-            self.conn.execute("DELETE FROM blob_chunks WHERE blob_id = ?", (blob_id,))
-            self.conn.execute("DELETE FROM blobs WHERE id = ?", (blob_id,))
-        else:
+        digest, size, head = hashlib.sha256(), 0, b""
+        writer = self.files.writer()
+        try:
+            # Hash each chunk on a helper thread while this one encrypts and
+            # writes it: both release the GIL, so the two run side by side.
+            with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+                while chunk := stream.read(CHUNK_SIZE):
+                    if not head:
+                        head = chunk[:64]
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise InvalidInput(
+                            N_("The file is larger than {limit} MiB."), limit=max_bytes >> 20
+                        )
+                    hashed = hasher.submit(digest.update, chunk)
+                    writer.write(chunk)
+                    hashed.result()
+                    if progress:
+                        progress(size)
+            sha256 = digest.hexdigest()
+            info = BlobInfo(sha256, size, sniff_media_type(head, filename))
+            if self.exists(sha256):
+                writer.discard()
+                return info
+            stored = writer.finish()
             self.conn.execute(
-                "UPDATE blobs SET sha256 = ?, size = ?, complete = 1 WHERE id = ?",
-                (sha256, size, blob_id),
+                "INSERT INTO blobs (sha256, size, complete, created_at, file, key)"
+                " VALUES (?, ?, 1, ?, ?, ?)",
+                (sha256, size, self.vault.now(), stored.name, stored.key),
             )
-        return BlobInfo(sha256, size, sniff_media_type(head, filename))
+        except BaseException:
+            writer.discard()
+            raise
+        self.vault.after_transaction(writer.release, writer.discard)
+        return info
 
-    def size(self, sha256: str) -> int:
+    def _row(self, sha256: str) -> _Row:
         row = self.conn.execute(
-            "SELECT size FROM blobs WHERE sha256 = ? AND complete = 1", (sha256,)
+            "SELECT id, size, file, key FROM blobs WHERE sha256 = ? AND complete = 1", (sha256,)
         ).fetchone()
         if row is None:
             raise NotFound(N_("No attachment {sha256} in this vault."), sha256=sha256[:16])
-        return int(row[0])
+        stored = StoredFile(row[2], bytes(row[3])) if row[2] is not None else None
+        return _Row(int(row[0]), int(row[1]), stored)
+
+    def size(self, sha256: str) -> int:
+        return self._row(sha256).size
 
     def exists(self, sha256: str) -> bool:
         row = self.conn.execute(
@@ -127,49 +144,62 @@ class BlobStore:
         return row is not None
 
     def chunks(self, sha256: str) -> Iterator[bytes]:
-        """The content chunk by chunk, one query per chunk (flat memory)."""
-        row = self.conn.execute(
-            "SELECT id FROM blobs WHERE sha256 = ? AND complete = 1", (sha256,)
-        ).fetchone()
-        if row is None:
-            raise NotFound(N_("No attachment {sha256} in this vault."), sha256=sha256[:16])
-        seq = 0
-        while True:
-            found = self.conn.execute(
-                "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (row[0], seq)
-            ).fetchone()
-            if found is None:
-                return
-            yield bytes(found[0])
-            seq += 1
+        """The content piece by piece, each authenticated before it is returned."""
+        row = self._row(sha256)
+        if row.stored is not None:
+            yield from self.files.read(row.stored, row.size)
+        else:
+            yield from _old_chunks(self.conn, row.id)
 
     def open(self, sha256: str) -> BinaryIO:
         """A read-only file object over the content (for previews and export)."""
         return io.BufferedReader(_ChunkReader(self.chunks(sha256)), buffer_size=CHUNK_SIZE)
 
     def verify(self, sha256: str) -> bool:
+        """Whether the content is there, authenticates and has this SHA-256."""
         digest = hashlib.sha256()
-        for chunk in self.chunks(sha256):
-            digest.update(chunk)
+        try:
+            for chunk in self.chunks(sha256):
+                digest.update(chunk)
+        except VaultDamaged:
+            return False
         return digest.hexdigest() == sha256
 
     def all_hashes(self) -> list[str]:
         rows = self.conn.execute("SELECT sha256 FROM blobs WHERE complete = 1 ORDER BY id")
         return [r[0] for r in rows]
 
+    def file_names(self) -> set[str]:
+        """The blob files rows name."""
+        rows = self.conn.execute("SELECT file FROM blobs WHERE file IS NOT NULL")
+        return {r[0] for r in rows}
+
+
+def _old_chunks(conn: object, blob_id: int) -> Iterator[bytes]:
+    """Content still in the database's chunk rows, one query per chunk (flat memory)."""
+    seq = 0
+    while True:
+        found = conn.execute(  # type: ignore[attr-defined]
+            "SELECT data FROM blob_chunks WHERE blob_id = ? AND seq = ?", (blob_id, seq)
+        ).fetchone()
+        if found is None:
+            return
+        yield bytes(found[0])
+        seq += 1
+
 
 class ParallelChunks:
-    """Attachment chunks read ahead, in order, by helper threads on their own connections.
+    """Attachment content read ahead, in order, by helper threads (for export).
 
-    SQLCipher decrypts and authenticates every page it reads (AES-256 and
-    HMAC-SHA512, about 3 s of CPU per GiB on a laptop core without SHA
-    instructions), and sqlite3 releases the GIL while it works: two readers
-    on two connections use two cores, where one connection is bound to one.
-    For streaming whole attachments out (export). Use as a context manager:
-    closing stops the threads and closes their connections.
+    Reading a blob file is a ``pread`` and an AES-GCM decryption per
+    segment, both of which release the GIL: two threads decrypt two segments
+    at once while the caller writes the bundle. Content still in chunk rows
+    is read on the threads' own connections, as sqlite3 also releases the
+    GIL. Use as a context manager: closing stops the threads and closes
+    their connections.
     """
 
-    def __init__(self, vault: Vault, readers: int = 2, ahead: int = 4) -> None:
+    def __init__(self, vault: Vault, readers: int = 2, ahead: int = 8) -> None:
         self.vault = vault
         self._ahead = ahead
         self._local = threading.local()
@@ -191,26 +221,38 @@ class ParallelChunks:
             self._clones.clear()
 
     def chunks(self, sha256: str) -> Iterator[bytes]:
-        """The content of ``sha256`` chunk by chunk; at most ``ahead`` chunks in memory."""
-        row = self.vault.conn.execute(
-            "SELECT id, (SELECT count(*) FROM blob_chunks WHERE blob_id = blobs.id) FROM blobs"
-            " WHERE sha256 = ? AND complete = 1",
-            (sha256,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(N_("No attachment {sha256} in this vault."), sha256=sha256[:16])
-        blob_id, count = row
+        """The content of ``sha256`` piece by piece; at most ``ahead`` pieces in memory."""
+        row = BlobStore(self.vault)._row(sha256)
+        if row.stored is None:
+            (count,) = self.vault.conn.execute(
+                "SELECT count(*) FROM blob_chunks WHERE blob_id = ?", (row.id,)
+            ).fetchone()
+            yield from self._ahead_of(count, lambda seq: self._read(row.id, seq))
+            return
+        segments = SegmentReader(self.vault.files, row.stored, row.size)
+        try:
+            yield from self._ahead_of(segments.count, segments.plain)
+        finally:
+            segments.close()
+
+    def _ahead_of(self, count: int, read: Callable[[int], bytes]) -> Iterator[bytes]:
         pending: collections.deque[Future[bytes]] = collections.deque()
         seq = 0
         try:
             while pending or seq < count:
                 while seq < count and len(pending) < self._ahead:
-                    pending.append(self._pool.submit(self._read, blob_id, seq))
+                    pending.append(self._pool.submit(read, seq))
                     seq += 1
-                yield pending.popleft().result()
+                piece = pending.popleft().result()
+                if piece:
+                    yield piece
         finally:
             for future in pending:
                 future.cancel()
+            # A piece still being read must not outlive the file it reads.
+            for future in pending:
+                with contextlib.suppress(BaseException):
+                    future.result()
 
     def _read(self, blob_id: int, seq: int) -> bytes:
         conn = getattr(self._local, "conn", None)

@@ -9,6 +9,7 @@ prints, for scripts) and as message templates translated when shown.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ class CheckResult:
     detail: str  # in English, the template filled in (text() shows it translated)
     template: str = ""
     params: Mapping[str, object] = field(default_factory=dict)
+    seconds: float = 0.0  # how long it took (benchmarks/storage.py)
 
     def label(self) -> str:
         return _(self.name)
@@ -68,12 +70,14 @@ def check_vault(vault: Vault) -> list[CheckResult]:
     results: list[CheckResult] = []
 
     def run(name: str, check: Callable[[], Outcome]) -> None:
+        start = time.perf_counter()
         try:
             ok, template, params = check()
             detail = template.format(**params)
         except dbapi2.DatabaseError as exc:
             ok, detail, template, params = False, type(exc).__name__, "", {}
-        results.append(CheckResult(name, ok, detail, template, params))
+        seconds = time.perf_counter() - start
+        results.append(CheckResult(name, ok, detail, template, params, seconds))
 
     def page_hmacs() -> Outcome:
         # Move WAL pages into the main file so every page is checked.
@@ -170,11 +174,12 @@ def check_vault(vault: Vault) -> list[CheckResult]:
     def attachments() -> Outcome:
         store = BlobStore(vault)
         hashes = store.all_hashes()
+        # Each one read whole: every segment's tag, then the SHA-256 it was stored under.
         bad = [h for h in hashes if not store.verify(h)]
         if bad:
             return (
                 False,
-                N_("{count} attachment(s) do not match their SHA-256"),
+                N_("{count} attachment(s) missing, damaged or not matching their SHA-256"),
                 {"count": len(bad)},
             )
         # Content nothing names is content someone deleted: it must not stay.
@@ -191,6 +196,40 @@ def check_vault(vault: Vault) -> list[CheckResult]:
             )
         return True, N_("{count} attachment(s)"), {"count": len(hashes)}
 
+    def file_store() -> Outcome:
+        named = BlobStore(vault).file_names()
+        present = vault.files.names()
+        missing = named - present
+        if missing:
+            return (
+                False,
+                N_(
+                    "{count} attachment file(s) missing: the vault folder may have been"
+                    " restored from an older copy"
+                ),
+                {"count": len(missing)},
+            )
+        orphans = vault.files.orphans(named)
+        if orphans:
+            return (
+                False,
+                N_("{count} file(s) no attachment names (removed at the next unlock): {names}"),
+                {"count": len(orphans), "names": ", ".join(orphans)},
+            )
+        (in_database,) = vault.conn.execute(
+            "SELECT count(*) FROM blobs WHERE file IS NULL AND complete = 1"
+        ).fetchone()
+        if in_database:
+            return (
+                True,
+                N_(
+                    "{count} file(s); {moving} attachment(s) still inside the database"
+                    " (vault upgrade moves them)"
+                ),
+                {"count": len(named), "moving": in_database},
+            )
+        return True, N_("{count} file(s)"), {"count": len(named)}
+
     run(N_("sqlcipher page authentication"), page_hmacs)
     run(N_("sqlite integrity"), sqlite_integrity)
     run(N_("foreign keys"), foreign_keys)
@@ -200,4 +239,5 @@ def check_vault(vault: Vault) -> list[CheckResult]:
     run(N_("records"), records)
     run(N_("references"), references_)
     run(N_("attachments"), attachments)
+    run(N_("attachment files"), file_store)
     return results

@@ -142,7 +142,7 @@ def _polymod(values: list[int]) -> int:
     return check
 
 
-def _bech32_decode(text: str) -> tuple[str, bytes] | None:
+def bech32_decode(text: str) -> tuple[str, bytes] | None:
     """(human-readable part, payload) of a valid lower-case Bech32 string, else None."""
     hrp, sep, data = text.rpartition("1")
     if not sep or not hrp or len(data) < 6 or any(ch not in _BECH32 for ch in data):
@@ -163,7 +163,7 @@ def _bech32_decode(text: str) -> tuple[str, bytes] | None:
 
 
 def _decode_recipient(canonical: str) -> bytes:
-    decoded = _bech32_decode(canonical)
+    decoded = bech32_decode(canonical)
     if decoded is None:  # unreachable for parse_recipient's output
         raise InvalidInput(N_("The age recipient is not valid."))
     return decoded[1]
@@ -183,7 +183,7 @@ def parse_recipient(text: str) -> str:
         raise InvalidInput(N_("An age recipient is one word starting with age1."))
     if token not in (lowered, token.upper()):
         raise InvalidInput(N_("The age recipient mixes upper and lower case; check it."))
-    decoded = _bech32_decode(lowered)
+    decoded = bech32_decode(lowered)
     if decoded is None:
         raise InvalidInput(N_("The age recipient is mistyped or cut short (bad checksum)."))
     hrp, payload = decoded

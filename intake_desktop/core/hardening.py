@@ -6,8 +6,8 @@ native library) would otherwise let the system write that memory to disk as
 a core dump (``./core``, systemd-coredump, apport), where it outlives the
 session in plaintext. So, at start, before anything secret is loaded:
 
-* ``RLIMIT_CORE`` is set to 0, soft and hard (children inherit it, the
-  crypto worker included; the hard limit cannot be raised again);
+* ``RLIMIT_CORE`` is set to 0, soft and hard (children inherit it; the hard
+  limit cannot be raised again);
 * on Linux, ``PR_SET_DUMPABLE`` is cleared, which also stops other processes
   of the same user from attaching a debugger (ptrace) to read memory.
 

@@ -380,7 +380,8 @@ def release_attachments(conn: Any, hashes: set[str]) -> None:
 
     Content is stored once per SHA-256 and may be named by several evidence
     records (the same scan in two cases), so it goes only with the last one.
-    With ``secure_delete`` the freed pages are zeroed.
+    The row holds the blob file's key: once this commits (``secure_delete``
+    zeroes the freed bytes) the file is unreadable, and the vault unlinks it.
     """
     for sha256 in sorted(hashes):
         if attachment_named(conn, sha256):

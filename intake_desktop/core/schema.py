@@ -365,6 +365,16 @@ ALTER TABLE quarantine ADD COLUMN file_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE quarantine ADD COLUMN device_seq INTEGER;
 """
 
+_V8 = """
+-- Attachment content moves out of the database into the encrypted file
+-- store (filestore.py): ``file`` is the blob's random file name, ``key`` its
+-- own AES-256-GCM key. A row whose ``file`` is NULL still has its content in
+-- blob_chunks, until ``vault upgrade`` (attachments.migrate) moves it.
+ALTER TABLE blobs ADD COLUMN file TEXT;
+ALTER TABLE blobs ADD COLUMN key BLOB;
+CREATE UNIQUE INDEX blobs_by_file ON blobs (file) WHERE file IS NOT NULL;
+"""
+
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
@@ -373,6 +383,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V5),
     _script(_V6),
     _script(_V7),
+    _script(_V8),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

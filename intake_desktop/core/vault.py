@@ -13,7 +13,7 @@ import contextlib
 import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +30,7 @@ from .errors import (
     WrongPassphrase,
 )
 from .files import PRIVATE_FILE_MODE, make_private_dir, write_private_atomic
+from .filestore import FileStore
 from .i18n import N_
 from .keyslots import (
     FLOOR,
@@ -171,6 +172,10 @@ class Vault(UserAdmin):
         self.clock = clock
         self._master_key = bytearray(master_key)
         self._tx_depth = 0
+        # What to do once the current transaction is decided: (on commit, on rollback).
+        self._settle: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        self.files = FileStore(path)
+        self._watching = False
 
     # Creating and opening
 
@@ -297,6 +302,7 @@ class Vault(UserAdmin):
                 vault.user = User(slot.id, found[0], found[1])
             with vault.transaction():
                 vault.audit("vault.unlock")
+            vault._sweep_blobs()
         except dbapi2.DatabaseError as exc:
             vault.close()
             raise db_error(exc) from None
@@ -312,7 +318,13 @@ class Vault(UserAdmin):
         clone read a consistent snapshot while this one keeps writing.
         """
         conn = _connect(self.path / DB_NAME, bytes(self._master_key))
-        return Vault(self.path, conn, self.header, self.user, bytes(self._master_key), self.clock)
+        clone = Vault(self.path, conn, self.header, self.user, bytes(self._master_key), self.clock)
+        clone._watch_blobs()
+        return clone
+
+    def connect_copy(self, db_path: Path, *, create: bool = False) -> dbapi2.Connection:
+        """A connection to another database file under this vault's key (a backup's copy)."""
+        return _connect(db_path, bytes(self._master_key), create=create)
 
     def _migrate(self) -> None:
         def after(version: int) -> None:
@@ -321,8 +333,69 @@ class Vault(UserAdmin):
 
         try:
             schema.migrate(self.conn, after=after)
+            self._watch_blobs()
         except dbapi2.DatabaseError as exc:
             raise db_error(exc) from None
+
+    def _watch_blobs(self) -> None:
+        """Note the files of deleted blob rows, to unlink once the deletion commits.
+
+        A temporary trigger (this connection only, in memory) catches every
+        deletion whoever makes it; a rolled-back deletion rolls its note back.
+        """
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS blobs_gone (file TEXT NOT NULL)")
+        self.conn.execute(
+            "CREATE TEMP TRIGGER IF NOT EXISTS blobs_gone_note AFTER DELETE ON main.blobs"
+            " WHEN old.file IS NOT NULL"
+            " BEGIN INSERT INTO blobs_gone (file) VALUES (old.file); END"
+        )
+        self._watching = True
+
+    def _sweep_blobs(self) -> None:
+        """Remove blob files no row names: left by a crash, or by a deletion during a backup.
+
+        Under the writer lock (``BEGIN IMMEDIATE``): no other program commits
+        a blob row meanwhile, and files still being committed are locked by
+        their writer. A damaged page or a busy vault must not stop the unlock
+        (vault check reports the one, the next unlock retries the other), and
+        without the whole list of rows nothing may be removed.
+        """
+        try:
+            with self.transaction():
+                rows = self.conn.execute("SELECT file FROM blobs WHERE file IS NOT NULL")
+                known = {row[0] for row in rows}
+                removed = self.files.sweep(known)
+        except IntakeError:
+            log.warning("blob sweep skipped: the blob rows could not be read")
+            return
+        if removed:
+            log.info("removed %d blob file(s) no row names", len(removed))
+
+    def _unlink_deleted_blobs(self) -> None:
+        """After a commit: the rows (and keys) are gone, so their files go too."""
+        if not self._watching:
+            return
+        names = [row[0] for row in self.conn.execute("SELECT file FROM temp.blobs_gone")]
+        if not names:
+            return
+        self.conn.execute("DELETE FROM temp.blobs_gone")
+        self.files.remove(names)
+        # Write the zeroed pages back to the database file now, and empty the
+        # WAL, rather than leave the old keys there until the next checkpoint.
+        with contextlib.suppress(dbapi2.DatabaseError):
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def after_transaction(
+        self, on_commit: Callable[[], None], on_rollback: Callable[[], None]
+    ) -> None:
+        """Run ``on_commit`` once the current transaction commits, ``on_rollback`` if it does not.
+
+        Outside a transaction the statement has already committed.
+        """
+        if self._tx_depth:
+            self._settle.append((on_commit, on_rollback))
+        else:
+            on_commit()
 
     # Working with an open vault
 
@@ -363,11 +436,19 @@ class Vault(UserAdmin):
         except BaseException as exc:
             with contextlib.suppress(dbapi2.DatabaseError):
                 self.conn.execute("ROLLBACK")
+            self._tx_depth = 0
+            settle, self._settle = self._settle, []
+            for _, on_rollback in settle:
+                on_rollback()
             if isinstance(exc, dbapi2.DatabaseError):
                 raise db_error(exc) from None
             raise
         finally:
             self._tx_depth = 0
+        settle, self._settle = self._settle, []
+        for on_commit, _ in settle:
+            on_commit()
+        self._unlink_deleted_blobs()
 
     def audit(self, action: str, kind: str | None = None, record_id: str | None = None) -> None:
         audit.append(self.conn, self.now(), self.user.name, action, kind, record_id)

@@ -2,7 +2,7 @@
 
 Checks in a few seconds, from source or in the packaged app, that SQLCipher
 encrypts with a raw key, Argon2id derives, age and minisign round-trip (age
-also through the crypto worker process the app uses for bundles), a bundled
+also through the app's own age layer for bundles, against pyrage), a bundled
 font covers every Dari and Pashto letter, Qt starts (offscreen) and, with a
 display, that Qt's X11 plugin can load. One line per check; exit status 1 if
 any check failed.
@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from ..core.bundle.worker import clean_environment
 from ..core.i18n import _
 from ..resources import resource_path
 from . import xcb
@@ -128,7 +127,7 @@ def _all_checks(work: Path, fonts: Path) -> Iterator[Outcome]:
         (_("sqlcipher raw key"), crypto.sqlcipher_raw_key),
         (_("argon2id"), crypto.argon2id),
         (_("age round trip"), crypto.age_round_trip),
-        (_("age worker process"), crypto.age_worker),
+        (_("age bundle layer"), crypto.age_bundle_layer),
         (_("minisign sign/verify"), crypto.minisign_round_trip),
     ]
     for label, check in checks:
@@ -232,7 +231,8 @@ def _why_it_died(kind: str, result: subprocess.CompletedProcess[bytes]) -> str:
 
 def _probe_environment(work: Path, kind: str) -> dict[str, str]:
     """The child's environment: Qt's and fontconfig's files go to the private folder."""
-    env = {key: value for key, value in clean_environment().items() if not key.startswith("QT_")}
+    # No passphrase or vault path for the child, and none of the caller's Qt settings.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTAKE_", "QT_"))}
     home = work / "home"
     for name in ("config", "cache", "data", "runtime", "tmp"):
         (home / name).mkdir(mode=0o700, parents=True, exist_ok=True)

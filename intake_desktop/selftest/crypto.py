@@ -7,7 +7,6 @@ raises ``CheckFailed``.
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import time
@@ -18,9 +17,8 @@ import pyrage
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from sqlcipher3 import dbapi2
 
-from ..core.bundle.channel import WorkerChannel
-from ..core.bundle.worker import command as worker_command
-from ..core.errors import IntakeError
+from ..core.bundle.channel import DecryptChannel, EncryptChannel
+from ..core.errors import BundleRejected
 from ..core.i18n import _
 from ..core.keyslots import FLOOR
 
@@ -122,37 +120,46 @@ def age_round_trip(work: Path) -> str:
     raise CheckFailed(_("another identity decrypted the file"))
 
 
-def age_worker(work: Path) -> str:
-    """The same round trip through the crypto worker process the app uses for bundles."""
+def age_bundle_layer(work: Path) -> str:
+    """The app's own age layer for bundles, with pyrage as the judge, both ways.
+
+    Several STREAM chunks; then another identity, and a flipped byte in the
+    last chunk, must both be refused.
+    """
     identity = pyrage.x25519.Identity.generate()
-    out = work / "worker.age"
-    os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    payload = SAMPLE * 4096  # ~150 KiB: more than one age chunk
-    channel = WorkerChannel.encrypt(out, [str(identity.to_public())])
-    report = json.loads(_run_worker(channel, payload))
-    if report.get("size") != out.stat().st_size:
-        raise CheckFailed(_("the worker reported a size that does not match its file"))
-    plain = _run_worker(WorkerChannel.decrypt(out), str(identity).encode("ascii") + b"\n")
-    if plain != payload:
-        raise CheckFailed(_("the worker's decryption did not return the plaintext"))
-    stranger = str(pyrage.x25519.Identity.generate()).encode("ascii") + b"\n"
+    payload = SAMPLE * 4096  # ~150 KiB: more than two age chunks
+    ours = work / "ours.age"
+    os.close(os.open(ours, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    channel = EncryptChannel.open(ours, [str(identity.to_public())])
     try:
-        _run_worker(WorkerChannel.decrypt(out), stranger)
-    except IntakeError:
-        program = Path(worker_command()[0]).name
-        return " ".join([program, *worker_command()[1:]])
-    raise CheckFailed(_("the worker decrypted with another identity"))
+        channel.plaintext.write(payload)
+        size = channel.finish()
+    finally:
+        channel.abort()
+    if size != ours.stat().st_size or pyrage.decrypt(ours.read_bytes(), [identity]) != payload:
+        raise CheckFailed(_("pyrage could not read what the app encrypted"))
+    theirs = work / "theirs.age"
+    theirs.write_bytes(pyrage.encrypt(payload, [identity.to_public()]))
+    if _decrypted(theirs, str(identity)) != payload:
+        raise CheckFailed(_("the app could not read what pyrage encrypted"))
+    damaged = bytearray(ours.read_bytes())
+    damaged[-20] ^= 1
+    theirs.write_bytes(damaged)
+    for path, key in ((ours, pyrage.x25519.Identity.generate()), (theirs, identity)):
+        try:
+            _decrypted(path, str(key))
+        except BundleRejected:
+            continue
+        raise CheckFailed(_("a wrong key or a damaged file was not refused"))
+    return _named("cryptography")
 
 
-def _run_worker(channel: WorkerChannel, data: bytes) -> bytes:
+def _decrypted(path: Path, secret: str) -> bytes:
+    channel = DecryptChannel.open(path, secret)
     try:
-        channel.stdin.write(data)
-        return channel.finish(timeout=60)
-    except IntakeError:
-        raise
-    except BaseException:
-        channel.kill()
-        raise
+        return channel.plaintext.read()
+    finally:
+        channel.close()
 
 
 def minisign_round_trip(work: Path) -> str:

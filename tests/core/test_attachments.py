@@ -1,4 +1,4 @@
-"""Attachments: chunked, streamed both ways, deduplicated, memory flat."""
+"""Attachments: in the encrypted file store, streamed both ways, deduplicated, memory flat."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from intake_desktop.core.attachments import (
 )
 from intake_desktop.core.errors import InvalidInput, NotFound, VaultDamaged
 from intake_desktop.core.files import EarlyWriteback
+from intake_desktop.core.filestore import SEGMENT
 from intake_desktop.core.vault import Vault
 from tests.helpers import REPO, make_vault
 
@@ -47,7 +48,11 @@ def test_the_same_content_is_stored_once(vault: Vault) -> None:
         b = store.put(io.BytesIO(b"same bytes" * 100), "b.txt")
     assert a.sha256 == b.sha256
     assert vault.conn.execute("SELECT count(*) FROM blobs").fetchone() == (1,)
-    assert vault.conn.execute("SELECT count(*) FROM blob_chunks").fetchone() == (1,)
+    # The second copy's file was removed as soon as its hash was known.
+    assert vault.files.names() == BlobStore(vault).file_names() and len(vault.files.names()) == 1
+    assert [p.name for p in vault.files.folder.iterdir() if not p.name.startswith(".")] == [
+        *vault.files.names()
+    ]
 
 
 def test_an_empty_file_is_a_valid_attachment(vault: Vault) -> None:
@@ -61,7 +66,18 @@ def test_an_oversized_file_is_refused_and_nothing_is_kept(vault: Vault) -> None:
     store = BlobStore(vault)
     with pytest.raises(InvalidInput), vault.transaction():
         store.put(io.BytesIO(b"x" * 3000), "big.bin", max_bytes=2000)
-    assert vault.conn.execute("SELECT count(*) FROM blob_chunks").fetchone() == (0,)
+    assert vault.conn.execute("SELECT count(*) FROM blobs").fetchone() == (0,)
+    assert [p.name for p in vault.files.folder.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_rolled_back_put_leaves_no_file(vault: Vault) -> None:
+    store = BlobStore(vault)
+    with pytest.raises(RuntimeError), vault.transaction():
+        store.put(io.BytesIO(b"kept only if committed"), "a.txt")
+        assert len(vault.files.names()) == 1
+        raise RuntimeError("the caller's next step failed")
+    assert vault.conn.execute("SELECT count(*) FROM blobs").fetchone() == (0,)
+    assert vault.files.names() == set()
 
 
 def test_an_unknown_attachment_is_not_found(vault: Vault) -> None:
@@ -163,7 +179,7 @@ def chunk_threads() -> list[str]:
 
 
 def test_parallel_readers_return_every_chunk_in_order_then_stop(vault: Vault) -> None:
-    data = os.urandom(CHUNK_SIZE * 5 + 777)
+    data = os.urandom(SEGMENT * 5 + 777)
     with vault.transaction():
         info = BlobStore(vault).put(io.BytesIO(data), "scan.bin")
     with ParallelChunks(vault, readers=2, ahead=3) as readers:
@@ -171,17 +187,23 @@ def test_parallel_readers_return_every_chunk_in_order_then_stop(vault: Vault) ->
         assert len(chunk_threads()) == 2
         # Stopped halfway (an export that failed): the rest is never read.
         partial = readers.chunks(info.sha256)
-        assert next(partial) == data[:CHUNK_SIZE]
+        assert next(partial) == data[:SEGMENT]
         partial.close()
-    assert b"".join(chunks) == data and [len(c) for c in chunks[:5]] == [CHUNK_SIZE] * 5
+    # The padding after the content is never returned.
+    assert b"".join(chunks) == data and [len(c) for c in chunks] == [SEGMENT] * 5 + [777]
     assert chunk_threads() == []
 
 
-def test_parallel_readers_report_a_lost_chunk_as_damage(vault: Vault) -> None:
-    data = os.urandom(CHUNK_SIZE * 3)
+def test_parallel_readers_report_a_damaged_segment_as_damage(vault: Vault) -> None:
+    data = os.urandom(SEGMENT * 3)
     with vault.transaction():
         info = BlobStore(vault).put(io.BytesIO(data), "scan.bin")
-        vault.conn.execute("DELETE FROM blob_chunks WHERE seq = 1")
+    (name,) = vault.files.names()
+    with open(vault.files.folder / name, "r+b") as blob:
+        blob.seek(SEGMENT + 100)
+        byte = blob.read(1)
+        blob.seek(-1, os.SEEK_CUR)
+        blob.write(bytes([byte[0] ^ 1]))
     with ParallelChunks(vault) as readers:
         with pytest.raises(VaultDamaged):
             list(readers.chunks(info.sha256))

@@ -6,6 +6,7 @@ used up, and in the vault only a ``bundle.export_failed`` audit entry.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from intake_desktop.core.bundle.export import export_bundle
 from intake_desktop.core.bundle.format import RecipientRef
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.errors import Cancelled, IntakeError, InvalidInput, VaultDamaged
+from intake_desktop.core.filestore import SEGMENT
 from intake_desktop.core.vault import Vault
 from tests.bundle_forge import add_attachment, recipient_ref, snapshot
 from tests.helpers import MINIMAL_CASE, make_vault
 
 COORDINATOR = pyrage.x25519.Identity.generate()
 TO = [recipient_ref("Office", str(COORDINATOR.to_public()))]
-ATTACHMENT = bytes(range(256)) * 5000  # 1.25 MB: two chunks in the vault
+ATTACHMENT = bytes(range(256)) * 5000  # 1.25 MB: five segments in the vault
 
 
 @pytest.fixture(scope="module")
@@ -105,22 +107,32 @@ def test_an_existing_file_is_never_replaced(field: Vault, folder: Path) -> None:
     assert snapshot(field) == before
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        # the last chunk is lost; the last chunk has one byte too many
-        "DELETE FROM blob_chunks WHERE seq = 1",
-        "UPDATE blob_chunks SET data = CAST(data || x'00' AS BLOB) WHERE seq = 1",
-    ],
-)
-def test_a_damaged_attachment_row_fails_the_export_cleanly(tmp_path: Path, damage: str) -> None:
+def _cut_last_segment(blob: Path) -> None:
+    os.truncate(blob, blob.stat().st_size - 1000)
+
+
+def _one_byte_more(blob: Path) -> None:
+    with blob.open("ab") as out:
+        out.write(b"\0")
+
+
+def _flip_a_bit(blob: Path) -> None:
+    data = bytearray(blob.read_bytes())
+    data[SEGMENT + 40] ^= 0x10
+    blob.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [_cut_last_segment, _one_byte_more, _flip_a_bit, Path.unlink])
+def test_a_damaged_attachment_file_fails_the_export_cleanly(
+    tmp_path: Path, damage: Callable[[Path], object]
+) -> None:
     vault, _ = make_vault(tmp_path / "vault")
     try:
         case_id = CaseStore(vault).add_case(MINIMAL_CASE)
         add_attachment(vault, case_id, ATTACHMENT)
         other_case = CaseStore(vault).add_case(MINIMAL_CASE)
-        with vault.transaction() as conn:
-            conn.execute(damage)
+        (name,) = vault.files.names()
+        damage(vault.files.folder / name)
         folder = tmp_path / "out"
         folder.mkdir()
         error = assert_failed_cleanly(
@@ -145,33 +157,18 @@ def test_exports_are_numbered_and_chained(field: Vault, tmp_path: Path) -> None:
     assert manifest.producer.signing_key == identity.load(field.conn).signing_key
 
 
-def test_the_worker_never_writes_through_a_link_put_in_place_of_its_file(
+def test_the_age_layer_never_writes_through_a_link_put_in_place_of_its_file(
     tmp_path: Path,
 ) -> None:
     """Someone with access to the output folder swaps the temporary file for a link."""
-    import json
-    import subprocess
-
-    from intake_desktop.core.bundle.channel import WorkerChannel
-    from intake_desktop.core.bundle.worker import clean_environment, command
+    from intake_desktop.core.bundle.channel import EncryptChannel
 
     victim = tmp_path / "victim.txt"
     victim.write_bytes(b"keep me")
     link = tmp_path / "bundle.intake.tmp"
     link.symlink_to(victim)
-    # The parent opens the file for the worker (POSIX) ...
     with pytest.raises(InvalidInput):
-        WorkerChannel.encrypt(link, [TO[0].recipient])
-    # ... and the worker, told a path instead (Windows), opens it the same way.
-    header = {"path": str(link), "recipients": [TO[0].recipient]}
-    done = subprocess.run(
-        [*command(), "encrypt"],
-        input=json.dumps(header).encode() + b"\nplaintext",
-        capture_output=True,
-        env=clean_environment(),
-        timeout=60,
-    )
-    assert done.returncode != 0
+        EncryptChannel.open(link, [TO[0].recipient])
     assert victim.read_bytes() == b"keep me"
 
 

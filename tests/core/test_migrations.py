@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import uuid
@@ -11,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from intake_desktop.core import identity, schema
-from intake_desktop.core.attachments import BlobStore
+from intake_desktop.core.attachments import BlobInfo, BlobStore
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.clock import utc_now
 from intake_desktop.core.errors import VaultDamaged
 from intake_desktop.core.files import make_private_dir, write_private_atomic
 from intake_desktop.core.keyslots import FLOOR, USER, KeySlotHeader
 from intake_desktop.core.vault import DB_NAME, HEADER_NAME, User, Vault, _connect
-from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault
+from tests.helpers import MINIMAL_CASE, PASSPHRASE, make_vault, store_old_chunks
 
 
 def make_old_vault(path: Path, version: int) -> dict[str, object]:
@@ -45,7 +44,9 @@ def make_old_vault(path: Path, version: int) -> dict[str, object]:
             "INSERT INTO users (slot_id, name, role, created_at) VALUES (?, ?, ?, ?)",
             (slot.id, "farida", "caseworker", vault.now()),
         )
-        blob = BlobStore(vault).put(io.BytesIO(b"%PDF-1.4 old scan" * 1000), "scan.pdf")
+        content = b"%PDF-1.4 old scan" * 1000
+        sha256 = store_old_chunks(conn, content, vault.now())
+        blob = BlobInfo(sha256, len(content), "application/pdf")
     store = CaseStore(vault)
     # Today's code also fills search_owner (version 5): give it the table while
     # it writes, then take it away again, as the older app's file had none.
@@ -141,7 +142,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
 
 
 def _undo_version_6(conn: object) -> None:
-    """Take away what versions 6 and 7 added, so migrations from an older version run again."""
+    """Take away what versions 6 to 8 added, so migrations from an older version run again."""
     for statement in (
         "DROP TABLE drafts",
         "DROP TABLE record_sources",
@@ -153,6 +154,10 @@ def _undo_version_6(conn: object) -> None:
         # and what version 7 added
         "ALTER TABLE quarantine DROP COLUMN file_name",
         "ALTER TABLE quarantine DROP COLUMN device_seq",
+        # and what version 8 added
+        "DROP INDEX blobs_by_file",
+        "ALTER TABLE blobs DROP COLUMN file",
+        "ALTER TABLE blobs DROP COLUMN key",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

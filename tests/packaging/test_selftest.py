@@ -2,7 +2,7 @@
 
 The packaged app runs the same self-test in CI (.ci/package.sh); here it runs
 as ``python -m intake_desktop --self-test``, the real command in a fresh
-process, with real SQLCipher, pyrage, minisign, Qt offscreen and fonts.
+process, with real SQLCipher, cryptography, pyrage, minisign, Qt offscreen and fonts.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ CRYPTO_AND_QT = (
     "sqlcipher raw key",
     "argon2id",
     "age round trip",
-    "age worker process",
+    "age bundle layer",
     "minisign sign/verify",
     "qt offscreen",
 )
@@ -81,9 +81,9 @@ def test_every_check_it_can_run_here_passes(tmp_path: Path) -> None:
     assert code == 0
 
 
-def test_the_worker_check_uses_the_real_worker_process(tmp_path: Path) -> None:
+def test_the_age_layer_check_names_the_cryptography_it_ran_on(tmp_path: Path) -> None:
     _code, lines = self_test(tmp_path, "--fonts", str(fonts_folder(tmp_path)))
-    assert "intake_desktop.core.bundle.worker" in lines["age worker process"]
+    assert lines["age bundle layer"].startswith("ok age bundle layer (cryptography "), lines
 
 
 def test_no_font_is_a_plain_failure_and_a_non_zero_exit(tmp_path: Path) -> None:

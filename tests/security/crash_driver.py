@@ -7,6 +7,14 @@
     python -m tests.security.crash_driver import VAULT BUNDLE
     python -m tests.security.crash_driver export VAULT OUT AGE_RECIPIENT
         one import or export; prints ``done ...`` when it has returned
+    python -m tests.security.crash_driver attach VAULT STEP
+    python -m tests.security.crash_driver delete VAULT STEP
+        one attachment added to (or its evidence record deleted from) the
+        first case, killing itself with SIGKILL at the named step of the file
+        store's write or delete order (blob_steps.py); ``ack`` if it got through
+    python -m tests.security.crash_driver upgrade VAULT STEP
+        moves the vault's attachments from chunk rows into the file store,
+        killed at the named step of the first attachment's move
 
 Each mode prints ``ready`` once the vault is open (after Argon2id), so the
 test's random delay counts from the start of the real work. The passphrase
@@ -82,6 +90,28 @@ def main(argv: list[str]) -> int:
     elif mode == "import":
         result = import_bundle(vault, Path(argv[2]))
         say("done", result.status)
+    elif mode in ("attach", "delete"):
+        from tests.security.blob_steps import arm
+
+        arm(argv[2])
+        if mode == "attach":
+            data = random.Random(7).randbytes(1 << 20)
+            record = add_attachment(vault, first_case(vault), io.BytesIO(data), "scan.bin")
+            say("ack", record.id, hashlib.sha256(data).hexdigest())
+        else:
+            evidence = vault.conn.execute(
+                "SELECT id FROM records WHERE kind = 'evidence' AND deleted = 0"
+                " ORDER BY rowid DESC LIMIT 1"
+            ).fetchone()[0]
+            with vault.transaction():
+                record = RecordStore(vault).delete(evidence)
+            say("ack", record.id)
+    elif mode == "upgrade":
+        from intake_desktop.core import blob_upgrade
+        from tests.security.blob_steps import arm
+
+        arm(argv[2])
+        say("done", blob_upgrade.upgrade(vault).blobs)
     elif mode == "export":
         result_out = export_bundle(vault, [recipient_ref("target", argv[3])], Path(argv[2]))
         say("done", result_out.bundle_id)

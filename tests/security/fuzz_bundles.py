@@ -10,13 +10,13 @@ stranger, unsigned, and (sealed mode) encrypted to someone else. Then, until
 the time is up, each input is imported into the coordinator:
 
 * ``plain``: the decrypted tar stream, mutated, handed to the importer by an
-  in-process stand-in for the crypto worker (thousands of inputs a second):
+  stand-in for the age layer (thousands of inputs a second):
   byte-level mutations of the tar, and "insider" variants, whose manifest
   and records are changed structurally and then re-listed and re-signed with
   the trusted key, so the checks behind the signature are reached. With
   ``atheris`` installed this mode is coverage-guided (libFuzzer); without
   it, a seeded random loop does the same mutations.
-* ``sealed``: whole encrypted files through the real worker process (a few
+* ``sealed``: whole encrypted files through the real age layer (a few
   inputs a second): flipped, cut, spliced and padded age files, and hostile
   tar streams re-encrypted to the coordinator so they pass the age layer.
 

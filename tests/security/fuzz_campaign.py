@@ -233,43 +233,28 @@ class Insider:
         return tar_bytes([(MANIFEST, encoded), (SIGNATURE, signature), *members])
 
 
-# The stand-in for the crypto worker (plain mode)
-
-
-class _Proc:
-    returncode = 0
-
-    def poll(self) -> int:
-        return 0
-
-    def wait(self, timeout: float | None = None) -> int:
-        return 0
-
-    def kill(self) -> None:
-        pass
+# The stand-in for the age layer (plain mode)
 
 
 class PlainChannel:
-    """Serves ``current`` as if the worker had decrypted it (the age layer is bypassed)."""
+    """Serves ``current`` as if it had been decrypted (the age layer is bypassed)."""
 
     current = b""
 
     def __init__(self) -> None:
-        self.stdin = io.BytesIO()
-        self.stdout = io.BytesIO(PlainChannel.current)
-        self.proc = _Proc()
+        self.plaintext = io.BytesIO(PlainChannel.current)
 
     @classmethod
-    def decrypt(cls, _bundle: Path) -> PlainChannel:
+    def open(cls, _bundle: Path, _age_secret: str) -> PlainChannel:
         return cls()
 
-    def finish(self, timeout: float | None = None) -> bytes:
-        return self.stdout.read()
+    def finish(self) -> None:
+        self.plaintext.read()
 
-    def error(self) -> None:
-        return None
+    def verdict(self, rejected: BundleRejected) -> BundleRejected:
+        return rejected
 
-    def kill(self) -> None:
+    def close(self) -> None:
         pass
 
 
@@ -289,7 +274,7 @@ class Campaign:
             "max_case_seconds": 0.0,
             "total_case_seconds": 0.0,  # with "cases", the mean (benchmarks/hostile_input.py)
             "failures": [],
-            "vmhwm_kib": 0,  # this process; the crypto worker's memory is its own
+            "vmhwm_kib": 0,  # this process, the age layer's buffers included
         }
         self._last_write = 0.0
         self._build()
@@ -341,7 +326,7 @@ class Campaign:
         self.baseline = snapshot(coord)
         (root / "failures").mkdir()
         if self.mode == "plain":
-            importer.WorkerChannel = PlainChannel  # type: ignore[misc,assignment]
+            importer.DecryptChannel = PlainChannel  # type: ignore[misc,assignment]
 
     # One input
 

@@ -3,7 +3,7 @@
 Two campaigns, each in its own process: mutated decrypted bundles handed to
 ``import_bundle`` in process (coverage-guided with atheris when it is
 installed, a seeded random loop otherwise), and mutated encrypted bundles
-through the real crypto worker. Each input must end in one of the
+through the real age layer. Each input must end in one of the
 importer's own outcomes, within its time limit, leaving the coordinator's
 vault unchanged when refused and sound when accepted; the whole run must
 stay within a memory bound.

@@ -53,17 +53,17 @@ def test_a_reviewed_bandit_finding_passes_and_an_unreviewed_one_fails(
 ) -> None:
     allowlist = tmp_path / "allow.yaml"
     allowlist.write_text(
-        "- test: B404\n  file: intake_desktop/core/bundle/channel.py\n"
-        "  code: import subprocess\n  reason: starts our own crypto worker process\n"
+        "- test: B404\n  file: intake_desktop/selftest/__init__.py\n"
+        "  code: import subprocess\n  reason: starts the self-test's Qt probes\n"
     )
-    channel = "intake_desktop/core/bundle/channel.py"
-    reviewed = (channel, line_of(channel, "import subprocess"), "B404")
+    selftest = "intake_desktop/selftest/__init__.py"
+    reviewed = (selftest, line_of(selftest, "import subprocess"), "B404")
     assert judge.check_bandit(bandit_report(tmp_path, [reviewed]), allowlist) == 0
-    other = (channel, line_of(channel, "self.proc = subprocess.Popen("), "B603")
+    other = (selftest, line_of(selftest, "result = subprocess.run("), "B603")
     assert judge.check_bandit(bandit_report(tmp_path, [reviewed, other]), allowlist) == 1
     out = capsys.readouterr().out
-    assert "UNREVIEWED intake_desktop/core/bundle/channel.py" in out and "B603" in out
-    assert "self.proc = subprocess.Popen(" in out  # a stub to paste after review
+    assert "UNREVIEWED intake_desktop/selftest/__init__.py" in out and "B603" in out
+    assert "result = subprocess.run(" in out  # a stub to paste after review
 
 
 def test_an_allowlist_entry_without_a_reason_fails(judge: ModuleType, tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def live_members(group: int) -> list[int]:
 
 
 def wait_for_group(group: int, timeout: float = 20.0) -> None:
-    """The driver's children (the crypto worker) outlive it briefly: wait for them."""
+    """Any children of the driver may outlive it briefly: wait for them."""
     deadline = time.monotonic() + timeout
     while live_members(group):
         if time.monotonic() > deadline:
@@ -115,7 +115,7 @@ def run_and_kill(args: list[str], delay: float | None) -> Run:
         env=driver_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group, so its worker can be waited for
+        start_new_session=True,  # its own process group, so its children can be waited for
     )
     try:
         first = read_line(proc, 60)

@@ -384,19 +384,3 @@ def test_the_app_process_cannot_leave_a_core_dump(tmp_path: Path) -> None:
     )
     soft, hard, dumpable = (int(v) for v in result.stdout.split())
     assert (soft, hard) == (0, 0) and dumpable == 0
-
-
-def test_the_crypto_worker_cannot_leave_a_core_dump_either() -> None:
-    """exec resets "dumpable": the worker, which holds the age identity, clears it again."""
-    probe = (
-        "import ctypes, resource\n"
-        "from intake_desktop.core.bundle import worker\n"
-        "worker.main([])  # a usage error, after hardening\n"
-        "dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE\n"
-        "print(*resource.getrlimit(resource.RLIMIT_CORE), dumpable)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, cwd=REPO, timeout=60, check=False
-    )
-    soft, hard, dumpable = (int(v) for v in result.stdout.split())
-    assert (soft, hard) == (0, 0) and dumpable == 0

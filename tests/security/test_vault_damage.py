@@ -61,7 +61,7 @@ def failed_checks(vault: Vault) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A vault with cases and an attachment, checkpointed and closed: only vault.db holds data."""
+    """A vault with cases and an attachment, checkpointed and closed: vault.db and one blob file."""
     path = tmp_path_factory.mktemp("pristine") / "vault"
     vault, _ = make_vault(path)
     case_id = CaseStore(vault).add_case(copy.deepcopy(RICH_CASE))
@@ -69,7 +69,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     add_attachment(vault, case_id, random.Random(7).randbytes(300_000))
     vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     vault.close()
-    assert sorted(p.name for p in path.iterdir()) == [HEADER_NAME, DB_NAME]
+    assert sorted(p.name for p in path.iterdir()) == ["blobs", HEADER_NAME, DB_NAME]
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,12 @@ def test_attachment_is_listed_and_previewed_without_files(
     assert body["description"] == "Letter 1"
     assert editor.saver.state == SaveState.SAVED
 
-    assert _files(vault_dir) - before == set()
+    # The vault gained one encrypted blob file (a random name, no plaintext in it), nothing else.
+    new = _files(vault_dir) - before
+    (blob,) = [n for n in new if re.fullmatch(r"blobs/[0-9a-f]{32}", n)]
+    assert new - {blob} <= {"blobs", "blobs/.keep"}
+    content = (vault_dir / blob).read_bytes()
+    assert photo.read_bytes()[16:80] not in content and b"tazkira" not in content
     assert _files(temp) == set()
     assert _files(inputs) == {"tazkira photo.png"}
 

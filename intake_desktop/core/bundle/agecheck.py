@@ -1,13 +1,14 @@
-"""Check the age v1 header of an untrusted bundle before pyrage sees it.
+"""Check the age v1 header of an untrusted bundle before anything is decrypted.
 
-pyrage accepts any scrypt work factor (a passphrase file with logN=23 costs
-8.4 GB of RAM) and has no header size limit, so a hostile ``.intake`` file
-could exhaust memory before any signature is checked. We parse the header
-ourselves (age-encryption.org/v1, C2SP age spec) within fixed limits and
-refuse what no bundle of ours can be. Unknown stanza types are skipped, as
-the spec requires: rage/pyrage write a random ``-grease`` stanza into every
-header. This is a gate, not a decryptor: the header MAC and the payload are
-still checked by pyrage.
+age accepts passphrase (scrypt) files whose work factor the sender chooses
+(pyrage took 8.4 GB of RAM on logN=23) and sets no header size limit, so a
+hostile ``.intake`` file could exhaust memory before any signature is
+checked. This gate reads the header (age-encryption.org/v1, C2SP age spec)
+within fixed limits and refuses what no bundle of ours can be, with a
+message that says what is wrong. Unknown stanza types are skipped, as the
+spec requires: rage/pyrage write a random ``-grease`` stanza into every
+header. It is a gate, not a decryptor: age.py parses the header again,
+opens this vault's stanza and checks the header MAC and the payload.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from intake_desktop.core.i18n import N_
 # parsing time for hostile input.
 MAX_HEADER_BYTES = 64 * 1024
 # A bundle goes to the coordinator, perhaps counsel, plus the grease stanza.
-# 64 leaves room for a whole team; every X25519 stanza costs pyrage a key
-# agreement per identity, so the cap also bounds that work.
+# 64 leaves room for a whole team; every X25519 stanza costs a key
+# agreement, so the cap also bounds that work.
 MAX_STANZAS = 64
 # Smallest valid payload: the 16-byte nonce plus one final STREAM chunk,
 # which is at least its 16-byte Poly1305 tag (empty plaintext).
@@ -57,8 +58,8 @@ class AgeHeader:
 def check_age_file(path: Path) -> AgeHeader:
     """Check the file at ``path``; see ``read_age_header``.
 
-    Check the same bytes that are then decrypted (e.g. in the worker that
-    decrypts), so the file cannot be swapped between check and use.
+    Where the file is then decrypted, check the very descriptor that is
+    decrypted (channel.py does), so no file is swapped in between.
     """
     try:
         with path.open("rb") as stream:

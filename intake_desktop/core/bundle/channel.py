@@ -1,135 +1,139 @@
-"""The parent's side of the crypto worker: start it, talk to it, read its verdict.
+"""A bundle file's age layer, as export and import use it: in this process, in a helper thread.
 
-The worker's command line names only the action: the file and the
-recipients go over its stdin (see worker.py), because any account on the
-machine can read a process's command line.
+``EncryptChannel`` turns the tar stream written to ``plaintext`` into the
+bundle file; ``DecryptChannel`` checks a bundle's header with agecheck's
+gate and gives its plaintext to read. Both open their file once and work
+on that descriptor only, so what was checked is what is decrypted, and an
+export never writes through a link put in place of its temporary file.
+
+Nothing runs in another process: no file name, recipient or key ever
+appears on a command line, and the age identity stays in this process's
+memory, which is hardened against core dumps and debuggers at start.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import subprocess
+import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, BinaryIO, cast
 
 from ..errors import BundleRejected, IntakeError, InvalidInput
 from ..i18n import N_
-from .worker import NOFOLLOW, clean_environment, command
+from . import age
+from .age_stream import StreamReader, StreamWriter, read_failed, write_failed
+from .agecheck import read_age_header
 
-PIPE_BYTES = 1 << 20
-_F_SETPIPE_SZ = 1031  # Linux; elsewhere the default pipe size stays
-
-
-def _pipes(proc: subprocess.Popen[bytes]) -> tuple[IO[bytes], IO[bytes], IO[bytes]]:
-    """The worker's stdin, stdout and stderr (all three are pipes)."""
-    if proc.stdin is None or proc.stdout is None or proc.stderr is None:
-        proc.kill()
-        raise RuntimeError("the bundle worker was started without its pipes")
-    return proc.stdin, proc.stdout, proc.stderr
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 
 
-def _widen(pipe: IO[bytes]) -> None:
-    """A 1 MiB pipe lets the producer hand over a whole chunk and go on working
-    while the other process consumes it: the two overlap instead of taking turns."""
-    try:
-        import fcntl
-    except ImportError:  # not on Windows
-        return
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+class EncryptChannel:
+    """``EncryptChannel.open(tmp, recipients)``: write the tar to ``plaintext``, then ``finish``."""
 
-
-# A child inherits a descriptor by number on POSIX only (subprocess's pass_fds).
-INHERIT_FILE = os.name == "posix"
-
-
-class WorkerChannel:
-    """One worker process: ``WorkerChannel.encrypt(...)`` or ``WorkerChannel.decrypt(...)``."""
+    def __init__(self, file: BinaryIO, writer: StreamWriter) -> None:
+        self._file = file
+        self._writer = writer
+        # A file-like object, as TarWriter takes one.
+        self.plaintext = cast(IO[bytes], writer)
 
     @classmethod
-    def encrypt(cls, out: Path, recipients: Sequence[str]) -> WorkerChannel:
-        """Encrypt what is written to ``stdin`` into ``out``, a 0600 file made with O_EXCL."""
-        header: dict[str, Any] = {"recipients": list(recipients)}
-        return cls("encrypt", out, os.O_RDWR | NOFOLLOW, header)
-
-    @classmethod
-    def decrypt(cls, bundle: Path) -> WorkerChannel:
-        """Decrypt ``bundle`` to ``stdout``, once the identity's line is written to ``stdin``."""
-        return cls("decrypt", bundle, os.O_RDONLY, {})
-
-    def __init__(self, action: str, file: Path, flags: int, header: dict[str, Any]) -> None:
-        fd = -1
-        if INHERIT_FILE:
-            try:
-                # Opened here and handed down: the worker never opens a path by
-                # name, and for export never follows a link put in place of the
-                # temporary file.
-                fd = os.open(file, flags)
-            except OSError:
-                if action == "encrypt":
-                    raise InvalidInput(
-                        N_("The bundle's temporary file could not be opened; nothing was written.")
-                    ) from None
-                raise InvalidInput(N_("The file {path} cannot be read."), path=str(file)) from None
-            header = {**header, "fd": fd}
-        else:
-            header = {**header, "path": str(file)}
+    def open(cls, out: Path, recipients: Sequence[str]) -> EncryptChannel:
+        """Encrypt into ``out``, a 0600 file the caller made with O_EXCL (emptied here)."""
+        keys = [age.X25519Recipient.from_string(r) for r in recipients]
         try:
-            self.proc = subprocess.Popen(
-                [*command(), action],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=clean_environment(),
-                pass_fds=(fd,) if fd >= 0 else (),
-            )
+            fd = os.open(out, os.O_WRONLY | NOFOLLOW | getattr(os, "O_BINARY", 0))
+        except OSError:
+            raise InvalidInput(
+                N_("The bundle's temporary file could not be opened; nothing was written.")
+            ) from None
+        file = os.fdopen(fd, "wb", buffering=0)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise InvalidInput(
+                    N_("The bundle's temporary file could not be opened; nothing was written.")
+                )
+            file.truncate(0)
+            return cls(file, age.encrypt(file, keys))
+        except OSError as exc:
+            file.close()
+            raise write_failed(exc) from None
+        except BaseException:
+            file.close()
+            raise
+
+    def finish(self) -> int:
+        """Seal the last chunk, make the file durable, and return its size."""
+        self._writer.close()
+        try:
+            os.fsync(self._file.fileno())
+            size = os.fstat(self._file.fileno()).st_size
+        except OSError as exc:
+            raise write_failed(exc) from None
         finally:
-            if fd >= 0:
-                os.close(fd)  # the worker holds its own copy now
-        self.stdin, self.stdout, self._stderr = _pipes(self.proc)
-        for pipe in (self.stdin, self.stdout):
-            _widen(pipe)
-        # A worker that died at once says why when the caller next reads or waits.
-        with contextlib.suppress(BrokenPipeError, OSError):
-            self.stdin.write(json.dumps(header).encode("utf-8") + b"\n")
-            self.stdin.flush()
+            self._file.close()
+        return size
 
-    def finish(self, timeout: float | None = None) -> bytes:
-        """Wait for a clean exit and return what it printed; raise its error otherwise."""
-        with contextlib.suppress(BrokenPipeError, OSError):
-            self.stdin.close()
-        out = self.stdout.read()
-        self.proc.wait(timeout)
-        error = self.error()
-        if error is not None:
-            raise error
-        return out
+    def abort(self) -> None:
+        """Stop (after ``finish``, or instead of it); the caller removes the file."""
+        self._writer.abort()
+        self._file.close()
 
-    def error(self) -> IntakeError | None:
-        """The worker's failure, once it has exited (None while running or on success)."""
-        if self.proc.poll() is None or self.proc.returncode == 0:
-            return None
-        text = self._stderr.read(65536).decode("utf-8", "replace").strip().splitlines()
+
+class DecryptChannel:
+    """``DecryptChannel.open(bundle, age_secret)``: read the tar from ``plaintext``.
+
+    ``finish`` reads on to the end, so it raises unless the age stream
+    authenticated to its last chunk; ``close`` stops the helper thread.
+    """
+
+    def __init__(self, file: BinaryIO, reader: StreamReader) -> None:
+        self._file = file
+        self._reader = reader
+        self.plaintext = cast(IO[bytes], reader)
+
+    @classmethod
+    def open(cls, bundle: Path, age_secret: str) -> DecryptChannel:
+        """Check the header and find this vault's stanza (BundleRejected if any of that fails)."""
+        identity = age.X25519Identity.from_string(age_secret)
         try:
-            report = json.loads(text[-1]) if text else {}
-            template, params = str(report["error"]), dict(report.get("params") or {})
-        except (ValueError, KeyError, TypeError):
-            template, params = "", {}
-        if template and template != "worker failure":
-            return BundleRejected(template, **params)
-        return IntakeError(
-            N_("The bundle worker failed ({kind})."),
-            kind=params.get("kind", f"exit {self.proc.returncode}"),
-        )
+            file = open(bundle, "rb", buffering=0)  # noqa: SIM115 - closed by close()
+        except OSError:
+            raise InvalidInput(N_("The file {path} cannot be read."), path=str(bundle)) from None
+        try:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise InvalidInput(N_("The file {path} cannot be read."), path=str(bundle))
+            # The gate reads the same descriptor that is then decrypted: no
+            # file swapped in between, and no passphrase (scrypt) file gets further.
+            read_age_header(file)
+            file.seek(0)
+            return cls(file, age.decrypt(file, [identity]))
+        except OSError:
+            file.close()
+            raise read_failed() from None
+        except BaseException:
+            file.close()
+            raise
 
-    def kill(self) -> None:
+    def finish(self) -> None:
+        """Read what is left; raise unless the stream authenticated to its end."""
+        while self._reader.read(1 << 20):
+            pass
+
+    def verdict(self, rejected: BundleRejected) -> IntakeError:
+        """The age layer's failure if the stream has one, else ``rejected``.
+
+        A broken tar usually means a broken age stream: its own message
+        (damaged, truncated) says more than the tar reader's.
+        """
+        try:
+            self.finish()
+        except IntakeError as exc:
+            return exc
+        return rejected
+
+    def close(self) -> None:
+        self._reader.close()
         with contextlib.suppress(OSError):
-            self.proc.kill()
-        with contextlib.suppress(Exception):
-            self.proc.wait(10)
-        for pipe in (self.stdin, self.stdout, self._stderr):
-            with contextlib.suppress(Exception):
-                pipe.close()
+            self._file.close()

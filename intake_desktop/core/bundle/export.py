@@ -1,4 +1,4 @@
-"""Writing a bundle: vault -> tar stream -> worker (age) -> file, renamed when whole.
+"""Writing a bundle: vault -> tar stream -> age (a helper thread) -> file, renamed when whole.
 
 Memory stays flat whatever the size: records are serialised one case at a
 time and attachments travel in 1 MiB chunks. The manifest must come first
@@ -34,7 +34,7 @@ from ..records import Record, RecordStore
 from ..trust import RECIPIENT, TrustStore
 from ..vault import Vault
 from . import redaction
-from .channel import WorkerChannel
+from .channel import EncryptChannel
 from .format import (
     CHECKSUMS,
     CHECKSUMS_SIGNATURE,
@@ -203,7 +203,7 @@ def export_bundle(
             prehash=True,
             trusted_comment=f"intake-desktop bundle {bundle_id} sequence {manifest.sequence}",
         )
-        written = _write(
+        size = _write(
             vault,
             plan,
             manifest_bytes,
@@ -225,7 +225,6 @@ def export_bundle(
         raise
     conn.execute("COMMIT")
     manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
-    size = int(str(written["size"]))
     with vault.transaction():
         conn.execute(
             "INSERT INTO bundles_out (seq, bundle_id, manifest_sha256, size, created_at,"
@@ -319,12 +318,12 @@ def _write(
     out: Path,
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
-) -> dict[str, object]:
-    """Second pass: stream the tar to the worker, which encrypts into a temp file."""
+) -> int:
+    """Second pass: stream the tar through age into a temp file; the bundle's size."""
     tmp = temp_name(out)
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
     try:
-        worker = WorkerChannel.encrypt(tmp, [r.recipient for r in recipients])
+        sealed = EncryptChannel.open(tmp, [r.recipient for r in recipients])
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()  # made above, empty: not left behind as a .partial
@@ -346,7 +345,7 @@ def _write(
     # caller may close the connection they were cloned from.
     stack = contextlib.ExitStack()
     try:
-        tar = TarWriter(worker.stdin, mtime=int(time.time()))
+        tar = TarWriter(sealed.plaintext, mtime=int(time.time()))
         tar.add(MANIFEST, len(manifest), [manifest])
         tar.add(SIGNATURE, len(signature), [signature])
         stack.enter_context(EarlyWriteback(tmp))
@@ -368,22 +367,17 @@ def _write(
                 chunks = readers.chunks(member.sha256)
                 tar.add(member.path, member.size, report(_sized(chunks, member)))
         tar.close()
-        written = json.loads(worker.finish(timeout=600))
-        if not isinstance(written, dict):
-            raise VaultDamaged(N_("The bundle worker gave no result."))
+        size = sealed.finish()
         with contextlib.suppress(FileExistsError):
             # link + unlink: never replace a file that appeared meanwhile.
             os.link(tmp, out)
             os.unlink(tmp)
             fsync_dir(out.parent)
-            return written
+            return size
         raise InvalidInput(N_("{path} already exists; choose another name."), path=str(out))
-    except BrokenPipeError:
-        error = _worker_error(worker)
-        raise error from None
     finally:
         stack.close()
-        worker.kill()
+        sealed.abort()
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
@@ -402,9 +396,3 @@ def _sized(chunks: Iterator[bytes], member: Member) -> Iterator[bytes]:
         yield chunk
     if size != member.size:
         raise VaultDamaged(N_("An attachment in the vault is damaged; run vault check."))
-
-
-def _worker_error(worker: WorkerChannel) -> Exception:
-    with contextlib.suppress(Exception):
-        worker.proc.wait(10)
-    return worker.error() or VaultDamaged(N_("The bundle worker stopped unexpectedly."))

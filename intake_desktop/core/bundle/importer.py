@@ -2,8 +2,8 @@
 
 Order (each step only after the previous passed):
 
-1. the worker checks the age header itself (size, stanza count, no scrypt)
-   and decrypts as a stream; nothing decrypted touches the disk;
+1. the age header is checked (size, stanza count, no scrypt) and the file
+   decrypted as a stream in a helper thread; nothing decrypted touches the disk;
 2. ``manifest.json`` (size-capped) and its minisign signature are read and
    verified against the key pinned in the trust store, never a key carried
    by the bundle; an unknown signer sends the still-encrypted file to
@@ -14,8 +14,8 @@ Order (each step only after the previous passed):
    kind in its case, and every attachment an evidence record names must
    travel in the bundle itself (never "already in the vault": that would let
    a sender claim another case's file and learn whether it exists);
-5. only when the tar ended cleanly *and* the worker confirmed the age
-   stream authenticated to its end is the one transaction committed.
+5. only when the tar ended cleanly *and* the age stream authenticated to
+   its end is the one transaction committed.
 
 Bundle ids are chosen by their signer, so what was imported is keyed by
 (signing key, bundle id). Each stored revision notes the bundle and key that
@@ -26,7 +26,6 @@ that created a case when another device writes into it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -37,14 +36,14 @@ import minisign
 
 from .. import attestations, identity
 from ..attachments import BlobStore
-from ..errors import BundleRejected, Cancelled, IntakeError, InvalidInput
+from ..errors import BundleRejected, Cancelled, InvalidInput
 from ..files import require_file
 from ..fingerprint import parse_signing_key, signing_key_fingerprint
 from ..i18n import N_, _
 from ..records import Record
 from ..vault import Vault
 from . import merge, quarantine, report
-from .channel import WorkerChannel
+from .channel import DecryptChannel
 from .format import (
     CHECKSUMS,
     CHECKSUMS_SIGNATURE,
@@ -130,16 +129,13 @@ def import_bundle(
     path = Path(path)
     require_file(path)
     keys = identity.load(vault.conn)
-    worker = WorkerChannel.decrypt(path)
+    sealed = DecryptChannel.open(path, keys.age_secret)
     try:
-        with contextlib.suppress(BrokenPipeError):
-            worker.stdin.write(keys.age_secret.encode("ascii") + b"\n")
-            worker.stdin.close()
-        reader = TarReader(worker.stdout)
+        reader = TarReader(sealed.plaintext)
         try:
             manifest_bytes, manifest = _read_manifest(reader, vault, keys.signing_key)
         except BundleRejected as exc:
-            raise _worker_verdict(worker, exc) from None
+            raise sealed.verdict(exc) from None
         signer = manifest.producer.signing_key
         result = ImportResult(
             status=MERGED,
@@ -151,7 +147,7 @@ def import_bundle(
             sequence=manifest.sequence,
         )
         if not result.producer_name:
-            worker.kill()
+            sealed.close()
             result.status = QUARANTINED
             result.quarantine_id = quarantine.keep(vault, path, manifest)
             return result
@@ -162,7 +158,7 @@ def import_bundle(
         ).fetchone()
         if seen is not None:
             if seen[0] != manifest_sha256:
-                worker.kill()
+                sealed.close()
                 raise BundleRejected(
                     N_(
                         "A different bundle from the same device reuses the id of one"
@@ -171,30 +167,20 @@ def import_bundle(
                 )
             # Say "imported before" only of an intact copy: a damaged or
             # truncated one is refused like any other (nothing is merged).
-            while worker.stdout.read(1 << 20):
-                pass
-            worker.finish(timeout=600)
+            sealed.finish()
             result.status = ALREADY_IMPORTED
             return result
         with vault.transaction():
             try:
                 _merge_members(vault, reader, manifest, result, progress, cancelled)
-                worker.finish(timeout=600)
+                sealed.finish()
             except BundleRejected as exc:
-                raise _worker_verdict(worker, exc) from None
+                raise sealed.verdict(exc) from None
             _record_arrival(vault, manifest, manifest_sha256, result)
             report.describe_cases(vault, result.changes, signer, keys.signing_key)
         return result
     finally:
-        worker.kill()
-
-
-def _worker_verdict(worker: WorkerChannel, rejected: BundleRejected) -> IntakeError:
-    """Prefer the worker's account: a broken tar is usually a broken age stream."""
-    with contextlib.suppress(Exception):
-        worker.stdout.read()  # let the worker finish writing so it can exit
-        worker.proc.wait(30)
-    return worker.error() or rejected
+        sealed.close()
 
 
 def _read_manifest(reader: TarReader, vault: Vault, own_key: str) -> tuple[bytes, Manifest]:

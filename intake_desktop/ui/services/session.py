@@ -26,6 +26,7 @@ from .bundles import BundleService
 from .cases import CaseService
 from .keys import KeyService
 from .statements import StatementService
+from .storage import StorageService
 from .users import UserService
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class VaultSession(QObject):
         self.keys: KeyService | None = None
         self.users: UserService | None = None
         self.statements: StatementService | None = None
+        self.storage: StorageService | None = None
         self.throttle = UnlockThrottle()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -209,6 +211,7 @@ class VaultSession(QObject):
         self.keys = KeyService(vault, self.jobs)
         self.users = UserService(vault, self.jobs)
         self.statements = StatementService(vault, self.cases)
+        self.storage = StorageService(vault, self.jobs)
         self._restart_idle()
         self.unlocked.emit()
 
@@ -226,6 +229,7 @@ class VaultSession(QObject):
         self.about_to_lock.emit()
         self._idle.stop()
         self.cases = self.bundles = self.keys = self.users = self.statements = None
+        self.storage = None
         vault, self.vault = self.vault, None
         vault.close()
         self.locked.emit()

@@ -48,6 +48,7 @@ from ..widgets.language import LanguageMenuButton
 from . import window_geometry
 from .keyboard import PaneKeys
 from .new_case_dialog import NewCaseDialog
+from .storage_move import StorageMove
 
 __all__ = ["MainWindow", "NewCaseDialog"]
 
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.who = QLabel()
         self.statusBar().addPermanentWidget(self.who)
         self.statusBar().addPermanentWidget(self.save_state)
+        self.storage_move = StorageMove(session, self.statusBar().showMessage)
+        self.statusBar().addPermanentWidget(self.storage_move)
         self._build_actions()
 
         session.unlocked.connect(self.show_workspace)
