@@ -20,8 +20,28 @@ for leaked in (
 ):
     os.environ.pop(leaked, None)
 
+from intake_desktop.core.keyslots import KdfParams  # noqa: E402
 from intake_desktop.core.vault import Vault  # noqa: E402
 from tests.helpers import PASSPHRASE, make_vault  # noqa: E402
+
+# Argon2id is a pure function, and a test process unlocks the same few vaults
+# with the same passphrases hundreds of times (every in-process command
+# unlocks). Each distinct (parameters, salt, secret) is derived for real once;
+# repeats are answered from memory with the very same key. Nothing about what
+# is derived changes: a wrong passphrase still derives (and is refused), a
+# floor still refuses, and processes the tests start derive for real.
+_real_derive = KdfParams.derive
+_derived: dict[tuple[object, ...], bytes] = {}
+
+
+def _remembered_derive(kdf: KdfParams, secret: str) -> bytes:
+    key = (kdf.memory_kib, kdf.iterations, kdf.lanes, kdf.salt, secret)
+    if key not in _derived:
+        _derived[key] = _real_derive(kdf, secret)
+    return _derived[key]
+
+
+KdfParams.derive = _remembered_derive  # type: ignore[method-assign]
 
 # pytest-timeout: tests marked slow get this instead of the default (pyproject.toml).
 SLOW_TIMEOUT_S = 900

@@ -221,8 +221,8 @@ def test_a_damaged_database_is_reported_not_silently_opened(vault_path: Path) ->
 
 
 def test_a_database_swapped_from_another_vault_is_refused(tmp_path: Path) -> None:
-    make_vault(tmp_path / "a")[0].close()
-    make_vault(tmp_path / "b")[0].close()
+    make_vault(tmp_path / "a", name="a")[0].close()
+    make_vault(tmp_path / "b", name="b")[0].close()  # another name: another master key
     (tmp_path / "a" / HEADER_NAME).write_bytes((tmp_path / "b" / HEADER_NAME).read_bytes())
     with pytest.raises(VaultDamaged):
         Vault.open(tmp_path / "a", PASSPHRASE)

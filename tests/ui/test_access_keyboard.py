@@ -201,7 +201,7 @@ def test_one_user_is_chosen_and_a_wrong_code_lists_nobody(qtbot, host, tmp_path,
     path = tmp_path / "alone"
     vault, code = make_vault(path)
     vault.close()
-    other_code = make_vault(tmp_path / "other")[1]
+    other_code = make_vault(tmp_path / "other", name="other")[1]  # another recovery code
     dialog = RecoveryDialog(VaultSession(path, settings), host)
     shown(qtbot, dialog, dialog.code)
     type_in(dialog, other_code)  # a real code, of another vault

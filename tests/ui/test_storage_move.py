@@ -26,15 +26,21 @@ def old_layout_vault(path: Path, count: int) -> list[str]:
         vault.close()
 
 
+def window_on(qtbot: Any, path: Path, settings: QSettings) -> tuple[VaultSession, MainWindow]:
+    """The app's main window on the vault at ``path``, still locked."""
+    session = VaultSession(path, settings)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    return session, window
+
+
 def test_unlocking_moves_attachments_into_the_file_store(
     qtbot: Any, tmp_path: Path, settings: QSettings, jobs_end: None
 ) -> None:
     path = tmp_path / "vault"
     hashes = old_layout_vault(path, 3)
-    session = VaultSession(path, settings)
-    window = MainWindow(session)
-    qtbot.addWidget(window)
-    window.show()
+    session, window = window_on(qtbot, path, settings)
     messages: list[str] = []
     window.statusBar().messageChanged.connect(lambda text: messages.append(text))
     session._opened(Vault.open(path, PASSPHRASE))
@@ -55,9 +61,7 @@ def test_locking_stops_the_move_and_the_next_unlock_finishes_it(
 ) -> None:
     path = tmp_path / "vault"
     hashes = old_layout_vault(path, 6)
-    session = VaultSession(path, settings)
-    window = MainWindow(session)
-    qtbot.addWidget(window)
+    session, window = window_on(qtbot, path, settings)
     session._opened(Vault.open(path, PASSPHRASE))
     job = window.storage_move.job
     assert job is not None
@@ -78,9 +82,7 @@ def test_a_vault_with_nothing_to_move_shows_nothing(
 ) -> None:
     path = tmp_path / "vault"
     make_vault(path)[0].close()
-    session = VaultSession(path, settings)
-    window = MainWindow(session)
-    qtbot.addWidget(window)
+    session, window = window_on(qtbot, path, settings)
     session._opened(Vault.open(path, PASSPHRASE))
     assert window.storage_move.job is None and window.storage_move.isHidden()
     session.lock()
