@@ -120,7 +120,11 @@ class Job(QObject):
         settle: Callable[[Any], None] | None = None,
         unexpected: str = N_("The work stopped unexpectedly ({kind})."),
     ) -> None:
-        super().__init__()
+        # Owned by the registry, not by its Python wrapper: Python's cycle
+        # collector may run on any thread (a worker's), and a QObject (with
+        # its QThread) destroyed there crashes Qt. A job is deleted on the GUI
+        # thread once it has ended (``_thread_ended``).
+        super().__init__(jobs)
         self.kind = kind  # a constant for logs ("export"), never data
         self._jobs = jobs
         self._work = work
@@ -146,10 +150,16 @@ class Job(QObject):
             connection = self._connect() if self._connect is not None else None
         except IntakeError as exc:  # busy or locked: said like any other refusal
             self.error = exc
-            QTimer.singleShot(0, self, self._settled)  # listeners hear it after start()
+
+            def refused() -> None:
+                self._settled()
+                self.deleteLater()
+
+            QTimer.singleShot(0, self, refused)  # listeners hear it after start()
             return
         self._connection = connection
         self._thread = _Thread(lambda: self._run(connection))
+        self._thread.setParent(self)
         self._thread.finished.connect(self._thread_ended)
         self._jobs._add(self)
         self._thread.start()
@@ -166,7 +176,9 @@ class Job(QObject):
         return self in self._jobs.running
 
     def wait(self, ms: int) -> bool:
-        return self._thread.wait(ms) if self._thread is not None else True
+        if self._thread is None or not self.is_running:
+            return True
+        return self._thread.wait(ms)
 
     def bind(self, owner: QObject) -> Job:
         """Stop telling anyone once ``owner`` (a dialog) is gone; the work runs to its end."""
@@ -185,6 +197,9 @@ class Job(QObject):
         if self._thread is not None:
             self._thread.wait()  # returns at once: run() has returned
         self._jobs._remove(self)
+        # Settled already (its signal was queued before the thread's end):
+        # the Python attributes (result, error) stay readable, Qt's part goes.
+        self.deleteLater()
 
     # The work (worker thread)
 
