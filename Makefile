@@ -16,7 +16,7 @@ setup: $(BIN)/.installed
 run: setup
 	$(BIN)/intake-desktop $(ARGS)
 
-# One pytest worker per core (pytest-xdist): about 9 minutes for 1,692 tests on
+# One pytest worker per core (pytest-xdist): about 4 minutes for 2,037 tests on
 # two cores (docs/testing.md). ARGS="-n 0" runs it in one process.
 test: setup
 	$(BIN)/python -m pytest -n auto $(ARGS)

@@ -92,9 +92,12 @@ class BlobStore:
         digest, size, head = hashlib.sha256(), 0, b""
         writer = self.files.writer()
         try:
-            # Hash each chunk on a helper thread while this one encrypts and
-            # writes it: both release the GIL, so the two run side by side.
+            # Hash on a helper thread while this one encrypts, writes and reads
+            # the next chunk: all release the GIL, so they run side by side.
+            # One chunk is hashed while the next is read (the helper runs them
+            # in order); without SHA instructions the hash is the slowest part.
             with ThreadPoolExecutor(1, thread_name_prefix="sha256") as hasher:
+                hashed: Future[None] | None = None
                 while chunk := stream.read(CHUNK_SIZE):
                     if not head:
                         head = chunk[:64]
@@ -103,11 +106,14 @@ class BlobStore:
                         raise InvalidInput(
                             N_("The file is larger than {limit} MiB."), limit=max_bytes >> 20
                         )
+                    if hashed is not None:
+                        hashed.result()  # at most two chunks held
                     hashed = hasher.submit(digest.update, chunk)
                     writer.write(chunk)
-                    hashed.result()
                     if progress:
                         progress(size)
+                if hashed is not None:
+                    hashed.result()
             sha256 = digest.hexdigest()
             info = BlobInfo(sha256, size, sniff_media_type(head, filename))
             if self.exists(sha256):

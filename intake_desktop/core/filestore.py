@@ -205,6 +205,9 @@ class BlobWriter:
         self._pending = bytearray()
         os.utime(self._fd if os.utime in os.supports_fd else self._partial, (_FIXED_MTIME,) * 2)
         os.fsync(self._fd)
+        if sys.platform == "win32":
+            # Windows renames no open file; the sweep there goes by age instead.
+            self._claim.release()
         os.rename(self._partial, self._final)
         fsync_dir(self.store.folder)
         self._done = True
