@@ -24,6 +24,7 @@ from ..core.i18n import PSEUDO, _, available_languages, language_code, load_lang
 from . import (
     bundle_cmd,
     case_cmd,
+    destination_cmd,
     duplicates_cmd,
     identity_cmd,
     statement_cmd,
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle_cmd.register(commands, common)
     statement_cmd.register(commands, common, _global_options(defaults=False, language=False))
     duplicates_cmd.register(commands, common)
+    destination_cmd.register(commands, common)
     return parser
 
 

@@ -375,6 +375,23 @@ ALTER TABLE blobs ADD COLUMN key BLOB;
 CREATE UNIQUE INDEX blobs_by_file ON blobs (file) WHERE file IS NOT NULL;
 """
 
+_V9 = """
+-- Where bundles are delivered (core/delivery/destinations.py). ``secret`` is
+-- JSON holding the credentials (an SSH private key or a password; an S3 key
+-- id and secret): in the encrypted database only, never shown or logged.
+CREATE TABLE destinations (
+    name       TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('sftp', 's3')),
+    url        TEXT NOT NULL,
+    host_key   TEXT,
+    endpoint   TEXT,
+    public_key TEXT,
+    secret     TEXT NOT NULL,
+    added_at   TEXT NOT NULL,
+    added_by   TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
@@ -384,6 +401,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V6),
     _script(_V7),
     _script(_V8),
+    _script(_V9),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -142,7 +142,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
 
 
 def _undo_version_6(conn: object) -> None:
-    """Take away what versions 6 to 8 added, so migrations from an older version run again."""
+    """Take away what versions 6 to 9 added, so migrations from an older version run again."""
     for statement in (
         "DROP TABLE drafts",
         "DROP TABLE record_sources",
@@ -158,6 +158,8 @@ def _undo_version_6(conn: object) -> None:
         "DROP INDEX blobs_by_file",
         "ALTER TABLE blobs DROP COLUMN file",
         "ALTER TABLE blobs DROP COLUMN key",
+        # and what version 9 added
+        "DROP TABLE destinations",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

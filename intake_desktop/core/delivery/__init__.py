@@ -1,0 +1,1 @@
+"""Delivery of bundles to counsel and coordinators: destinations, transports, the outbox."""
