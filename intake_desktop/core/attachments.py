@@ -155,7 +155,7 @@ class BlobStore:
         if row.stored is not None:
             yield from self.files.read(row.stored, row.size)
         else:
-            yield from _old_chunks(self.conn, row.id)
+            yield from old_chunks(self.conn, row.id)
 
     def open(self, sha256: str) -> BinaryIO:
         """A read-only file object over the content (for previews and export)."""
@@ -181,7 +181,7 @@ class BlobStore:
         return {r[0] for r in rows}
 
 
-def _old_chunks(conn: object, blob_id: int) -> Iterator[bytes]:
+def old_chunks(conn: object, blob_id: int) -> Iterator[bytes]:
     """Content still in the database's chunk rows, one query per chunk (flat memory)."""
     seq = 0
     while True:

@@ -22,7 +22,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .attachments import _old_chunks
+from sqlcipher3 import dbapi2
+
+from .attachments import old_chunks
 from .errors import Cancelled, VaultDamaged
 from .i18n import N_
 from .vault import Vault, db_error
@@ -97,7 +99,7 @@ def _move_one(
 ) -> None:
     digest, seen = hashlib.sha256(), 0
     with vault.files.writer() as writer:
-        for chunk in _old_chunks(vault.conn, blob_id):
+        for chunk in old_chunks(vault.conn, blob_id):
             digest.update(chunk)
             writer.write(chunk)
             seen += len(chunk)
@@ -133,8 +135,6 @@ def _has_free_pages(vault: Vault) -> bool:
 
 def _compact(vault: Vault) -> None:
     """Give the freed pages back to the file system, after secure_delete zeroed them."""
-    from sqlcipher3 import dbapi2
-
     try:
         vault.conn.execute("VACUUM")
         vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -268,10 +268,6 @@ class FileStore:
         finally:
             os.close(fd)
 
-    def segments(self, stored: StoredFile, size: int) -> SegmentReader:
-        """Random access to the segments (for reading ahead on several threads)."""
-        return SegmentReader(self, stored, size)
-
     def _check_length(self, fd: int, size: int) -> int:
         if os.fstat(fd).st_size != file_size(size):
             raise VaultDamaged(DAMAGED)

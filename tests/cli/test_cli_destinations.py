@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# paramiko registers an exit handler when first imported: imported here, so
-# the in-process runner (which refuses handlers a command adds) sees it as
-# part of the process, as a real one would import it at its start.
-import paramiko  # noqa: F401
 import pytest
 
+# The SSH and S3 libraries register exit handlers when first imported:
+# imported here, the in-process runner (which refuses handlers a command
+# adds) sees them as the process's own, as a real process would.
+import intake_desktop.core.delivery.destinations  # noqa: F401
 from intake_desktop.core.vault import Vault
 from tests.cli.support import fails, ok, ok_json
 from tests.helpers import PASSPHRASE
@@ -92,6 +92,12 @@ def test_an_s3_destination_reads_its_key_id_and_secret_from_a_file(
         (["s3://Bad_Bucket", "--endpoint", "https://x.org"], "is not s3://BUCKET"),
         (["s3://bucket-ok"], "needs --endpoint and --credentials-file"),
         (["ftp://c@files.example.org/in"], "neither an sftp:// nor an s3://"),
+        (["s3://bucket-ok", "--endpoint", "ftp://x.org"], "not an http(s) endpoint URL"),
+        (["s3://bucket-ok", "--endpoint", "https://x.org", "--host-key", HOST_KEY], "are for SFTP"),
+        (
+            ["sftp://c@h.org/in", "--host-key", HOST_KEY, "--endpoint", "https://x.org"],
+            "are for S3",
+        ),
     ],
 )
 def test_bad_destinations_are_refused_and_nothing_is_stored(
@@ -176,4 +182,17 @@ def test_an_ssh_key_that_cannot_be_read_is_refused_when_added(
         "--yes", env=vault_env, code=6,
     )  # fmt: skip
     assert "SSH private key could not be read" in line
+    assert ok_json("destination", "list", "--json", env=vault_env) == []
+
+
+@pytest.mark.parametrize("text", ["only-the-key-id\n", "id\nsecret\nthird\n", ""])
+def test_a_credentials_file_without_exactly_two_lines_is_refused(
+    vault_env: dict[str, str], tmp_path: Path, text: str
+) -> None:
+    credentials = secret_file(tmp_path, "s3", text)
+    line = fails(
+        "destination", "add", "b", "s3://bucket-ok", "--endpoint", "https://x.org",
+        "--credentials-file", credentials, env=vault_env, code=6,
+    )  # fmt: skip
+    assert "must hold the key id and the secret, one a line" in line
     assert ok_json("destination", "list", "--json", env=vault_env) == []

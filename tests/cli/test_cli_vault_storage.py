@@ -65,6 +65,14 @@ def test_backup_refuses_an_existing_folder_and_changes_nothing(
     assert_unchanged(vault_env, before, unlock_allowed=True)
 
 
+def test_backup_refuses_a_destination_whose_folder_is_missing(
+    vault_env: dict[str, str], tmp_path: Path
+) -> None:
+    line = fails("vault", "backup", str(tmp_path / "no-usb" / "copy"), env=vault_env, code=6)
+    assert "does not exist" in line
+    assert not (tmp_path / "no-usb").exists()
+
+
 def test_backup_refuses_a_folder_inside_the_vault(
     vault_env: dict[str, str], vault_path: Path
 ) -> None:

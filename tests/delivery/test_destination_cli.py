@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import paramiko  # noqa: F401  (its exit handler is the process's, not a command's)
 import pytest
 
+# The SSH and S3 libraries register exit handlers when first imported:
+# imported here, the in-process runner (which refuses handlers a command
+# adds) sees them as the process's own, as a real process would.
+import intake_desktop.core.delivery.destinations  # noqa: F401
 from tests.cli.support import fails, ok
 from tests.delivery.seaweed import ADMIN, Seaweed
 from tests.delivery.sshd import SshServer

@@ -9,6 +9,8 @@ the status bar and leaves every attachment readable where it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...core.i18n import _
 from ..jobs.job import Job
 from ..qt import QHBoxLayout, QLabel, QProgressBar, QWidget
@@ -16,7 +18,7 @@ from ..services.session import VaultSession
 
 
 class StorageMove(QWidget):
-    def __init__(self, session: VaultSession, show_message: object) -> None:
+    def __init__(self, session: VaultSession, show_message: Callable[[str, int], None]) -> None:
         super().__init__()
         self.session = session
         self._show_message = show_message
@@ -73,4 +75,4 @@ class StorageMove(QWidget):
         )
 
     def _message(self, text: str) -> None:
-        self._show_message(text, 15000)  # type: ignore[operator]
+        self._show_message(text, 15000)
