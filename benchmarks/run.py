@@ -77,6 +77,13 @@ TARGETS: dict[str, Target] = {
     # The fuzzing campaigns' slowest input against their mean (about 20x and 1.6x when added).
     "fuzz_plain_worst_vs_mean": Target(50, unit="x"),
     "fuzz_sealed_worst_vs_mean": Target(5, unit="x"),
+    # Delivery (delivery.py): uploads over loopback against OpenSSH's sftp and boto3's
+    # upload_file, and bytes sent twice after a send SIGKILLed at half.
+    "sftp_vs_openssh_sftp": Target(0.8, higher_is_better=True, unit="x"),
+    "s3_upload_mib_s": Target(0, higher_is_better=True, unit="MiB/s"),
+    "s3_vs_boto3_upload_file": Target(0, higher_is_better=True, unit="x"),
+    "kill_sftp_resent_kib": Target(256, unit="KiB"),
+    "kill_s3_resent_kib": Target(8192, unit="KiB"),
 }
 
 
@@ -278,6 +285,18 @@ class Bench(BundleBench, StorageBench):
                 self.results[name] = figures.pop(name)
         self.notes.update(figures)
 
+    def bench_delivery(self) -> None:
+        """SFTP and S3 against real servers on 127.0.0.1 (issue 16)."""
+        import delivery
+
+        work = self.work / "delivery"
+        work.mkdir()
+        figures = delivery.measure(work, self.quick)
+        for name in list(figures):
+            if name in TARGETS:
+                self.results[name] = figures.pop(name)
+        self.notes.update(figures)
+
     def close(self) -> None:
         if self._vault is not None:
             self._vault.close()
@@ -296,6 +315,7 @@ ORDER = (
     "limits",
     "large_case",
     "hostile_input",
+    "delivery",
     "gui",
 )
 

@@ -103,7 +103,9 @@ def take(language: str, out: Path) -> int:
         camera = Camera(start_app(language), out, "" if language == "en" else f"{language}-")
         import shots_access  # beside this file; they import Qt's widgets
         import shots_bundles
+        import shots_delivery
         import shots_editor
+        import shots_outbox
         import shots_world
 
         world = shots_world.World.make(root)
@@ -112,6 +114,8 @@ def take(language: str, out: Path) -> int:
         shots_editor.caseworker(camera, field, world)
         shots_bundles.caseworker(camera, field, world)
         shots_access.managing(camera, field, world)
+        shots_delivery.destinations(camera, field)
+        shots_outbox.outbox(camera, field)
         shots_editor.draft_after_lock(camera, field, world)
         shots_editor.translator(camera, field, world)
         field.close()

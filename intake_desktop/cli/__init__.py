@@ -27,6 +27,7 @@ from . import (
     destination_cmd,
     duplicates_cmd,
     identity_cmd,
+    outbox_cmd,
     statement_cmd,
     trust_cmd,
     vault_cmd,
@@ -144,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     statement_cmd.register(commands, common, _global_options(defaults=False, language=False))
     duplicates_cmd.register(commands, common)
     destination_cmd.register(commands, common)
+    outbox_cmd.register(commands, common)
     return parser
 
 

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..core import consent
 from ..core.bundle import importer, merge, quarantine, report
-from ..core.bundle.export import export_bundle
+from ..core.bundle.export import (
+    ExportResult,
+    cases_changed_since,
+    export_bundle,
+    last_export_at,
+)
 from ..core.bundle.format import RecipientRef
 from ..core.errors import RECORD_NOUNS, InvalidInput
 from ..core.i18n import N_, _
@@ -33,7 +39,18 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help=_("every case"))
     which.add_argument("--case", action="append", metavar="ID", help=_("a case (repeatable)"))
-    export.add_argument("--out", required=True, metavar="FILE")
+    which.add_argument(
+        "--changed",
+        action="store_true",
+        help=_("the cases changed since this vault's last bundle (every case the first time)"),
+    )
+    where = export.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", metavar="FILE", help=_("write the bundle to this file"))
+    where.add_argument(
+        "--send",
+        metavar="DEST",
+        help=_("write the bundle into the outbox and queue it for this destination"),
+    )
     export.add_argument(
         "--override-consent",
         action="store_true",
@@ -77,19 +94,43 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     resolve.set_defaults(handler=conflicts_resolve)
 
 
+def _chosen_cases(vault: Any, args: argparse.Namespace) -> list[str] | None:
+    """The case ids ``--all``/``--case``/``--changed`` stand for (None: every case)."""
+    if args.all:
+        return None
+    if args.case:
+        return list(args.case)
+    since = last_export_at(vault)
+    return None if since is None else cases_changed_since(vault, since)
+
+
 def export_cmd(ctx: Context) -> int:
     args = ctx.args
     vault = ctx.open_vault()
     entries = TrustStore(vault).resolve_recipients(args.to)
     recipients = [RecipientRef(e.name, e.key, e.fingerprint) for e in entries]
-    try:
-        result = export_bundle(
-            vault,
-            recipients,
-            Path(args.out),
-            None if args.all else args.case,
-            override_consent=args.override_consent,
+    case_ids = _chosen_cases(vault, args)
+    if case_ids == []:
+        complain(
+            _("No case changed since this vault's last bundle ({at}); nothing was written.").format(
+                at=last_export_at(vault)
+            )
         )
+        if args.json:
+            ctx.print_json(None)
+        return 0
+    queued: Any = None
+    try:
+        if args.send is not None:
+            from ..core.delivery.outbox import Outbox  # SSH and S3 load only when used
+
+            queued, result = Outbox(vault).export(
+                args.send, recipients, case_ids, override_consent=args.override_consent
+            )
+        else:
+            result = export_bundle(
+                vault, recipients, Path(args.out), case_ids, override_consent=args.override_consent
+            )
     except consent.ConsentRefused as exc:
         for problem in exc.problems:
             complain(_("case {id}: {reason}").format(id=problem.case_id, reason=problem.text()))
@@ -117,8 +158,26 @@ def export_cmd(ctx: Context) -> int:
         "not_cleared_for_withheld_names": list(result.not_cleared),
         "consent_overridden": list(result.consent_overridden),
     }
+    if queued is not None:
+        summary["outbox_id"] = queued.id
+        summary["destination"] = queued.destination
     if args.json:
         ctx.print_json(summary)
+    elif queued is not None:
+        # The entry id alone on stdout, for scripts; the rest on stderr.
+        print(queued.id)
+        complain(
+            _(
+                "Queued bundle {bundle_id} (number {sequence}) for {destination} as outbox"
+                " entry {id}; send it with: intake-desktop outbox send"
+            ).format(
+                bundle_id=result.bundle_id,
+                sequence=result.sequence,
+                destination=safe(queued.destination),
+                id=queued.id,
+            )
+        )
+        _print_export_notes(result, complain)
     else:
         print(
             _(
@@ -137,26 +196,31 @@ def export_cmd(ctx: Context) -> int:
                     name=safe(r.name), fingerprint=r.fingerprint
                 )
             )
-        if result.withheld:
-            names = ", ".join(safe(n) for n in result.not_cleared)
-            if names:
-                line = _(
-                    "Withheld names were left out of {count} person record(s). Not cleared"
-                    " to receive them: {names}."
-                ).format(count=result.withheld, names=names)
-            else:
-                line = _(
-                    "{count} person record(s) were sent without the names withheld from this vault."
-                ).format(count=result.withheld)
-            print(line)
-        if result.consent_overridden:
-            print(
-                _(
-                    "Exported {count} case(s) despite their recorded consent (override written"
-                    " to the audit log)."
-                ).format(count=len(result.consent_overridden))
-            )
+        _print_export_notes(result, print)
     return 0
+
+
+def _print_export_notes(result: ExportResult, say: Callable[[str], object]) -> None:
+    """What a person must know about what was left out or overridden."""
+    if result.withheld:
+        names = ", ".join(safe(n) for n in result.not_cleared)
+        if names:
+            line = _(
+                "Withheld names were left out of {count} person record(s). Not cleared"
+                " to receive them: {names}."
+            ).format(count=result.withheld, names=names)
+        else:
+            line = _(
+                "{count} person record(s) were sent without the names withheld from this vault."
+            ).format(count=result.withheld)
+        say(line)
+    if result.consent_overridden:
+        say(
+            _(
+                "Exported {count} case(s) despite their recorded consent (override written"
+                " to the audit log)."
+            ).format(count=len(result.consent_overridden))
+        )
 
 
 def import_cmd(ctx: Context) -> int:

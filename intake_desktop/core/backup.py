@@ -13,7 +13,9 @@ code (its key slots are copied as they are): point the app at it with
   connection of its own: a snapshot of the last commit, still encrypted
   with the same key, never decrypted to the disk;
 - then every blob file the snapshot's rows name is copied. Those files were
-  durable before their rows committed, and nothing removes them meanwhile.
+  durable before their rows committed, and nothing removes them meanwhile;
+- then the bundles still waiting in the outbox (sent ones are on their
+  destination already).
 
 Everything goes into a hidden ``.DEST.*.partial`` folder beside DEST,
 fsynced, and is renamed to DEST last: a half-made backup never carries the
@@ -32,6 +34,7 @@ from pathlib import Path
 
 from sqlcipher3 import dbapi2
 
+from .check import OUTBOX_DIR
 from .errors import InvalidInput, StorageFailed
 from .files import PRIVATE_FILE_MODE, fsync_dir, make_private_dir
 from .filestore import FOLDER
@@ -68,6 +71,7 @@ def backup(vault: Vault, dest: Path, progress: Progress | None = None) -> Backup
             _private(partial / HEADER_NAME)
             names = _named_files(vault, partial / DB_NAME)
             files, file_bytes = _copy_files(vault, names, partial / FOLDER, progress)
+            _copy_outbox(vault, partial / DB_NAME, partial / OUTBOX_DIR)
         fsync_dir(partial)
         os.rename(partial, dest)
         fsync_dir(dest.parent)
@@ -111,6 +115,26 @@ def _named_files(vault: Vault, snapshot: Path) -> list[str]:
         return [row[0] for row in rows]
     finally:
         conn.close()
+
+
+def _copy_outbox(vault: Vault, snapshot: Path, folder: Path) -> None:
+    """The bundles still waiting to be delivered: the copy sends them if this laptop is lost."""
+    conn = vault.connect_copy(snapshot)
+    try:
+        rows = conn.execute("SELECT file FROM outbox WHERE state IN ('queued', 'sending')")
+        names = [str(row[0]) for row in rows]
+    finally:
+        conn.close()
+    if not names:
+        return
+    make_private_dir(folder)
+    for name in names:
+        try:
+            shutil.copyfile(vault.path / OUTBOX_DIR / name, folder / name)
+        except FileNotFoundError:
+            continue  # removed from the outbox since the snapshot: the copy says it is missing
+        _private(folder / name)
+    fsync_dir(folder)
 
 
 def _copy_files(

@@ -8,10 +8,12 @@ prints, for scripts) and as message templates translated when shown.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlcipher3 import dbapi2
 
@@ -22,6 +24,8 @@ from .keyslots import USER
 from .model import KINDS, references
 from .records import compute_rev, record_from_row
 from .vault import Vault
+
+OUTBOX_DIR = "outbox"  # as core/delivery/outbox.py, which loads the SSH and S3 libraries
 
 
 @dataclass(frozen=True)
@@ -230,6 +234,31 @@ def check_vault(vault: Vault) -> list[CheckResult]:
             )
         return True, N_("{count} file(s)"), {"count": len(named)}
 
+    def outbox() -> Outcome:
+        # The bundles still to be delivered must be there whole: a sent one
+        # is on its destination, so its local copy is not checked.
+        rows = vault.conn.execute(
+            "SELECT file, size, sha256 FROM outbox WHERE state IN ('queued', 'sending')"
+        ).fetchall()
+        damaged = 0
+        for name, size, sha256 in rows:
+            path = vault.path / OUTBOX_DIR / name
+            try:
+                if path.stat().st_size != size or _sha256_of(path) != sha256:
+                    damaged += 1
+            except OSError:
+                damaged += 1
+        if damaged:
+            return (
+                False,
+                N_(
+                    "{count} bundle(s) waiting to be sent are missing or damaged: remove"
+                    " them from the outbox and export again"
+                ),
+                {"count": damaged},
+            )
+        return True, N_("{count} bundle(s) waiting"), {"count": len(rows)}
+
     run(N_("sqlcipher page authentication"), page_hmacs)
     run(N_("sqlite integrity"), sqlite_integrity)
     run(N_("foreign keys"), foreign_keys)
@@ -240,4 +269,13 @@ def check_vault(vault: Vault) -> list[CheckResult]:
     run(N_("references"), references_)
     run(N_("attachments"), attachments)
     run(N_("attachment files"), file_store)
+    run(N_("outbox"), outbox)
     return results
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -392,6 +392,44 @@ CREATE TABLE destinations (
 ) WITHOUT ROWID;
 """
 
+_V10 = """
+-- Bundles waiting for, or done with, delivery (core/delivery/outbox.py).
+-- ``file`` is the still-encrypted bundle's name in the vault's outbox/
+-- folder; ``remote_name`` is where it lands on the destination, the same on
+-- every try. ``error`` is JSON (template and parameters, shown translated).
+CREATE TABLE outbox (
+    id          INTEGER PRIMARY KEY,
+    bundle_id   TEXT NOT NULL UNIQUE,
+    sequence    INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    file        TEXT NOT NULL UNIQUE,
+    remote_name TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'receipted')),
+    paused      INTEGER NOT NULL DEFAULT 0,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    sent_bytes  INTEGER NOT NULL DEFAULT 0,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_try    TEXT,
+    error       TEXT,
+    refused     INTEGER NOT NULL DEFAULT 0,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    sent_at     TEXT
+);
+
+-- What ``inbox fetch`` downloaded and could not import for good (not for
+-- this vault, damaged): not downloaded again while its size is the same.
+CREATE TABLE inbox_refused (
+    destination TEXT NOT NULL,
+    remote_name TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    error       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (destination, remote_name)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
@@ -402,6 +440,7 @@ MIGRATIONS: list[Migration] = [
     _script(_V7),
     _script(_V8),
     _script(_V9),
+    _script(_V10),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -123,6 +123,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+# Optional: only the outbox's network hint uses it, and a package may leave it out.
+try:
+    from PySide6.QtNetwork import QNetworkInformation
+except ImportError:  # pragma: no cover  (the outbox then relies on its timer alone)
+    QNetworkInformation = None  # type: ignore[assignment,misc]
+
 __all__ = [
     "QAbstractButton",
     "QAbstractItemView",
@@ -178,6 +184,7 @@ __all__ = [
     "QMenu",
     "QMessageBox",
     "QModelIndex",
+    "QNetworkInformation",
     "QObject",
     "QPaintEvent",
     "QPainter",

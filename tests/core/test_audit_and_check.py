@@ -50,7 +50,7 @@ def test_a_healthy_vault_passes_every_check(vault: Vault) -> None:
     add_attachment(vault, case_id, io.BytesIO(b"%PDF-1.4" * 100), "a.pdf")
     results = check_vault(vault)
     assert [r.name for r in results if not r.ok] == []
-    assert len(results) == 10
+    assert len(results) == 11
 
 
 def test_a_removed_audit_entry_is_detected(vault: Vault) -> None:

@@ -142,7 +142,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
 
 
 def _undo_version_6(conn: object) -> None:
-    """Take away what versions 6 to 9 added, so migrations from an older version run again."""
+    """Take away what versions 6 to 10 added, so migrations from an older version run again."""
     for statement in (
         "DROP TABLE drafts",
         "DROP TABLE record_sources",
@@ -160,6 +160,9 @@ def _undo_version_6(conn: object) -> None:
         "ALTER TABLE blobs DROP COLUMN key",
         # and what version 9 added
         "DROP TABLE destinations",
+        # and what version 10 added
+        "DROP TABLE outbox",
+        "DROP TABLE inbox_refused",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

@@ -4,16 +4,23 @@
 authorized_keys file in the temporary folder and ``internal-sftp`` only. It
 is stopped by its pid file; ``kill`` ends it and every connection it serves
 at once, the way a crash or a cut cable would.
+
+``SshServer(base, password=True)`` serves a real unix user (one per test
+worker, made with ``useradd`` when absent) who logs in with a fresh random
+password (``PasswordAuthentication yes``; sshd checks /etc/shadow itself
+with ``UsePAM no``). That needs root; ``password_missing()`` says why not.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +36,35 @@ def sshd_missing() -> str | None:
     return None
 
 
+def password_missing() -> str | None:
+    if os.geteuid() != 0:
+        return "a password login needs a unix user with a password: run the tests as root"
+    if shutil.which("useradd") is None or shutil.which("chpasswd") is None:
+        return "useradd and chpasswd are needed for a password login (apt-get install passwd)"
+    return None
+
+
+def _password_user() -> tuple[str, int, str]:
+    """A unix user only these tests use, with a new random password: (name, uid, password)."""
+    import pwd
+
+    # One user per xdist worker, so two workers never change each other's password.
+    name = "intake-sftp-" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        done = subprocess.run(
+            ["useradd", "--no-create-home", "--shell", "/bin/sh", name],
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode not in (0, 9):  # 9: made by another process meanwhile
+            raise RuntimeError("useradd failed: " + done.stderr.decode(errors="replace")) from None
+    password = secrets.token_urlsafe(18)
+    subprocess.run(["chpasswd"], input=f"{name}:{password}\n".encode(), check=True)
+    return name, pwd.getpwnam(name).pw_uid, password
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -36,13 +72,20 @@ def _free_port() -> int:
 
 
 class SshServer:
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, *, password: bool = False) -> None:
         self.base = base / "sshd"
         self.base.mkdir(mode=0o700)
-        self.folder = base / "served"
-        self.folder.mkdir(mode=0o700)
         self.port = _free_port()
-        self.user = os.environ.get("USER") or _current_user()
+        self.password: str | None = None
+        if password:
+            self.user, uid, self.password = _password_user()
+            # The test's own folders are root's and 0700: serve one the user can reach.
+            self.folder = Path(tempfile.mkdtemp(prefix="intake-sftp-served-"))
+            os.chown(self.folder, uid, -1)
+        else:
+            self.folder = base / "served"
+            self.folder.mkdir(mode=0o700)
+            self.user = os.environ.get("USER") or _current_user()
         host_key = self.base / "host_ed25519"
         subprocess.run(
             ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test-host", "-f", str(host_key)],
@@ -64,7 +107,7 @@ ListenAddress 127.0.0.1
 HostKey {host_key}
 PidFile {self.pid_file}
 UsePAM no
-PasswordAuthentication no
+PasswordAuthentication {"yes" if password else "no"}
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
 PermitRootLogin prohibit-password
@@ -139,6 +182,11 @@ LogLevel INFO
             self._proc.wait(timeout=30)
             self._proc = None
         self.pid_file.unlink(missing_ok=True)
+
+    def remove_folder(self) -> None:
+        """For a password server, whose folder lives outside the test's own."""
+        if self.password is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _current_user() -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from intake_desktop.core.bundle import importer
 from intake_desktop.core.cases import CaseStore
+from intake_desktop.core.delivery.destinations import DestinationStore
 from intake_desktop.core.records import RecordStore
 from tests.bundle_forge import export_to, introduce
 from tests.helpers import PASSPHRASE, make_vault
@@ -46,6 +47,9 @@ class World:
                 with vault.transaction():
                     RecordStore(vault).update(person.id, {**person.body, "notes": notes})
             export_to(peer, office, root / "clash.intake", [case_id])
+            DestinationStore(office).add_sftp(
+                "counsel", "sftp://intake@files.example.org:22/incoming", "SHA256:" + "Q" * 43
+            )
             CaseStore(stranger).add_case(copy.deepcopy(OTHER_CASE))
             export_to(stranger, office, root / "stranger.intake")
         finally:
@@ -202,6 +206,23 @@ def walk_dialogs(fit: Any, window: Any, world: World) -> None:
     fit.dialog(
         "possible duplicates", lambda: DuplicatesDialog(session, lambda _id: None, window), compare
     )
+    walk_delivery(fit, window)
+
+
+def walk_delivery(fit: Any, window: Any) -> None:
+    session = window.session
+    from intake_desktop.ui.delivery.add_destination_dialog import AddDestinationDialog
+    from intake_desktop.ui.delivery.destinations_dialog import DestinationsDialog
+    from intake_desktop.ui.delivery.fetch_dialog import FetchDialog
+
+    def s3(dialog: Any) -> None:
+        dialog.s3.click()
+        fit.check("add a destination: S3", dialog)
+
+    # The world's destination was added with a key the vault made: its public line shows.
+    fit.dialog("destinations", lambda: DestinationsDialog(session, window))
+    fit.dialog("add a destination", lambda: AddDestinationDialog(session, window), s3)
+    fit.dialog("fetch bundles", lambda: FetchDialog(session, window))
 
 
 def walk_bundles(fit: Any, window: Any, world: World) -> None:

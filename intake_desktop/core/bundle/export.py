@@ -139,12 +139,15 @@ def export_bundle(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     override_consent: bool = False,
+    recorded: Callable[[ExportResult], None] | None = None,
 ) -> ExportResult:
     """Write a signed, encrypted bundle of ``case_ids`` (None: every case) to ``out``.
 
     Refuses (``ConsentRefused``, nothing written) cases whose recorded consent
     does not allow sharing, unless ``override_consent``: then each such case
-    is named in the audit log.
+    is named in the audit log. ``recorded`` runs inside the transaction that
+    records the bundle (the outbox queues it there), so the bundle's number
+    is taken only together with what the caller does with it.
     """
     if not recipients:
         raise InvalidInput(N_("Name at least one recipient with --to."))
@@ -225,6 +228,20 @@ def export_bundle(
         raise
     conn.execute("COMMIT")
     manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+    result = ExportResult(
+        path=out,
+        bundle_id=bundle_id,
+        sequence=manifest.sequence,
+        cases=len(plan.cases),
+        records=len(plan.refs),
+        attachments=len(plan.attachments),
+        size=size,
+        manifest_sha256=manifest_sha256,
+        recipients=tuple(recipients),
+        withheld=plan.withheld,
+        not_cleared=tuple(not_cleared) if plan.withheld else (),
+        consent_overridden=tuple(p.case_id for p in refused),
+    )
     with vault.transaction():
         conn.execute(
             "INSERT INTO bundles_out (seq, bundle_id, manifest_sha256, size, created_at,"
@@ -244,20 +261,9 @@ def export_bundle(
         vault.audit("bundle.export", "bundle", bundle_id)
         for problem in refused:
             vault.audit("bundle.export_consent_override", "case", problem.case_id)
-    return ExportResult(
-        path=out,
-        bundle_id=bundle_id,
-        sequence=manifest.sequence,
-        cases=len(plan.cases),
-        records=len(plan.refs),
-        attachments=len(plan.attachments),
-        size=size,
-        manifest_sha256=manifest_sha256,
-        recipients=tuple(recipients),
-        withheld=plan.withheld,
-        not_cleared=tuple(not_cleared) if plan.withheld else (),
-        consent_overridden=tuple(p.case_id for p in refused),
-    )
+        if recorded is not None:
+            recorded(result)
+    return result
 
 
 @dataclass

@@ -316,13 +316,14 @@ class S3Transport:
         if upload_id is None:
             created = self._call("create_multipart_upload", Key=key, ChecksumAlgorithm="SHA256")
             upload_id = str(created["UploadId"])
-        done, resent = 0, 0
+        done, resent, reused = 0, 0, 0
         completed: list[dict[str, Any]] = []
         for number, data in self._chunks(local):
             checksum = _sha256_b64(data)
             have = listed.get(number)
             if have is not None and _same_part(have, data, checksum):
                 etag = have["ETag"]
+                reused += len(data)
             else:
                 self._stop_if_cancelled(cancelled)
                 if have is not None:
@@ -356,7 +357,7 @@ class S3Transport:
             raise self._failure(e) from None
         except BotoCoreError as e:
             raise self._failure(e) from None
-        return self._verified(key, size, resent=resent)
+        return self._verified(key, size, resent=resent, resumed_from=reused)
 
     def _abandon(self, key: str, upload_id: str) -> None:
         # Only tidiness: an abort the credentials may not do leaves parts the
@@ -364,7 +365,7 @@ class S3Transport:
         with contextlib.suppress(ClientError, BotoCoreError):
             self._client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
 
-    def _verified(self, key: str, size: int, resent: int) -> Uploaded:
+    def _verified(self, key: str, size: int, resent: int, resumed_from: int = 0) -> Uploaded:
         held = self._remote_size(key)
         if held is not None and held != size:
             raise DestinationRefused(
@@ -376,7 +377,7 @@ class S3Transport:
                 name=key,
                 size=size,
             )
-        return Uploaded(size=size, resent=resent, already_there=False)
+        return Uploaded(size=size, resent=resent, already_there=False, resumed_from=resumed_from)
 
     # -- list and download -----------------------------------------------------
 

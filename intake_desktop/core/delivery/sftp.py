@@ -6,6 +6,8 @@ authenticate or send a byte: paramiko's known_hosts and auto-add policies
 are never used. An upload goes to ``<name>.partial``, resumes at the size the
 server already holds, is checked by size, then renamed atomically with the
 ``posix-rename@openssh.com`` extension, so the final name exists only whole.
+Before resuming, the partial file is read back and compared with the local
+file chunk by chunk; the upload continues after the last chunk that matches.
 """
 
 from __future__ import annotations
@@ -60,6 +62,29 @@ def host_key_fingerprint(key: paramiko.PKey) -> str:
     """``SHA256:<base64 without padding>``, the form ``ssh-keygen -lf`` prints."""
     digest = hashlib.sha256(key.asbytes()).digest()
     return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def presented_host_key(host: str, port: int, timeout: float = 20.0) -> str:
+    """The fingerprint of the host key the server presents: key exchange only, no login.
+
+    For a person to read aloud with counsel's administrator before pinning
+    it; nothing is trusted because of this call.
+    """
+    where = {"host": host, "port": port}
+    unreachable = N_("Could not reach an SSH server at {host}:{port}; nothing was stored.")
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError:
+        raise NotDelivered(unreachable, **where) from None
+    transport = paramiko.Transport(sock)
+    try:
+        transport.banner_timeout = timeout
+        transport.start_client(timeout=timeout)
+        return host_key_fingerprint(transport.get_remote_server_key())
+    except (OSError, EOFError, paramiko.SSHException):
+        raise NotDelivered(unreachable, **where) from None
+    finally:
+        transport.close()
 
 
 def load_private_key(text: str) -> paramiko.PKey:
@@ -221,16 +246,40 @@ class SftpTransport:
                     )
                 self._make_folders(sftp, posixpath.dirname(final))
                 held = _size_or_none(sftp, partial)
-                # The last chunk an interrupted try sent may be torn: resend from a boundary.
-                offset = 0 if held is None or held > size else held - held % self.chunk
-                resent = 0 if held is None or held > size else held - offset
+                offset = resent = 0
+                if held is not None and 0 < held <= size:
+                    offset = self._ours(sftp, source, partial, held)
+                    resent = held - offset
                 self._send(sftp, source, partial, offset, size, progress, cancelled)
                 if _size_or_none(sftp, partial) != size:
                     raise EOFError  # the server lost or cut bytes: try again
                 sftp.posix_rename(partial, final)
                 if _size_or_none(sftp, final) != size:
                     raise EOFError
-        return Uploaded(size=size, resent=resent, already_there=False)
+        return Uploaded(size=size, resent=resent, already_there=False, resumed_from=offset)
+
+    def _ours(
+        self, sftp: paramiko.SFTPClient, source: io.BufferedReader, partial: str, held: int
+    ) -> int:
+        """How much of an earlier try's partial file is this file's, in whole chunks.
+
+        The size alone is no proof: a torn last chunk, a crash that left zeros
+        behind a file's new length, or other bytes written in its place would
+        all be kept and renamed as whole. So what the server holds is read back
+        and compared before resuming: on field links downloads outpace uploads,
+        so this costs less than sending it all again (docs/performance.md).
+        """
+        whole = held - held % self.chunk
+        done = 0
+        source.seek(0)
+        with sftp.open(partial, "rb") as remote:
+            remote.prefetch(whole)
+            while done < whole:
+                theirs = remote.read(self.chunk)
+                if not theirs or theirs != source.read(self.chunk):
+                    break
+                done += len(theirs)
+        return done
 
     def _send(
         self,

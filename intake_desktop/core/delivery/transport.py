@@ -44,6 +44,7 @@ class Uploaded:
     size: int  # bytes the server holds under the final name (checked)
     resent: int  # bytes sent again because an earlier try had sent them already
     already_there: bool  # the final name held the whole file before this call
+    resumed_from: int = 0  # bytes an earlier try had delivered that were not sent again
 
 
 @dataclass(frozen=True)

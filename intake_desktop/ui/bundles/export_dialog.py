@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ...core.i18n import _, ngettext
 from ..jobs.job import Job
+from ..outbox.send_to_box import SendToBox
 from ..qt import (
     QButtonGroup,
     QDialog,
@@ -60,8 +61,9 @@ class ExportRequest:
     """What one press of Export asked for, kept to run it again after a refusal."""
 
     recipients: list[RecipientRef]
-    out: Path
+    out: Path | None  # None: into the outbox for ``destination``
     case_ids: list[str] | None  # None: every case
+    destination: str | None = None
 
 
 class ExportDialog(QDialog):
@@ -102,6 +104,9 @@ class ExportDialog(QDialog):
         self.save_to = SaveToBox(self._first_folder())
         self.output, self.choose_button = self.save_to.output, self.save_to.choose_button
         column.addWidget(self.save_to)
+        outbox = session.outbox
+        self.send_to = SendToBox(outbox.destinations() if outbox is not None else [])
+        column.addWidget(self.send_to)
         self.form_page = FittingPage(self.form)
         self.result_box = ExportResultView()
         self.refusal = ConsentRefusalView()
@@ -156,6 +161,7 @@ class ExportDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_export)
         self.save_to.changed.connect(self._update_enabled)
+        self.send_to.changed.connect(self._update_enabled)
         self.case_group.idClicked.connect(lambda _id: self._update_enabled())
         self.recipients.changed.connect(self._update_enabled)
         session.about_to_lock.connect(self._locking)
@@ -166,7 +172,9 @@ class ExportDialog(QDialog):
             (self.changed_radio, self.recipient_list),
             (self.recipient_list, self.output),
             (self.output, self.choose_button),
-            (self.choose_button, self.export_button),
+            (self.choose_button, self.send_to.check),
+            (self.send_to.check, self.send_to.destination),
+            (self.send_to.destination, self.export_button),
             (self.export_button, self.again_button),
             (self.again_button, self.back_button),
             (self.back_button, self.without_button),
@@ -274,12 +282,13 @@ class ExportDialog(QDialog):
     def _update_enabled(self) -> None:
         running = self.job is not None
         target = self.save_to.target()
+        sending = self.send_to.chosen() is not None
         if not self.checked_recipients():
             reason = _("Check at least one recipient.")
         elif self.case_choice().count == 0:
             reason = _("No case matches this choice: choose another.")
         else:
-            reason = target.problem
+            reason = "" if sending else target.problem
         self.export_button.setEnabled(not reason and not running)
         self.export_button.setAccessibleDescription(reason)
         self.empty_hint.setVisible(self.case_choice().count == 0)
@@ -287,8 +296,10 @@ class ExportDialog(QDialog):
             radio.setEnabled(
                 not running and (radio is not self.selected_radio or bool(self.selected))
             )
-        for widget in (self.recipient_list, self.output, self.choose_button):
-            widget.setEnabled(not running)
+        self.recipient_list.setEnabled(not running)
+        for widget in (self.output, self.choose_button):
+            widget.setEnabled(not running and not sending)
+        self.send_to.set_running(running)
         for button in self.refusal_buttons:
             button.setEnabled(not running)
         if self._fitted:  # a note appeared: show it whole if the screen has room
@@ -300,27 +311,39 @@ class ExportDialog(QDialog):
         if not self.session.is_unlocked or self.job is not None:
             return
         # Checked again now: a file may have appeared, or the stick gone, since typing.
-        target = self.save_to.target()
-        if target.path is None:
+        target, destination = self.save_to.target(), self.send_to.chosen()
+        if target.path is None and destination is None:
             self.message.setText(target.problem)
             self._update_enabled()
             return
-        out = target.path
+        out = None if destination else target.path
         recipients = [BundleService.recipient_ref(e) for e in self.recipients.checked_entries()]
-        self._run(ExportRequest(recipients, out, self.case_choice().case_ids))
+        self._run(ExportRequest(recipients, out, self.case_choice().case_ids, destination))
 
     def _run(self, request: ExportRequest, override_consent: bool = False) -> None:
         if not self.session.is_unlocked or self.job is not None:
             return
+        outbox = self.session.outbox
+        if request.out is not None:
+            self.job = self.service.export(
+                request.recipients, request.out, request.case_ids, override_consent
+            )
+            writing = _("Writing {path}…").format(path=isolate(request.out))
+        elif request.destination is not None and outbox is not None:
+            self.job = outbox.export(
+                request.destination, request.recipients, request.case_ids, override_consent
+            )
+            writing = _("Writing the bundle into the outbox for {destination}…").format(
+                destination=isolate(request.destination)
+            )
+        else:
+            return
         self.request = request
-        self.message.setText(_("Writing {path}…").format(path=isolate(request.out)))
+        self.message.setText(writing)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.job = self.service.export(
-            request.recipients, request.out, request.case_ids, override_consent
-        )
         self.job.progress.connect(self._progress)
         self.job.finished.connect(self._finished)
         self.job.failed.connect(self._failed)
@@ -340,17 +363,20 @@ class ExportDialog(QDialog):
     def _finished(self, result: ExportResult) -> None:
         self._job_ended()
         self.written = result
-        self.message.setText(_("The bundle is ready."))
+        queued = self.request.destination if self.request is not None else None
+        self.message.setText(_("The bundle is queued.") if queued else _("The bundle is ready."))
         self.result_box.show_result(result)
+        self.send_to.show_result(self.result_box, self.result_box.note, queued)
         self.pages.setCurrentWidget(self.result_box)
         self.export_button.hide()
         self._show_refusal_buttons(False)
         self.again_button.show()
         self.close_button.setDefault(True)
         self.close_button.setFocus()
-        folder = result.path.parent
-        self.service.last_folder = folder  # this session only: dropped on lock
-        self.save_to.set_path(default_bundle_path(folder, dt.date.today()))
+        if not queued:  # the outbox is inside the vault: never a folder to offer again
+            folder = result.path.parent
+            self.service.last_folder = folder  # this session only: dropped on lock
+            self.save_to.set_path(default_bundle_path(folder, dt.date.today()))
         self.exported.emit(result)
 
     def show_form(self) -> None:

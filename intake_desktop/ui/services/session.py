@@ -24,7 +24,9 @@ from ..jobs.job import Job, Jobs
 from ..qt import QApplication, QEvent, QObject, QSettings, QTimer, Signal
 from .bundles import BundleService
 from .cases import CaseService
+from .delivery import DeliveryService
 from .keys import KeyService
+from .outbox import OutboxService
 from .statements import StatementService
 from .storage import StorageService
 from .users import UserService
@@ -60,6 +62,8 @@ class VaultSession(QObject):
         self.users: UserService | None = None
         self.statements: StatementService | None = None
         self.storage: StorageService | None = None
+        self.outbox: OutboxService | None = None
+        self.delivery: DeliveryService | None = None
         self.throttle = UnlockThrottle()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -212,6 +216,8 @@ class VaultSession(QObject):
         self.users = UserService(vault, self.jobs)
         self.statements = StatementService(vault, self.cases)
         self.storage = StorageService(vault, self.jobs)
+        self.outbox = OutboxService(vault, self.jobs)
+        self.delivery = DeliveryService(vault, self.jobs)
         self._restart_idle()
         self.unlocked.emit()
 
@@ -228,8 +234,10 @@ class VaultSession(QObject):
             return
         self.about_to_lock.emit()
         self._idle.stop()
+        if self.outbox is not None:
+            self.outbox.stop()
         self.cases = self.bundles = self.keys = self.users = self.statements = None
-        self.storage = None
+        self.storage = self.outbox = self.delivery = None
         vault, self.vault = self.vault, None
         vault.close()
         self.locked.emit()

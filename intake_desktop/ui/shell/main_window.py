@@ -19,9 +19,13 @@ from ..bundles.export_dialog import ExportDialog
 from ..bundles.import_dialog import ImportDialog
 from ..cases.case_list import CaseListView
 from ..cases.duplicates_view import add_duplicates_action
+from ..delivery.destinations_dialog import DestinationsDialog
+from ..delivery.fetch_dialog import FetchDialog
 from ..editor.case_editor import CaseEditor
 from ..editor.save_state import SaveState
 from ..keys.keys_view import KeysDialog
+from ..outbox.outbox_dialog import OutboxDialog
+from ..outbox.waiting_button import WaitingButton
 from ..qt import (
     QAction,
     QCloseEvent,
@@ -36,6 +40,7 @@ from ..qt import (
     QStackedWidget,
     Qt,
     QTimer,
+    QToolBar,
     QToolButton,
     QWidget,
     Signal,
@@ -92,6 +97,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_state)
         self.storage_move = StorageMove(session, self.statusBar().showMessage)
         self.statusBar().addPermanentWidget(self.storage_move)
+        self.outbox_waiting = WaitingButton(session, self.show_outbox)
+        self.statusBar().addPermanentWidget(self.outbox_waiting)
         self._build_actions()
 
         session.unlocked.connect(self.show_workspace)
@@ -125,8 +132,12 @@ class MainWindow(QMainWindow):
         self.new_case_action = action(_("New case"), self.new_case, "Ctrl+N")
         self.export_action = action(_("Export…"), self.export_bundle, "Ctrl+E")
         self.import_action = action(_("Import…"), self.import_bundle, "Ctrl+I")
+        self.outbox_action = action(_("Outbox"), self.show_outbox, "Ctrl+Shift+O")
+        self.outbox_action.setToolTip(_("Bundles waiting to be sent to counsel (Ctrl+Shift+O)"))
         self.keys_action = action(_("Keys"), self.show_keys)
         self.users_action = action(_("Users"), self.show_users)
+        self.destinations_action = action(_("Destinations…"), self.show_destinations)
+        self.fetch_action = action(_("Fetch bundles…"), self.fetch_bundles)
         self.lock_action = action(_("Lock"), self.session.lock, "Ctrl+L")
         self.lock_action.setToolTip(_("Lock now (Ctrl+L)"))
         self.about_action = action(_("About"), self.about)
@@ -148,6 +159,12 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         for act in (self.keys_action, self.users_action):
             toolbar.addAction(act)
+        # Delivery under the arrows of Import… and Keys: the toolbar stays short.
+        self.fetch_menu = self._menu_under(toolbar, self.import_action, self.fetch_action)
+        self.outbox_menu = self._menu_under(toolbar, self.export_action, self.outbox_action)
+        self.destinations_menu = self._menu_under(
+            toolbar, self.keys_action, self.destinations_action
+        )
         self.duplicates_action = add_duplicates_action(self, toolbar, self.session, self.go_to_case)
         spacer = QWidget()
         spacer.setSizePolicy(
@@ -165,8 +182,11 @@ class MainWindow(QMainWindow):
             self.delete_case_action,
             self.export_action,
             self.import_action,
+            self.outbox_action,
             self.keys_action,
             self.users_action,
+            self.destinations_action,
+            self.fetch_action,
             self.lock_action,
         ]
 
@@ -367,8 +387,34 @@ class MainWindow(QMainWindow):
         dialog.open_case_requested.connect(self.go_to_case)
         dialog.open()
 
+    def show_outbox(self) -> None:
+        if self.session.outbox is not None:
+            OutboxDialog(self.session, self).open()
+
     def show_keys(self) -> None:
         KeysDialog(self.session, self).open()
+
+    def _menu_under(self, toolbar: QToolBar, main: QAction, extra: QAction) -> QMenu:
+        """``main``'s tool button with an arrow holding ``main`` and ``extra``."""
+        menu = QMenu(self)
+        menu.addAction(main)
+        menu.addAction(extra)
+        button = toolbar.widgetForAction(main)
+        if isinstance(button, QToolButton):
+            button.setMenu(menu)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        return menu
+
+    def show_destinations(self) -> None:
+        DestinationsDialog(self.session, self).open()
+
+    def fetch_bundles(self) -> None:
+        dialog = FetchDialog(self.session, self)
+        dialog.imported.connect(self.cases.model.reload)
+        dialog.finished.connect(lambda _result: self.cases.model.reload())
+        dialog.finished.connect(lambda _result: self.editor.refresh())  # merged into it?
+        dialog.open_case_requested.connect(self.go_to_case)
+        dialog.open()
 
     def show_users(self) -> None:
         UsersDialog(self.session, self).open()

@@ -1,0 +1,523 @@
+"""The outbox: bundles written for a destination, sent when a connection appears.
+
+``export --send DEST`` writes the bundle (still encrypted, as it travels)
+into the vault's ``outbox/`` folder and queues it in the same transaction
+that gives the bundle its number, so a number is never taken by a bundle
+that is neither sent nor waiting. A send pass uploads what is due:
+
+* ``queued`` → ``sending`` → ``sent`` once the destination holds the whole
+  file under its final name, checked by size (``receipted`` comes with
+  receipts). Nothing local is deleted because of a send.
+* An upload that fails stays ``queued`` with the reason in plain words and
+  a next try after a backoff of about 30 s doubling up to an hour, with
+  jitter so many laptops coming online together do not retry in step.
+  A refusal a person must settle (host key, login, permission) waits the
+  full hour and is flagged ``refused``.
+* One pass at a time per vault (an OS lock on ``outbox/.send.lock``): the
+  app and the command line never send the same file at once, and an entry
+  left ``sending`` by a killed program is queued again by the next pass.
+* The remote name is ``<device fingerprint>/<sequence>-<bundle id>.intake``
+  on every try, so a retry resumes the same upload and never makes a copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import identity
+from ..bundle.export import ExportResult, export_bundle
+from ..bundle.format import RecipientRef
+from ..check import OUTBOX_DIR
+from ..clock import stamp
+from ..errors import Cancelled, IntakeError, InvalidInput, NotFound, VaultBusy
+from ..files import PRIVATE_FILE_MODE, make_private_dir
+from ..fingerprint import signing_key_fingerprint
+from ..i18n import N_
+from ..locking import _try_lock, _unlock
+from .destinations import DestinationStore
+from .transport import DestinationRefused, NotDelivered, Transport, Uploaded
+
+if TYPE_CHECKING:
+    from ..vault import Vault
+
+log = logging.getLogger(__name__)
+
+SEND_LOCK = ".send.lock"
+SUFFIX = ".intake"
+QUEUED, SENDING, SENT, RECEIPTED = "queued", "sending", "sent", "receipted"
+UNSENT = (QUEUED, SENDING)
+FIRST_RETRY = 30.0  # seconds
+LAST_RETRY = 3600.0
+ORPHAN_AGE = 24 * 3600  # a bundle file no entry names, older than this, is an export that died
+PROGRESS_EVERY = 2.0  # seconds between writes of sent_bytes while sending
+
+_UNMETERED = "outbox.unmetered_only"
+EntryProgress = Callable[[int, int, int], None]  # entry id, bytes done, bytes in all
+
+_SELECT_ALL = (
+    "SELECT id, bundle_id, sequence, destination, state, paused, size, sha256, sent_bytes,"
+    " attempts, next_try, error, refused, created_at, created_by, sent_at, remote_name, file"
+    " FROM outbox"
+)
+_SELECT_ONE = _SELECT_ALL + " WHERE id = ?"
+_SELECT_ALL += " ORDER BY id DESC"
+
+
+def retry_delay(attempts: int, rng: Callable[[], float] = random.random) -> float:
+    """Seconds before the next try after ``attempts`` failed ones: 30 s doubling, at most 1 h."""
+    base = min(LAST_RETRY, FIRST_RETRY * 2.0 ** max(0, attempts - 1))
+    return float(min(LAST_RETRY, base * (0.75 + rng() / 2)))
+
+
+def _error_json(exc: IntakeError) -> str:
+    params = {k: v if isinstance(v, int | float) else str(v) for k, v in exc.params.items()}
+    return json.dumps({"template": exc.template, "params": params})
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    bundle_id: str
+    sequence: int
+    destination: str
+    state: str
+    paused: bool
+    size: int
+    sha256: str  # of the encrypted file, as it is on the server once sent
+    sent_bytes: int
+    attempts: int
+    next_try: str | None
+    error: str | None  # JSON: the last failure's template and parameters
+    refused: bool  # the last try was refused: retrying will not help until a person acts
+    created_at: str
+    created_by: str
+    sent_at: str | None
+    remote_name: str
+    file: str
+
+    @property
+    def last_error(self) -> str | None:
+        """The last failure in plain words, in the interface's language."""
+        if self.error is None:
+            return None
+        stored = json.loads(self.error)
+        return str(IntakeError(stored["template"], **stored["params"]))
+
+    @property
+    def waiting(self) -> bool:
+        return self.state in UNSENT
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "bundle_id": self.bundle_id,
+            "sequence": self.sequence,
+            "destination": self.destination,
+            "state": self.state,
+            "paused": self.paused,
+            "size": self.size,
+            "sha256": self.sha256,
+            "sent_bytes": self.sent_bytes,
+            "attempts": self.attempts,
+            "next_try": self.next_try,
+            "last_error": self.last_error,
+            "refused": self.refused,
+            "remote_name": self.remote_name,
+            "created_at": self.created_at,
+            "sent_at": self.sent_at,
+        }
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """One entry's outcome in a send pass."""
+
+    entry: OutboxEntry  # as it is after the try
+    resumed_from: int = 0  # where a resumed upload continued, else 0
+    resent: int = 0  # bytes sent again (at most one chunk after an interruption)
+    already_there: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return self.entry.as_json() | {
+            "resumed_from": self.resumed_from,
+            "resent": self.resent,
+            "already_there": self.already_there,
+        }
+
+
+class SendBusy(NotDelivered):
+    """Another program is sending from this vault's outbox right now."""
+
+
+def _row(row: tuple[Any, ...]) -> OutboxEntry:
+    values = list(row)
+    values[5], values[12] = bool(values[5]), bool(values[12])
+    return OutboxEntry(*values)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Outbox:
+    def __init__(self, vault: Vault, rng: Callable[[], float] = random.random) -> None:
+        self.vault = vault
+        self.conn = vault.conn
+        self.rng = rng
+        self.folder = vault.path / OUTBOX_DIR
+
+    # -- reading ----------------------------------------------------------------
+
+    def entries(self) -> list[OutboxEntry]:
+        """Every entry, newest first; one a killed program left ``sending`` shows as queued."""
+        rows = self.conn.execute(_SELECT_ALL)
+        found = [_row(r) for r in rows]
+        if any(e.state == SENDING for e in found) and not self._sending_elsewhere():
+            found = [_stale_to_queued(e) for e in found]
+        return found
+
+    def get(self, entry_id: int) -> OutboxEntry:
+        row = self.conn.execute(_SELECT_ONE, (entry_id,)).fetchone()
+        if row is None:
+            raise NotFound(N_("There is no outbox entry {id}."), id=entry_id)
+        return _row(row)
+
+    def waiting_count(self) -> int:
+        """Bundles not yet on their destination (paused ones included)."""
+        (count,) = self.conn.execute(
+            "SELECT count(*) FROM outbox WHERE state IN (?, ?)", UNSENT
+        ).fetchone()
+        return int(count)
+
+    def seconds_to_next_try(self) -> float | None:
+        """When the next unpaused entry is due (0: now); None when nothing waits."""
+        row = self.conn.execute(
+            "SELECT min(coalesce(next_try, '')) FROM outbox WHERE state IN (?, ?) AND paused = 0",
+            UNSENT,
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        if not row[0]:
+            return 0.0
+        due = datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        return max(0.0, (due - self.vault.clock()).total_seconds())
+
+    @property
+    def unmetered_only(self) -> bool:
+        """The app sends only on connections the platform says are not metered."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (_UNMETERED,)).fetchone()
+        return row is not None and row[0] == "1"
+
+    def set_unmetered_only(self, value: bool) -> None:
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (_UNMETERED, "1" if value else "0"),
+            )
+
+    def path_of(self, entry: OutboxEntry) -> Path:
+        return self.folder / entry.file
+
+    # -- queueing -----------------------------------------------------------------
+
+    def export(
+        self,
+        destination: str,
+        recipients: list[RecipientRef],
+        case_ids: list[str] | None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        override_consent: bool = False,
+    ) -> tuple[OutboxEntry, ExportResult]:
+        """Write a bundle into the outbox and queue it for ``destination``."""
+        DestinationStore(self.vault).get(destination)  # refused before any work
+        make_private_dir(self.folder)
+        path = self.folder / f"{uuid.uuid4().hex}{SUFFIX}"
+        device = signing_key_fingerprint(identity.load(self.conn).signing_key)
+        queued: list[int] = []
+
+        def recorded(result: ExportResult) -> None:
+            remote = f"{device}/{result.sequence}-{result.bundle_id}{SUFFIX}"
+            cursor = self.conn.execute(
+                "INSERT INTO outbox (bundle_id, sequence, destination, file, remote_name,"
+                " state, size, sha256, next_try, created_at, created_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                (
+                    result.bundle_id,
+                    result.sequence,
+                    destination,
+                    path.name,
+                    remote,
+                    QUEUED,
+                    result.size,
+                    _file_sha256(path),
+                    self.vault.now(),
+                    self.vault.user.name,
+                ),
+            )
+            self.vault.audit("outbox.queue", "bundle", result.bundle_id)
+            queued.append(int(cursor.lastrowid or 0))
+
+        try:
+            result = export_bundle(
+                self.vault,
+                recipients,
+                path,
+                case_ids,
+                progress,
+                cancelled,
+                override_consent,
+                recorded=recorded,
+            )
+        except BaseException:
+            if not queued:
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+            raise
+        return self.get(queued[0]), result
+
+    # -- a person's actions --------------------------------------------------------
+
+    def pause(self, entry_id: int, paused: bool = True) -> OutboxEntry:
+        entry = self.get(entry_id)
+        if not entry.waiting:
+            raise InvalidInput(
+                N_("Outbox entry {id} was sent already; there is nothing to pause."), id=entry_id
+            )
+        with self.vault.transaction() as conn:
+            conn.execute("UPDATE outbox SET paused = ? WHERE id = ?", (int(paused), entry_id))
+            self.vault.audit(
+                "outbox.pause" if paused else "outbox.resume", "bundle", entry.bundle_id
+            )
+        return self.get(entry_id)
+
+    def remove(self, entry_id: int) -> OutboxEntry:
+        """Forget an entry and delete its local bundle file (the cases stay in the vault)."""
+        entry = self.get(entry_id)
+        if entry.state == SENDING and self._sending_elsewhere():
+            raise InvalidInput(
+                N_("Outbox entry {id} is being sent right now; pause it or wait, then remove it."),
+                id=entry_id,
+            )
+        path = self.path_of(entry)
+
+        def unlink() -> None:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+        with self.vault.transaction() as conn:
+            conn.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
+            self.vault.audit("outbox.remove", "bundle", entry.bundle_id)
+            self.vault.after_transaction(unlink, lambda: None)
+        return entry
+
+    # -- sending ----------------------------------------------------------------
+
+    def send(
+        self,
+        ids: list[int] | None = None,
+        *,
+        force: bool = False,
+        progress: EntryProgress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> list[SendResult]:
+        """One pass over what is due (``force``: whatever waits, due or not; paused never).
+
+        Raises SendBusy when another program is sending from this outbox.
+        """
+        with self._send_lock():
+            with self.vault.transaction() as conn:
+                conn.execute("UPDATE outbox SET state = ? WHERE state = ?", (QUEUED, SENDING))
+            self._sweep()
+            due = self._due(ids, force)
+            transports: dict[str, Transport] = {}
+            results: list[SendResult] = []
+            try:
+                for entry_id in due:
+                    if cancelled is not None and cancelled():
+                        raise Cancelled(N_("Sending was stopped; it resumes on the next try."))
+                    results.append(self._send_one(entry_id, transports, progress, cancelled))
+            finally:
+                for transport in transports.values():
+                    with contextlib.suppress(Exception):
+                        transport.close()
+            return results
+
+    def _due(self, ids: list[int] | None, force: bool) -> list[int]:
+        now = self.vault.now()
+        rows = self.conn.execute(
+            "SELECT id, next_try FROM outbox WHERE state = ? AND paused = 0 ORDER BY id",
+            (QUEUED,),
+        ).fetchall()
+        chosen = [
+            int(i)
+            for i, next_try in rows
+            if (ids is None or i in ids) and (force or next_try is None or next_try <= now)
+        ]
+        if ids is not None:
+            for i in ids:
+                self.get(i)  # an unknown id is an error, not silence
+        return chosen
+
+    def _send_one(
+        self,
+        entry_id: int,
+        transports: dict[str, Transport],
+        progress: EntryProgress | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> SendResult:
+        entry = self.get(entry_id)
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, attempts = attempts + 1 WHERE id = ?",
+                (SENDING, entry_id),
+            )
+        last_write = [time.monotonic()]
+
+        def moved(done: int, total: int) -> None:
+            if progress is not None:
+                progress(entry_id, done, total)
+            if time.monotonic() - last_write[0] >= PROGRESS_EVERY:
+                last_write[0] = time.monotonic()
+                # Only for other programs' lists: a busy vault skips one update.
+                with contextlib.suppress(VaultBusy), self.vault.transaction() as conn:
+                    conn.execute("UPDATE outbox SET sent_bytes = ? WHERE id = ?", (done, entry_id))
+
+        done = [entry.sent_bytes]
+
+        def track(d: int, total: int) -> None:
+            done[0] = d
+            moved(d, total)
+
+        try:
+            path = self.path_of(entry)
+            if not path.is_file():
+                raise DestinationRefused(
+                    N_(
+                        "The bundle file of outbox entry {id} is missing from the vault's "
+                        "outbox folder; remove the entry and export again."
+                    ),
+                    id=entry_id,
+                )
+            transport = transports.get(entry.destination)
+            if transport is None:
+                transport = DestinationStore(self.vault).transport(entry.destination)
+                transports[entry.destination] = transport
+            uploaded = transport.upload(path, entry.remote_name, track, cancelled)
+        except Cancelled:
+            self._failed(entry, done[0], None, refused=False, retry_now=True)
+            raise
+        except IntakeError as exc:
+            # Not reachable now (NotDelivered) or refused until a person acts
+            # (a host key, a login, a missing destination or file).
+            refused = not isinstance(exc, NotDelivered)
+            transports.pop(entry.destination, None)
+            return SendResult(self._failed(entry, done[0], exc, refused=refused))
+        except BaseException:
+            # A bug: the entry waits for the next pass; the error surfaces as one.
+            self._failed(entry, done[0], None, refused=False)
+            raise
+        return self._sent(entry, uploaded)
+
+    def _sent(self, entry: OutboxEntry, uploaded: Uploaded) -> SendResult:
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, sent_bytes = ?, next_try = NULL, error = NULL,"
+                " refused = 0, sent_at = ? WHERE id = ?",
+                (SENT, uploaded.size, self.vault.now(), entry.id),
+            )
+            self.vault.audit("outbox.sent", "bundle", entry.bundle_id)
+        return SendResult(
+            self.get(entry.id),
+            resumed_from=uploaded.resumed_from,
+            resent=uploaded.resent,
+            already_there=uploaded.already_there,
+        )
+
+    def _failed(
+        self,
+        entry: OutboxEntry,
+        sent_bytes: int,
+        exc: IntakeError | None,
+        *,
+        refused: bool,
+        retry_now: bool = False,
+    ) -> OutboxEntry:
+        attempts = entry.attempts + 1
+        if retry_now:
+            next_try = self.vault.now()
+        else:
+            delay = LAST_RETRY if refused else retry_delay(attempts, self.rng)
+            next_try = stamp(self.vault.clock() + timedelta(seconds=delay))
+        if exc is None and not retry_now:
+            exc = IntakeError(N_("An unexpected error stopped the send; it will be tried again."))
+        error = _error_json(exc) if exc is not None else entry.error
+        with self.vault.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = ?, sent_bytes = ?, next_try = ?, error = ?,"
+                " refused = ? WHERE id = ?",
+                (QUEUED, sent_bytes, next_try, error, int(refused), entry.id),
+            )
+        return self.get(entry.id)
+
+    # -- housekeeping -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _send_lock(self) -> Iterator[None]:
+        make_private_dir(self.folder)
+        fd = os.open(self.folder / SEND_LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        try:
+            if not _try_lock(fd):
+                raise SendBusy(
+                    N_("Another program is sending from this vault's outbox; try again shortly.")
+                )
+            try:
+                yield
+            finally:
+                _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def _sending_elsewhere(self) -> bool:
+        try:
+            with self._send_lock():
+                return False
+        except SendBusy:
+            return True
+
+    def _sweep(self) -> None:
+        """Remove bundle files no entry names, left by an export that died (old ones only)."""
+        if not self.folder.is_dir():
+            return
+        known = {str(r[0]) for r in self.conn.execute("SELECT file FROM outbox")}
+        cutoff = time.time() - ORPHAN_AGE
+        for path in self.folder.iterdir():
+            if path.name == SEND_LOCK or path.name in known:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    log.info("Removed a bundle file no outbox entry named")
+
+
+def _stale_to_queued(entry: OutboxEntry) -> OutboxEntry:
+    if entry.state != SENDING:
+        return entry
+    return OutboxEntry(**{**entry.__dict__, "state": QUEUED})

@@ -1,0 +1,1 @@
+"""Delivery: destinations (SFTP, S3) and fetching bundles from one."""
