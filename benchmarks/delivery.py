@@ -289,14 +289,6 @@ def kill_figures(work: Path, quick: bool) -> dict[str, float]:
     figures: dict[str, float] = {}
     with ssh_server(work / "kill-sftp") as sshd:
 
-        def add_sftp(vault: Vault) -> None:
-            DestinationStore(vault).add_sftp(
-                "counsel",
-                f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.folder}",
-                sshd.fingerprint,
-                ssh_key=sshd.private_key,
-            )
-
         def partial_size(name: str) -> int:
             try:
                 return (sshd.folder / (name + ".partial")).stat().st_size
@@ -304,7 +296,7 @@ def kill_figures(work: Path, quick: bool) -> dict[str, float]:
                 return 0
 
         (work / "kill-sftp-vault").mkdir()
-        sftp = killed_at_half(work / "kill-sftp-vault", size, add_sftp, partial_size)
+        sftp = killed_at_half(work / "kill-sftp-vault", size, sshd.add_to, partial_size)
     figures.update({f"kill_sftp_{k}": v for k, v in sftp.items()})
     if weed_binary() is not None:
         with s3_server(work / "kill-s3") as seaweed:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from pathlib import Path
 
-from ..core.errors import InvalidInput
+from ..core.files import read_small_text as read_small_text  # the commands read files with it
 from ..core.i18n import _
 
 PROGRAM = "intake-desktop"
@@ -34,26 +33,6 @@ def safe(text: str) -> str:
 def complain(message: str) -> None:
     """One line on stderr, named by the program (``message`` already translated)."""
     print(f"{PROGRAM}: {message}", file=sys.stderr)
-
-
-def read_small_text(
-    path: str, max_bytes: int, *, unreadable: str, too_large: str, not_utf8: str
-) -> str:
-    """The UTF-8 text of the file at ``path``, read only up to ``max_bytes``.
-
-    Each failure is InvalidInput with its template (``{path}`` in each).
-    """
-    try:
-        with Path(path).open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError:
-        raise InvalidInput(unreadable, path=path) from None
-    if len(data) > max_bytes:
-        raise InvalidInput(too_large, path=path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput(not_utf8, path=path) from None
 
 
 def ask(question: str) -> bool:

@@ -8,17 +8,16 @@ prints, for scripts) and as message templates translated when shown.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlcipher3 import dbapi2
 
 from . import audit, search
 from .attachments import BlobStore
+from .files import file_sha256
 from .i18n import N_, _
 from .keyslots import USER
 from .model import KINDS, references
@@ -244,7 +243,7 @@ def check_vault(vault: Vault) -> list[CheckResult]:
         for name, size, sha256 in rows:
             path = vault.path / OUTBOX_DIR / name
             try:
-                if path.stat().st_size != size or _sha256_of(path) != sha256:
+                if path.stat().st_size != size or file_sha256(path) != sha256:
                     damaged += 1
             except OSError:
                 damaged += 1
@@ -271,11 +270,3 @@ def check_vault(vault: Vault) -> list[CheckResult]:
     run(N_("attachment files"), file_store)
     run(N_("outbox"), outbox)
     return results
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

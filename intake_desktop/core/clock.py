@@ -12,5 +12,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime(STAMP)
+
+
+def parse_stamp(text: str) -> datetime:
+    """The moment a ``stamp`` names (UTC)."""
+    return datetime.strptime(text, STAMP).replace(tzinfo=UTC)

@@ -8,6 +8,8 @@ because messages reach terminals, logs and screenshots.
 
 from __future__ import annotations
 
+import json
+
 from .i18n import N_, _
 
 # A record kind named in a message ("No {kind} with id …") is shown as a
@@ -48,6 +50,19 @@ class IntakeError(Exception):
             except (KeyError, IndexError, ValueError):
                 continue
         return self.template
+
+
+def error_json(exc: IntakeError) -> str:
+    """An error kept in the vault (an outbox entry's last failure): template and parameters,
+    so it is shown later in the reader's language."""
+    params = {k: v if isinstance(v, int | float) else str(v) for k, v in exc.params.items()}
+    return json.dumps({"template": exc.template, "params": params})
+
+
+def error_text(stored: str) -> str:
+    """What ``error_json`` kept, in plain words in the interface's language."""
+    found = json.loads(stored)
+    return str(IntakeError(found["template"], **found["params"]))
 
 
 class WrongPassphrase(IntakeError):

@@ -8,6 +8,7 @@ user could open it).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -19,6 +20,35 @@ from .i18n import N_
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB pieces (hex)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_small_text(
+    path: str | Path, max_bytes: int, *, unreadable: str, too_large: str, not_utf8: str
+) -> str:
+    """The UTF-8 text of the file at ``path``, read only up to ``max_bytes``.
+
+    Each failure is InvalidInput with its template (``{path}`` in each).
+    """
+    try:
+        with Path(path).open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError:
+        raise InvalidInput(unreadable, path=str(path)) from None
+    if len(data) > max_bytes:
+        raise InvalidInput(too_large, path=str(path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(not_utf8, path=str(path)) from None
 
 
 def require_file(path: Path, shown: str | None = None) -> None:

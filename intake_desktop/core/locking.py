@@ -33,7 +33,7 @@ DEFAULT_TIMEOUT = 10.0
 _POLL_SECONDS = 0.05
 
 
-def _try_lock(fd: int) -> bool:
+def try_lock(fd: int) -> bool:
     """Take the lock without waiting; False if another program holds it."""
     if sys.platform == "win32":
         import msvcrt
@@ -53,7 +53,7 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
-def _unlock(fd: int) -> None:
+def unlock(fd: int) -> None:
     if sys.platform == "win32":
         import msvcrt
 
@@ -88,7 +88,7 @@ def keyslots_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     fd = _open_lock_file(Path(folder))
     try:
         deadline = time.monotonic() + max(0.0, wait)
-        while not _try_lock(fd):
+        while not try_lock(fd):
             if time.monotonic() >= deadline:
                 raise VaultBusy(
                     N_(
@@ -101,6 +101,6 @@ def keyslots_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
             yield
         finally:
             with contextlib.suppress(OSError):
-                _unlock(fd)
+                unlock(fd)
     finally:
         os.close(fd)

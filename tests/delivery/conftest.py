@@ -9,20 +9,12 @@ import pytest
 
 from intake_desktop.core.delivery.sftp import SftpTransport
 from tests.delivery.seaweed import s3_bucket, seaweed  # noqa: F401
-from tests.delivery.sshd import SshServer, sshd_missing
+from tests.delivery.sshd import SshServer, running
 
 
 @pytest.fixture
 def sshd(tmp_path: Path) -> Iterator[SshServer]:
-    reason = sshd_missing()
-    if reason:
-        pytest.skip(reason)
-    server = SshServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from running(tmp_path)
 
 
 @pytest.fixture

@@ -22,10 +22,14 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
+from intake_desktop.core.delivery.destinations import DestinationStore
 from intake_desktop.core.delivery.sftp import generate_ssh_key
+from intake_desktop.core.vault import Vault
 
 SSHD = "/usr/sbin/sshd"
 
@@ -183,10 +187,44 @@ LogLevel INFO
             self._proc = None
         self.pid_file.unlink(missing_ok=True)
 
+    def url(self, folder: Path | None = None) -> str:
+        """The destination URL of the served folder (or a folder inside it)."""
+        return f"sftp://{self.user}@127.0.0.1:{self.port}{folder or self.folder}"
+
+    def add_to(
+        self,
+        vault: Vault,
+        name: str = "counsel",
+        *,
+        host_key: str | None = None,
+        folder: Path | None = None,
+        **auth: str,
+    ) -> None:
+        """This server as a destination of ``vault``, with the fixture's key unless ``auth``."""
+        DestinationStore(vault).add_sftp(
+            name,
+            self.url(folder),
+            host_key or self.fingerprint,
+            **(auth or {"ssh_key": self.private_key}),  # type: ignore[arg-type]
+        )
+
     def remove_folder(self) -> None:
         """For a password server, whose folder lives outside the test's own."""
         if self.password is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def running(base: Path) -> Iterator[SshServer]:
+    """For a test module's ``sshd`` fixture: a server started, stopped after the test."""
+    reason = sshd_missing()
+    if reason:
+        pytest.skip(reason)
+    server = SshServer(base)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def _current_user() -> str:

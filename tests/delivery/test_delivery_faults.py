@@ -20,7 +20,8 @@ import pytest
 import intake_desktop.core.delivery.destinations  # noqa: F401  (exit handlers, see test_destination_cli)
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.delivery.destinations import DestinationStore
-from intake_desktop.core.delivery.outbox import QUEUED, SENT, Outbox, OutboxEntry
+from intake_desktop.core.delivery.entries import QUEUED, SENT, OutboxEntry
+from intake_desktop.core.delivery.outbox import Outbox
 from intake_desktop.core.delivery.sftp import CHUNK, SftpTransport
 from intake_desktop.core.delivery.transport import DestinationRefused
 from intake_desktop.core.errors import Cancelled
@@ -42,16 +43,6 @@ def field(tmp_path: Path) -> Iterator[Vault]:
     add_attachment(vault, case_id, os.urandom(3 * MiB))
     yield vault
     vault.close()
-
-
-def add_sftp(vault: Vault, sshd: SshServer, folder: Path | None = None, **auth: str) -> None:
-    credentials = auth or {"ssh_key": sshd.private_key}
-    DestinationStore(vault).add_sftp(
-        "counsel",
-        f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{folder or sshd.folder}",
-        sshd.fingerprint,
-        **credentials,  # type: ignore[arg-type]
-    )
 
 
 def sha256(path: Path) -> str:
@@ -94,7 +85,7 @@ def password_sshd(tmp_path: Path) -> Iterator[SshServer]:
 
 def test_a_destination_with_a_password_sends(field: Vault, password_sshd: SshServer) -> None:
     assert password_sshd.password is not None
-    add_sftp(field, password_sshd, password=password_sshd.password)
+    password_sshd.add_to(field, password=password_sshd.password)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     (sent,) = box.send()
@@ -106,7 +97,7 @@ def test_a_destination_with_a_password_sends(field: Vault, password_sshd: SshSer
 def test_a_wrong_password_is_refused(
     field: Vault, password_sshd: SshServer, tmp_path: Path
 ) -> None:
-    add_sftp(field, password_sshd, password="not-" + (password_sshd.password or ""))
+    password_sshd.add_to(field, password="not-" + (password_sshd.password or ""))
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     (failed,) = box.send()
@@ -148,7 +139,7 @@ def small_disk(sshd: SshServer) -> Iterator[Path]:
 def test_a_full_disk_on_the_server_keeps_the_bundle_queued_then_it_resumes(
     field: Vault, sshd: SshServer, small_disk: Path
 ) -> None:
-    add_sftp(field, sshd, folder=small_disk)
+    sshd.add_to(field, folder=small_disk)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     assert entry.size > 2 * MiB
@@ -202,7 +193,7 @@ CHANGES = {
 def test_a_partial_upload_changed_on_the_server_never_yields_a_wrong_sent_file(
     field: Vault, sshd: SshServer, change: str
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     remote = sshd.folder / entry.remote_name
@@ -249,7 +240,7 @@ def test_a_partial_upload_changed_at_its_start_is_sent_again_whole(
 def test_a_connection_cut_mid_transfer_leaves_it_queued_then_it_resumes(
     field: Vault, sshd: SshServer
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     remote = sshd.folder / entry.remote_name

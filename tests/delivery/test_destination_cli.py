@@ -30,16 +30,12 @@ def key_file(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-def sftp_url(sshd: SshServer) -> str:
-    return f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.folder}"
-
-
 def test_an_sftp_destination_answers_with_its_pinned_host_key(
     vault_env: dict[str, str], tmp_path: Path, sshd: SshServer
 ) -> None:
     (sshd.folder / "earlier.intake").write_bytes(b"x")
     ok(
-        "destination", "add", "counsel", sftp_url(sshd), "--host-key", sshd.fingerprint,
+        "destination", "add", "counsel", sshd.url(), "--host-key", sshd.fingerprint,
         "--ssh-key", key_file(tmp_path, sshd.private_key), "--yes", env=vault_env,
     )  # fmt: skip
     assert ok("destination", "test", "counsel", env=vault_env) == (
@@ -52,7 +48,7 @@ def test_a_wrong_host_key_is_refused_with_both_fingerprints(
 ) -> None:
     pinned = "SHA256:" + "A" * 43
     ok(
-        "destination", "add", "counsel", sftp_url(sshd), "--host-key", pinned,
+        "destination", "add", "counsel", sshd.url(), "--host-key", pinned,
         "--ssh-key", key_file(tmp_path, sshd.private_key), "--yes", env=vault_env,
     )  # fmt: skip
     line = fails("destination", "test", "counsel", env=vault_env, code=8)
@@ -63,7 +59,7 @@ def test_a_server_that_is_down_is_not_delivered_yet(
     vault_env: dict[str, str], tmp_path: Path, sshd: SshServer
 ) -> None:
     ok(
-        "destination", "add", "counsel", sftp_url(sshd), "--host-key", sshd.fingerprint,
+        "destination", "add", "counsel", sshd.url(), "--host-key", sshd.fingerprint,
         "--ssh-key", key_file(tmp_path, sshd.private_key), "--yes", env=vault_env,
     )  # fmt: skip
     sshd.stop()

@@ -17,15 +17,15 @@ from intake_desktop.core.bundle import importer
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.delivery import outbox as outbox_module
 from intake_desktop.core.delivery.destinations import DestinationStore
-from intake_desktop.core.delivery.outbox import (
+from intake_desktop.core.delivery.entries import (
     FIRST_RETRY,
     LAST_RETRY,
     QUEUED,
     SENT,
-    Outbox,
     SendBusy,
     retry_delay,
 )
+from intake_desktop.core.delivery.outbox import Outbox
 from intake_desktop.core.errors import Cancelled, NotFound
 from intake_desktop.core.fingerprint import signing_key_fingerprint
 from intake_desktop.core.vault import Vault
@@ -45,15 +45,6 @@ def field(tmp_path: Path) -> Iterator[Vault]:
     vault.close()
 
 
-def add_sftp(vault: Vault, sshd: SshServer, name: str = "counsel") -> None:
-    DestinationStore(vault).add_sftp(
-        name,
-        f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.folder}",
-        sshd.fingerprint,
-        ssh_key=sshd.private_key,
-    )
-
-
 def device(vault: Vault) -> str:
     return signing_key_fingerprint(identity.load(vault.conn).signing_key)
 
@@ -61,7 +52,7 @@ def device(vault: Vault) -> str:
 def test_a_queued_bundle_is_sent_whole_under_its_idempotent_name(
     field: Vault, sshd: SshServer
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, result = box.export("counsel", TO, None)
     assert entry.state == QUEUED and entry.size == result.size
@@ -85,7 +76,7 @@ def test_a_queued_bundle_is_sent_whole_under_its_idempotent_name(
 def test_a_server_that_is_down_leaves_the_entry_queued_with_a_backoff(
     field: Vault, sshd: SshServer
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field, rng=lambda: 0.5)
     box.export("counsel", TO, None)
     sshd.stop()
@@ -103,12 +94,7 @@ def test_a_server_that_is_down_leaves_the_entry_queued_with_a_backoff(
 def test_a_wrong_host_key_is_refused_before_any_byte_and_waits_an_hour(
     field: Vault, sshd: SshServer
 ) -> None:
-    DestinationStore(field).add_sftp(
-        "counsel",
-        f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.folder}",
-        "SHA256:" + "A" * 43,
-        ssh_key=sshd.private_key,
-    )
+    sshd.add_to(field, host_key="SHA256:" + "A" * 43)
     box = Outbox(field)
     box.export("counsel", TO, None)
     (failed,) = box.send()
@@ -121,7 +107,7 @@ def test_a_wrong_host_key_is_refused_before_any_byte_and_waits_an_hour(
 def test_paused_entries_are_not_sent_and_removing_deletes_only_the_local_copy(
     field: Vault, sshd: SshServer
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     first, _ = box.export("counsel", TO, None)
     second, _ = box.export("counsel", TO, None)
@@ -141,7 +127,7 @@ def test_a_send_killed_mid_upload_resumes_from_what_the_server_holds(
     field: Vault, sshd: SshServer
 ) -> None:
     add_attachment(field, field.case_id, os.urandom(3 << 20))  # type: ignore[attr-defined]
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     half = entry.size // 2
@@ -164,7 +150,7 @@ def test_a_send_killed_mid_upload_resumes_from_what_the_server_holds(
 
 
 def test_one_pass_at_a_time(field: Vault, sshd: SshServer) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     box.export("counsel", TO, None)
     with box._send_lock(), pytest.raises(SendBusy) as info:
@@ -175,7 +161,7 @@ def test_one_pass_at_a_time(field: Vault, sshd: SshServer) -> None:
 def test_an_entry_left_sending_by_a_killed_program_is_queued_again(
     field: Vault, sshd: SshServer
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     with field.transaction() as conn:
@@ -201,7 +187,7 @@ def test_the_backoff_doubles_from_30_seconds_to_an_hour_with_jitter() -> None:
 
 
 def test_an_orphan_bundle_file_is_swept_only_when_old(field: Vault, sshd: SshServer) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     fresh, old = box.folder / "fresh.intake", box.folder / "old.intake"
@@ -214,7 +200,7 @@ def test_an_orphan_bundle_file_is_swept_only_when_old(field: Vault, sshd: SshSer
 
 
 def test_counsel_can_import_what_was_sent(field: Vault, sshd: SshServer, tmp_path: Path) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     coordinator, _ = make_vault(tmp_path / "coordinator", name="Coordinator")
     try:
         them = identity.load(coordinator.conn)
@@ -233,7 +219,7 @@ def test_a_backup_carries_the_bundles_still_waiting_and_sends_them(
     from intake_desktop.core.backup import backup
     from tests.helpers import PASSPHRASE
 
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     box.export("counsel", TO, None)
     box.send()
@@ -258,7 +244,7 @@ def test_vault_check_finds_a_waiting_bundle_missing_or_damaged(
         (found,) = [r for r in check_vault(field) if r.name == "outbox"]
         return found.ok, found.detail
 
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     assert outbox_check() == (True, "1 bundle(s) waiting")
@@ -274,7 +260,7 @@ def test_vault_check_finds_a_waiting_bundle_missing_or_damaged(
 def test_a_destination_removed_after_queueing_is_a_refusal_not_a_crash(
     field: Vault, sshd: SshServer
 ) -> None:
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     box = Outbox(field)
     entry, _ = box.export("counsel", TO, None)
     DestinationStore(field).remove("counsel")

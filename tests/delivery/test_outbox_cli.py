@@ -38,18 +38,8 @@ ENTRY_KEYS = {
 }  # fmt: skip
 
 
-def sftp_url(sshd: SshServer) -> str:
-    return f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.folder}"
-
-
 def env_for(cli_env: dict[str, str], path: Path) -> dict[str, str]:
     return cli_env | {"INTAKE_VAULT": str(path)}
-
-
-def add_sftp(vault: Vault, sshd: SshServer, name: str = "counsel") -> None:
-    DestinationStore(vault).add_sftp(
-        name, sftp_url(sshd), sshd.fingerprint, ssh_key=sshd.private_key
-    )
 
 
 @pytest.fixture
@@ -58,8 +48,8 @@ def pair(tmp_path: Path, sshd: SshServer) -> tuple[Path, Path]:
     field, _ = make_vault(tmp_path / "field", name="Field")
     office, _ = make_vault(tmp_path / "office", name="Office")
     introduce(field, office, "Field laptop", "Office")
-    add_sftp(field, sshd)
-    add_sftp(office, sshd)
+    sshd.add_to(field)
+    sshd.add_to(office)
     field.close()
     office.close()
     return tmp_path / "field", tmp_path / "office"
@@ -257,7 +247,7 @@ def test_inbox_fetch_quarantines_an_unknown_signer(
     office = Vault.open(pair[1], PASSPHRASE)
     to = [recipient_ref("Office", identity.load(office.conn).age_recipient)]
     office.close()
-    add_sftp(unknown, sshd)
+    sshd.add_to(unknown)
     Outbox(unknown).export("counsel", to, None)
     Outbox(unknown).send()
     unknown.close()

@@ -304,6 +304,11 @@ def test_a_killed_export_never_leaves_a_partial_file_under_the_final_name(tmp_pa
             # Under its final name a bundle is complete: it imports.
             assert importer.import_bundle(coord, final).status == "merged"
             outcomes.append("complete")
+            if not run.killed:
+                # It ended on its own, so its time is the export's. A calibration
+                # slowed by a busy machine puts later kills after the end: aim at
+                # the quickest export seen.
+                duration = min(duration, run.working)
         else:
             assert not run.done
             outcomes.append("no file")

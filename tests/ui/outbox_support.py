@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pyrage
-import pytest
 
 import intake_desktop.core.delivery.destinations  # noqa: F401  (exit handlers, see test_destination_cli)
 from intake_desktop.core.cases import CaseStore
@@ -25,24 +22,11 @@ from intake_desktop.core.delivery.sftp import generate_ssh_key
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
 from tests.bundle_forge import recipient_ref
-from tests.delivery.sshd import SshServer, sshd_missing
+from tests.delivery.sshd import SshServer
 from tests.helpers import MINIMAL_CASE
 
 COUNSEL = "Counsel (Smith & Rahimi LLP)"
 TIMEOUT_MS = 120_000
-
-
-def running_sshd(tmp_path: Path) -> Iterator[SshServer]:
-    """For a test module's ``sshd`` fixture: a real OpenSSH server, stopped after the test."""
-    reason = sshd_missing()
-    if reason:
-        pytest.skip(reason)
-    server = SshServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def prepare(vault: Vault, sshd: SshServer | None = None, name: str = "counsel") -> str:
@@ -50,12 +34,7 @@ def prepare(vault: Vault, sshd: SshServer | None = None, name: str = "counsel") 
     case_id = CaseStore(vault).add_case(MINIMAL_CASE)
     TrustStore(vault).add_recipient(COUNSEL, str(pyrage.x25519.Identity.generate().to_public()))
     if sshd is not None:
-        DestinationStore(vault).add_sftp(
-            name,
-            f"sftp://{sshd.user}@127.0.0.1:{sshd.port}{sshd.folder}",
-            sshd.fingerprint,
-            ssh_key=sshd.private_key,
-        )
+        sshd.add_to(vault, name)
     return case_id
 
 

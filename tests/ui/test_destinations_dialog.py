@@ -21,7 +21,7 @@ from tests.delivery.seaweed import ADMIN, Seaweed
 from tests.delivery.sshd import SshServer
 from tests.helpers import make_vault
 from tests.ui import delivery_support
-from tests.ui.delivery_support import add_sftp, allow
+from tests.ui.delivery_support import allow
 
 pytestmark = pytest.mark.usefixtures("jobs_end")
 # The real servers' fixtures, under the names the tests ask for.
@@ -129,7 +129,7 @@ def test_a_wrong_pinned_key_makes_the_test_show_both_fingerprints(
 ) -> None:
     assert session.vault is not None
     pinned = "SHA256:" + "A" * 43
-    add_sftp(session.vault, sshd, host_key=pinned)
+    sshd.add_to(session.vault, host_key=pinned)
     dialog = open_dialog(session)
     assert dialog.selected() is not None
     dialog.test.click()
@@ -204,7 +204,7 @@ def test_removing_asks_then_forgets_the_destination(
     qtbot, open_dialog, session: VaultSession, sshd: SshServer
 ) -> None:
     assert session.vault is not None
-    add_sftp(session.vault, sshd)
+    sshd.add_to(session.vault)
     dialog = open_dialog(session)
     dialog.remove.click()
     box = dialog.confirmation

@@ -21,7 +21,6 @@ from tests.bundle_forge import introduce, recipient_ref
 from tests.delivery.sshd import SshServer
 from tests.helpers import MINIMAL_CASE, make_vault
 from tests.ui import delivery_support
-from tests.ui.delivery_support import add_sftp
 
 pytestmark = pytest.mark.usefixtures("jobs_end")
 sshd = delivery_support.sshd
@@ -47,7 +46,7 @@ def send_case(field: Vault, office: Vault, sshd: SshServer, title: str) -> str:
     """The field laptop adds a case and sends a bundle for the office through its outbox."""
     case = dict(MINIMAL_CASE, title=title)
     case_id = CaseStore(field).add_case(case)
-    add_sftp(field, sshd)
+    sshd.add_to(field)
     office_key = identity.load(office.conn).age_recipient
     box = Outbox(field)
     box.export("counsel", [recipient_ref("office", office_key)], None)
@@ -76,7 +75,7 @@ def test_a_fetched_bundle_is_imported_and_its_case_appears_in_the_list(
     assert office is not None
     introduce(field, office, "Herat field", "office")
     send_case(field, office, sshd, "Fetched family")
-    add_sftp(office, sshd)
+    sshd.add_to(office)
     assert not any("Fetched family" in t for t in case_titles(window))
 
     dialog = open_fetch(qtbot, window)
@@ -101,7 +100,7 @@ def test_a_bundle_from_an_unknown_sender_is_quarantined_and_points_to_the_review
     office = session.vault
     assert office is not None
     send_case(field, office, sshd, "Unknown sender's family")
-    add_sftp(office, sshd)
+    sshd.add_to(office)
     dialog = open_fetch(qtbot, window)
     dialog.fetch_button.click()
     qtbot.waitUntil(lambda: dialog.job is None and dialog.report.rowCount() == 1, timeout=60_000)
@@ -118,7 +117,7 @@ def test_a_server_that_is_down_says_nothing_was_fetched(
     qtbot, window: MainWindow, session: VaultSession, sshd: SshServer
 ) -> None:
     assert session.vault is not None
-    add_sftp(session.vault, sshd)
+    sshd.add_to(session.vault)
     sshd.stop()
     dialog = open_fetch(qtbot, window)
     dialog.fetch_button.click()

@@ -20,7 +20,8 @@ import pytest
 import intake_desktop.core.delivery.destinations  # noqa: F401  (exit handlers, see test_destination_cli)
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.clock import utc_now
-from intake_desktop.core.delivery.outbox import QUEUED, SENT, Outbox
+from intake_desktop.core.delivery.entries import QUEUED, SENT
+from intake_desktop.core.delivery.outbox import Outbox
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.bundles.export_dialog import ExportDialog
 from intake_desktop.ui.jobs.job import Jobs
@@ -32,17 +33,17 @@ from intake_desktop.ui.services.session import VaultSession
 from intake_desktop.ui.shell.main_window import MainWindow
 from intake_desktop.ui.widgets.bidi import select_row
 from tests.bundle_forge import add_attachment
-from tests.delivery.sshd import SshServer
+from tests.delivery.sshd import SshServer, running
 from tests.helpers import PASSPHRASE, make_vault
 from tests.ui.bundle_dialog_support import check_recipients
-from tests.ui.outbox_support import COUNSEL, TIMEOUT_MS, prepare, recipients, running_sshd
+from tests.ui.outbox_support import COUNSEL, TIMEOUT_MS, prepare, recipients
 
 pytestmark = pytest.mark.usefixtures("jobs_end")
 
 
 @pytest.fixture
 def sshd(tmp_path: Path) -> Iterator[SshServer]:
-    yield from running_sshd(tmp_path)
+    yield from running(tmp_path)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BundleRejected, NotFound
-from ..files import make_private_dir, private_atomic_writer
+from ..files import file_sha256, make_private_dir, private_atomic_writer
 from ..i18n import N_
 from ..vault import Vault
 from .format import Manifest
@@ -32,14 +32,6 @@ class QuarantineFull(BundleRejected):
     """An unknown signer's bundle not kept: the quarantine has no room (exit 8)."""
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while chunk := source.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _check_room(vault: Vault, path: Path) -> int | None:
     """The id of this very file if it waits already; refuse when the quarantine is full."""
     count, total = vault.conn.execute(
@@ -49,7 +41,7 @@ def _check_room(vault: Vault, path: Path) -> int | None:
         return None
     # Full: the same file again is still "already waiting", not an error.
     existing = vault.conn.execute(
-        "SELECT id FROM quarantine WHERE file_sha256 = ?", (_file_sha256(path),)
+        "SELECT id FROM quarantine WHERE file_sha256 = ?", (file_sha256(path),)
     ).fetchone()
     if existing:
         return int(existing[0])
@@ -81,11 +73,11 @@ def keep(vault: Vault, path: Path, manifest: Manifest) -> int:
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
-    file_sha256 = digest.hexdigest()
-    final = folder / f"{file_sha256}.intake"
+    sha256 = digest.hexdigest()
+    final = folder / f"{sha256}.intake"
     tmp_target.replace(final)
     existing = vault.conn.execute(
-        "SELECT id FROM quarantine WHERE file_sha256 = ?", (file_sha256,)
+        "SELECT id FROM quarantine WHERE file_sha256 = ?", (sha256,)
     ).fetchone()
     if existing:
         return int(existing[0])
@@ -95,7 +87,7 @@ def keep(vault: Vault, path: Path, manifest: Manifest) -> int:
             " producer_name, received_at, size, file_name, device_seq)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                file_sha256,
+                sha256,
                 manifest.bundle_id,
                 manifest.producer.signing_key,
                 manifest.producer.fingerprint,

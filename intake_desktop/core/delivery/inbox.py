@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,12 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from .. import identity
 from ..bundle import importer
-from ..errors import BundleRejected, IntakeError
+from ..errors import BundleRejected, IntakeError, error_json
 from ..files import make_private_dir
 from ..fingerprint import signing_key_fingerprint
 from ..i18n import N_
 from .destinations import DestinationStore
-from .transport import NotDelivered, RemoteFile
+from .transport import NotDelivered, RemoteFile, Transport
 
 if TYPE_CHECKING:
     from ..vault import Vault
@@ -166,7 +165,7 @@ def fetch(
 def _fetch_one(
     vault: Vault,
     destination: str,
-    transport: Any,
+    transport: Transport,
     folder: Path,
     item: Waiting,
     progress: Progress | None,
@@ -188,13 +187,12 @@ def _fetch_one(
     try:
         result = importer.import_bundle(vault, local, None, cancelled)
     except BundleRejected as exc:
-        error = {"template": exc.template, "params": {k: str(v) for k, v in exc.params.items()}}
         with vault.transaction() as conn:
             conn.execute(
                 "INSERT INTO inbox_refused (destination, remote_name, size, error, at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (destination, remote_name) DO UPDATE"
                 " SET size = excluded.size, error = excluded.error, at = excluded.at",
-                (destination, item.name, item.size, json.dumps(error), vault.now()),
+                (destination, item.name, item.size, error_json(exc), vault.now()),
             )
         with contextlib.suppress(FileNotFoundError):
             local.unlink()

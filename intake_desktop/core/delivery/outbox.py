@@ -23,31 +23,43 @@ that is neither sent nor waiting. A send pass uploads what is due:
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .. import identity
 from ..bundle.export import ExportResult, export_bundle
 from ..bundle.format import RecipientRef
 from ..check import OUTBOX_DIR
-from ..clock import stamp
-from ..errors import Cancelled, IntakeError, InvalidInput, NotFound, VaultBusy
-from ..files import PRIVATE_FILE_MODE, make_private_dir
+from ..clock import parse_stamp, stamp
+from ..errors import Cancelled, IntakeError, InvalidInput, NotFound, VaultBusy, error_json
+from ..files import PRIVATE_FILE_MODE, file_sha256, make_private_dir
 from ..fingerprint import signing_key_fingerprint
 from ..i18n import N_
-from ..locking import _try_lock, _unlock
+from ..locking import try_lock, unlock
 from .destinations import DestinationStore
+from .entries import (
+    LAST_RETRY,
+    QUEUED,
+    SELECT_ALL,
+    SELECT_ONE,
+    SENDING,
+    SENT,
+    UNSENT,
+    OutboxEntry,
+    SendBusy,
+    SendResult,
+    retry_delay,
+)
 from .transport import DestinationRefused, NotDelivered, Transport, Uploaded
+
+__all__ = ["Outbox", "OutboxEntry", "SendBusy", "SendResult"]
 
 if TYPE_CHECKING:
     from ..vault import Vault
@@ -56,123 +68,11 @@ log = logging.getLogger(__name__)
 
 SEND_LOCK = ".send.lock"
 SUFFIX = ".intake"
-QUEUED, SENDING, SENT, RECEIPTED = "queued", "sending", "sent", "receipted"
-UNSENT = (QUEUED, SENDING)
-FIRST_RETRY = 30.0  # seconds
-LAST_RETRY = 3600.0
 ORPHAN_AGE = 24 * 3600  # a bundle file no entry names, older than this, is an export that died
 PROGRESS_EVERY = 2.0  # seconds between writes of sent_bytes while sending
 
 _UNMETERED = "outbox.unmetered_only"
 EntryProgress = Callable[[int, int, int], None]  # entry id, bytes done, bytes in all
-
-_SELECT_ALL = (
-    "SELECT id, bundle_id, sequence, destination, state, paused, size, sha256, sent_bytes,"
-    " attempts, next_try, error, refused, created_at, created_by, sent_at, remote_name, file"
-    " FROM outbox"
-)
-_SELECT_ONE = _SELECT_ALL + " WHERE id = ?"
-_SELECT_ALL += " ORDER BY id DESC"
-
-
-def retry_delay(attempts: int, rng: Callable[[], float] = random.random) -> float:
-    """Seconds before the next try after ``attempts`` failed ones: 30 s doubling, at most 1 h."""
-    base = min(LAST_RETRY, FIRST_RETRY * 2.0 ** max(0, attempts - 1))
-    return float(min(LAST_RETRY, base * (0.75 + rng() / 2)))
-
-
-def _error_json(exc: IntakeError) -> str:
-    params = {k: v if isinstance(v, int | float) else str(v) for k, v in exc.params.items()}
-    return json.dumps({"template": exc.template, "params": params})
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    bundle_id: str
-    sequence: int
-    destination: str
-    state: str
-    paused: bool
-    size: int
-    sha256: str  # of the encrypted file, as it is on the server once sent
-    sent_bytes: int
-    attempts: int
-    next_try: str | None
-    error: str | None  # JSON: the last failure's template and parameters
-    refused: bool  # the last try was refused: retrying will not help until a person acts
-    created_at: str
-    created_by: str
-    sent_at: str | None
-    remote_name: str
-    file: str
-
-    @property
-    def last_error(self) -> str | None:
-        """The last failure in plain words, in the interface's language."""
-        if self.error is None:
-            return None
-        stored = json.loads(self.error)
-        return str(IntakeError(stored["template"], **stored["params"]))
-
-    @property
-    def waiting(self) -> bool:
-        return self.state in UNSENT
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "bundle_id": self.bundle_id,
-            "sequence": self.sequence,
-            "destination": self.destination,
-            "state": self.state,
-            "paused": self.paused,
-            "size": self.size,
-            "sha256": self.sha256,
-            "sent_bytes": self.sent_bytes,
-            "attempts": self.attempts,
-            "next_try": self.next_try,
-            "last_error": self.last_error,
-            "refused": self.refused,
-            "remote_name": self.remote_name,
-            "created_at": self.created_at,
-            "sent_at": self.sent_at,
-        }
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """One entry's outcome in a send pass."""
-
-    entry: OutboxEntry  # as it is after the try
-    resumed_from: int = 0  # where a resumed upload continued, else 0
-    resent: int = 0  # bytes sent again (at most one chunk after an interruption)
-    already_there: bool = False
-
-    def as_json(self) -> dict[str, Any]:
-        return self.entry.as_json() | {
-            "resumed_from": self.resumed_from,
-            "resent": self.resent,
-            "already_there": self.already_there,
-        }
-
-
-class SendBusy(NotDelivered):
-    """Another program is sending from this vault's outbox right now."""
-
-
-def _row(row: tuple[Any, ...]) -> OutboxEntry:
-    values = list(row)
-    values[5], values[12] = bool(values[5]), bool(values[12])
-    return OutboxEntry(*values)
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Outbox:
@@ -186,17 +86,16 @@ class Outbox:
 
     def entries(self) -> list[OutboxEntry]:
         """Every entry, newest first; one a killed program left ``sending`` shows as queued."""
-        rows = self.conn.execute(_SELECT_ALL)
-        found = [_row(r) for r in rows]
+        found = [OutboxEntry.from_row(r) for r in self.conn.execute(SELECT_ALL)]
         if any(e.state == SENDING for e in found) and not self._sending_elsewhere():
-            found = [_stale_to_queued(e) for e in found]
+            found = [e.queued_again() for e in found]
         return found
 
     def get(self, entry_id: int) -> OutboxEntry:
-        row = self.conn.execute(_SELECT_ONE, (entry_id,)).fetchone()
+        row = self.conn.execute(SELECT_ONE, (entry_id,)).fetchone()
         if row is None:
             raise NotFound(N_("There is no outbox entry {id}."), id=entry_id)
-        return _row(row)
+        return OutboxEntry.from_row(row)
 
     def waiting_count(self) -> int:
         """Bundles not yet on their destination (paused ones included)."""
@@ -215,8 +114,7 @@ class Outbox:
             return None
         if not row[0]:
             return 0.0
-        due = datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        return max(0.0, (due - self.vault.clock()).total_seconds())
+        return max(0.0, (parse_stamp(row[0]) - self.vault.clock()).total_seconds())
 
     @property
     def unmetered_only(self) -> bool:
@@ -267,7 +165,7 @@ class Outbox:
                     remote,
                     QUEUED,
                     result.size,
-                    _file_sha256(path),
+                    file_sha256(path),
                     self.vault.now(),
                     self.vault.user.name,
                 ),
@@ -353,7 +251,9 @@ class Outbox:
                 for entry_id in due:
                     if cancelled is not None and cancelled():
                         raise Cancelled(N_("Sending was stopped; it resumes on the next try."))
-                    results.append(self._send_one(entry_id, transports, progress, cancelled))
+                    result = self._send_one(entry_id, transports, progress, cancelled)
+                    if result is not None:
+                        results.append(result)
             finally:
                 for transport in transports.values():
                     with contextlib.suppress(Exception):
@@ -382,29 +282,25 @@ class Outbox:
         transports: dict[str, Transport],
         progress: EntryProgress | None,
         cancelled: Callable[[], bool] | None,
-    ) -> SendResult:
+    ) -> SendResult | None:
         entry = self.get(entry_id)
         with self.vault.transaction() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, attempts = attempts + 1 WHERE id = ?",
                 (SENDING, entry_id),
             )
-        last_write = [time.monotonic()]
+        done, written = entry.sent_bytes, time.monotonic()
 
-        def moved(done: int, total: int) -> None:
+        def moved(sent: int, total: int) -> None:
+            nonlocal done, written
+            done = sent
             if progress is not None:
-                progress(entry_id, done, total)
-            if time.monotonic() - last_write[0] >= PROGRESS_EVERY:
-                last_write[0] = time.monotonic()
+                progress(entry_id, sent, total)
+            if time.monotonic() - written >= PROGRESS_EVERY:
+                written = time.monotonic()
                 # Only for other programs' lists: a busy vault skips one update.
                 with contextlib.suppress(VaultBusy), self.vault.transaction() as conn:
-                    conn.execute("UPDATE outbox SET sent_bytes = ? WHERE id = ?", (done, entry_id))
-
-        done = [entry.sent_bytes]
-
-        def track(d: int, total: int) -> None:
-            done[0] = d
-            moved(d, total)
+                    conn.execute("UPDATE outbox SET sent_bytes = ? WHERE id = ?", (sent, entry_id))
 
         try:
             path = self.path_of(entry)
@@ -420,19 +316,19 @@ class Outbox:
             if transport is None:
                 transport = DestinationStore(self.vault).transport(entry.destination)
                 transports[entry.destination] = transport
-            uploaded = transport.upload(path, entry.remote_name, track, cancelled)
+            uploaded = transport.upload(path, entry.remote_name, moved, cancelled)
         except Cancelled:
-            self._failed(entry, done[0], None, refused=False, retry_now=True)
+            self._failed(entry, done, None, refused=False, retry_now=True)
             raise
         except IntakeError as exc:
             # Not reachable now (NotDelivered) or refused until a person acts
             # (a host key, a login, a missing destination or file).
             refused = not isinstance(exc, NotDelivered)
             transports.pop(entry.destination, None)
-            return SendResult(self._failed(entry, done[0], exc, refused=refused))
+            return SendResult(self._failed(entry, done, exc, refused=refused))
         except BaseException:
             # A bug: the entry waits for the next pass; the error surfaces as one.
-            self._failed(entry, done[0], None, refused=False)
+            self._failed(entry, done, None, refused=False)
             raise
         return self._sent(entry, uploaded)
 
@@ -468,7 +364,7 @@ class Outbox:
             next_try = stamp(self.vault.clock() + timedelta(seconds=delay))
         if exc is None and not retry_now:
             exc = IntakeError(N_("An unexpected error stopped the send; it will be tried again."))
-        error = _error_json(exc) if exc is not None else entry.error
+        error = error_json(exc) if exc is not None else entry.error
         with self.vault.transaction() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, sent_bytes = ?, next_try = ?, error = ?,"
@@ -484,14 +380,14 @@ class Outbox:
         make_private_dir(self.folder)
         fd = os.open(self.folder / SEND_LOCK, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
         try:
-            if not _try_lock(fd):
+            if not try_lock(fd):
                 raise SendBusy(
                     N_("Another program is sending from this vault's outbox; try again shortly.")
                 )
             try:
                 yield
             finally:
-                _unlock(fd)
+                unlock(fd)
         finally:
             os.close(fd)
 
@@ -515,9 +411,3 @@ class Outbox:
                 if path.is_file() and path.stat().st_mtime < cutoff:
                     path.unlink()
                     log.info("Removed a bundle file no outbox entry named")
-
-
-def _stale_to_queued(entry: OutboxEntry) -> OutboxEntry:
-    if entry.state != SENDING:
-        return entry
-    return OutboxEntry(**{**entry.__dict__, "state": QUEUED})

@@ -53,9 +53,9 @@ def next_try_words(entry: OutboxEntry, now: datetime | None = None) -> str:
         return "—"
     if entry.paused:
         return _("when resumed")
-    if entry.next_try is None:
+    due = entry.due_at
+    if due is None:
         return _("now")
-    due = datetime.strptime(entry.next_try, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
     if due <= now:
         return _("now")

@@ -25,7 +25,7 @@ from ...core.delivery.destinations import (
 )
 from ...core.delivery.inbox import REFUSED, Fetched
 from ...core.delivery.sftp import presented_host_key
-from ...core.errors import InvalidInput
+from ...core.files import read_small_text
 from ...core.i18n import N_
 from ...core.vault import Vault
 from ..jobs.job import Cancelled, Job, Jobs, Progress
@@ -139,25 +139,13 @@ class DeliveryService:
     @staticmethod
     def read_key_file(path: Path) -> str:
         """A private SSH key file's text, read once to be stored in the vault (never kept here)."""
-        try:
-            with Path(path).open("rb") as handle:
-                data = handle.read(MAX_SECRET_CHARS + 1)
-        except OSError:
-            raise InvalidInput(
-                N_("The key file {path} cannot be read; nothing was stored."), path=str(path)
-            ) from None
-        if len(data) > MAX_SECRET_CHARS:
-            raise InvalidInput(
-                N_("The key file {path} is too large for an SSH key; nothing was stored."),
-                path=str(path),
-            )
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidInput(
-                N_("The key file {path} is not an SSH key (not text); nothing was stored."),
-                path=str(path),
-            ) from None
+        return read_small_text(
+            path,
+            MAX_SECRET_CHARS,
+            unreadable=N_("The key file {path} cannot be read; nothing was stored."),
+            too_large=N_("The key file {path} is too large for an SSH key; nothing was stored."),
+            not_utf8=N_("The key file {path} is not an SSH key (not text); nothing was stored."),
+        )
 
     # Jobs: anything that talks to a server
 
