@@ -268,3 +268,26 @@ def test_a_destination_removed_after_queueing_is_a_refusal_not_a_crash(
     assert failed.entry.refused and failed.entry.state == QUEUED
     assert "no destination named counsel" in (failed.entry.last_error or "")
     assert box.path_of(entry).exists()
+
+
+def test_an_entry_paused_or_removed_while_a_pass_runs_is_left_alone(
+    field: Vault, sshd: SshServer
+) -> None:
+    sshd.add_to(field)
+    box = Outbox(field)
+    first, _ = box.export("counsel", TO, None)
+    second, _ = box.export("counsel", TO, None)
+    third, _ = box.export("counsel", TO, None)
+
+    def meanwhile(entry_id: int, _done: int, _total: int) -> None:
+        # A person acts in the Outbox while the first bundle uploads.
+        if entry_id == first.id and box.get(second.id).waiting and not box.get(second.id).paused:
+            box.pause(second.id)
+            box.remove(third.id)
+
+    (sent,) = box.send(progress=meanwhile)
+    assert sent.entry.id == first.id and sent.entry.state == SENT
+    held = box.get(second.id)
+    assert held.state == QUEUED and held.paused and held.attempts == 0
+    assert not (sshd.folder / second.remote_name).exists()
+    assert not (sshd.folder / third.remote_name).exists()

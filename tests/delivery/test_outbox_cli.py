@@ -277,3 +277,21 @@ def test_outbox_and_inbox_over_s3(
     (fetched,) = ok_json("inbox", "fetch", "office", "--json", env=office)
     assert fetched["status"] == "merged"
     assert ok_json("case", "show", case_id, "--json", env=office)["id"] == case_id
+
+
+def test_bad_input_is_refused_and_changes_nothing(
+    cli_env: dict[str, str], pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    field = env_for(cli_env, pair[0])
+    add_case(field, MINIMAL_CASE)
+    ok("export", "--to", "Office", "--all", "--send", "counsel", env=field)
+    before = ok_json("outbox", "list", "--json", env=field)
+    assert "from 1 to" in fails("outbox", "pause", "0", env=field, code=6)
+    assert "no outbox entry 99" in fails("outbox", "send", "--id", "99", env=field, code=10)
+    assert "nowhere" in fails("inbox", "fetch", "nowhere", env=field, code=10)
+    both = run(
+        "export", "--to", "Office", "--all", "--out", str(tmp_path / "b"), "--send", "counsel",
+        env=field,
+    )  # fmt: skip
+    assert both.returncode == 2 and not (tmp_path / "b").exists()
+    assert ok_json("outbox", "list", "--json", env=field) == before

@@ -248,3 +248,31 @@ def test_a_paused_bundle_is_held_back_and_remove_deletes_only_the_local_copy(
     assert not local.exists() and box.path_of(other).exists()
     assert CaseStore(vault).count() == 1
     qtbot.waitUntil(window.outbox_waiting.isHidden)
+
+
+def test_on_a_metered_connection_only_send_now_sends_when_unmetered_only_is_set(
+    qtbot, window: MainWindow, sshd: SshServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_service, "MIN_WAIT_S", 0.05)
+    monkeypatch.setattr(outbox_service, "MAX_WAIT_S", 0.2)
+    service = service_of(window)
+    vault = window.session.vault
+    assert vault is not None
+    dialog = OutboxDialog(window.session, window)
+    dialog.show()
+    dialog.unmetered.click()
+    assert Outbox(vault).unmetered_only  # kept in the vault, not in Qt's settings
+    # What the platform reports cannot be set from a test: the service is told.
+    looks: list[bool] = []
+    monkeypatch.setattr(service, "metered", lambda: looks.append(True) or True)
+    job = service.export("counsel", recipients(), None)
+    job.start()
+    qtbot.waitUntil(lambda: len(looks) >= 3, timeout=TIMEOUT_MS)  # the timer looked, and waited
+    [waiting] = service.entries()
+    assert waiting.state == QUEUED and waiting.attempts == 0
+
+    said = service.send_now()
+    assert "metered" in said
+    qtbot.waitUntil(lambda: service.waiting_count() == 0, timeout=TIMEOUT_MS)
+    [entry] = service.entries()
+    assert entry.state == SENT and (sshd.folder / entry.remote_name).exists()

@@ -283,7 +283,12 @@ class Outbox:
         progress: EntryProgress | None,
         cancelled: Callable[[], bool] | None,
     ) -> SendResult | None:
-        entry = self.get(entry_id)
+        try:
+            entry = self.get(entry_id)
+        except NotFound:
+            return None  # removed since the pass chose it
+        if entry.paused or entry.state != QUEUED:
+            return None  # paused since the pass chose it
         with self.vault.transaction() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, attempts = attempts + 1 WHERE id = ?",
