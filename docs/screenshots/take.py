@@ -30,6 +30,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository
 
@@ -116,11 +117,37 @@ def take(language: str, out: Path) -> int:
         shots_access.managing(camera, field, world)
         shots_delivery.destinations(camera, field)
         shots_outbox.outbox(camera, field)
+        delivered(camera, field, world)
         shots_editor.draft_after_lock(camera, field, world)
         shots_editor.translator(camera, field, world)
         field.close()
         shots_bundles.coordinator(camera, world)
         return camera.report()
+
+
+def delivered(camera: Camera, laptop: Any, world: Any) -> None:
+    """The field's case list after a receipt from the office: its Delivered column, filtered."""
+    from shots_world import PASSPHRASE
+
+    from intake_desktop.core import receipts
+    from intake_desktop.core.vault import Vault
+
+    office = Vault.open(world.office, PASSPHRASE)
+    try:  # the office imported Kabul's earlier bundle when the world was made
+        (bundle_id,) = office.conn.execute("SELECT bundle_id FROM receipts_issued").fetchone()
+        receipts.issued(office, bundle_id).write(world.root / "receipt.json")
+    finally:
+        office.close()
+    window = laptop.window
+    window.session.keys.trust_device("Islamabad office device", world.office_signing_key)
+    window.session.bundles.take_receipt(world.root / "receipt.json")
+    window.cases.refresh()
+    combo = window.cases.delivery
+    combo.setCurrentIndex(combo.findData("delivered"))
+    camera.settle()
+    camera.shoot("case-list-delivered", window)
+    combo.setCurrentIndex(0)
+    camera.settle()
 
 
 def offscreen_laptop(root: Path) -> None:

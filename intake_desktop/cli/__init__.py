@@ -24,10 +24,13 @@ from ..core.i18n import PSEUDO, _, available_languages, language_code, load_lang
 from . import (
     bundle_cmd,
     case_cmd,
+    chains_cmd,
     destination_cmd,
     duplicates_cmd,
     identity_cmd,
     outbox_cmd,
+    purge_cmd,
+    receipt_cmd,
     statement_cmd,
     trust_cmd,
     vault_cmd,
@@ -146,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     duplicates_cmd.register(commands, common)
     destination_cmd.register(commands, common)
     outbox_cmd.register(commands, common)
+    receipt_cmd.register(commands, common)
+    purge_cmd.register(commands, common)
+    chains_cmd.register(commands, common)
     return parser
 
 

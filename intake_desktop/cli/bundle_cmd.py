@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..core import consent
+from ..core import consent, receipts
 from ..core.bundle import importer, merge, quarantine, report
 from ..core.bundle.export import (
     ExportResult,
@@ -72,6 +72,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         help=_("import a quarantined bundle (after trusting its signer)"),
     )
     source.add_argument("--discard-quarantine", type=int, metavar="ID")
+    take.add_argument(
+        "--receipt-out",
+        metavar="RECEIPT",
+        help=_("write the signed receipt for the sender to RECEIPT (and RECEIPT.minisig)"),
+    )
     take.add_argument("--json", action="store_true")
     take.set_defaults(handler=import_cmd)
 
@@ -261,11 +266,16 @@ def import_cmd(ctx: Context) -> int:
         result = importer.import_quarantined(vault, args.from_quarantine)
     else:
         result = importer.import_bundle(vault, Path(args.file))
+    if args.receipt_out and result.status != importer.QUARANTINED:
+        written, _signature = receipts.issued(vault, result.bundle_id).write(Path(args.receipt_out))
+        complain(_("Wrote the receipt for the sender to {path}.").format(path=written))
     if args.json:
         ctx.print_json(result.as_json())
     else:
         _print_result(result)
     if result.status == importer.QUARANTINED:
+        if args.receipt_out:
+            complain(_("No receipt was written: nothing was imported from an untrusted signer."))
         complain(
             _("Signed by an untrusted key ({fingerprint}); the bundle is in quarantine.").format(
                 fingerprint=result.fingerprint

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core import attestations, calendars, certification
+from ..core import attestations, calendars, certification, receipts
 from ..core.cases import (
     MAX_DOCUMENT_BYTES,
     CaseQuery,
@@ -113,6 +113,12 @@ def list_cases(ctx: Context) -> int:
         if len(page) < PAGE:
             break
     if args.json:
+        # What receipts say reached whom (core/receipts.py): a case edited since is "changed".
+        delivery = receipts.deliveries(store.vault, [r["id"] for r in rows])
+        for r in rows:
+            state, listed = delivery[r["id"]]
+            r["delivery"] = str(state)
+            r["delivered"] = [d.as_json() for d in listed]
         ctx.print_json(rows)
     else:
         for r in rows:

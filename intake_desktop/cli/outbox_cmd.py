@@ -122,6 +122,20 @@ def send_outbox(ctx: Context) -> int:
     box = _outbox(ctx.open_vault())
     ids = [_check_id(i) for i in ctx.args.id] if ctx.args.id else None
     results = box.send(ids, force=ctx.args.now)
+    # Receipts importers left beside what this vault sent (core/receipts.py).
+    for found in box.collect_receipts():
+        if found.taken is not None and found.taken.new:
+            complain(
+                _("Receipt: {importer} holds bundle {id}.").format(
+                    importer=safe(found.taken.importer), id=found.bundle_id
+                )
+            )
+        elif found.refused is not None:
+            complain(
+                _("A receipt for bundle {id} was refused: {reason}").format(
+                    id=found.bundle_id, reason=found.refused
+                )
+            )
     if ctx.args.json:
         ctx.print_json([r.as_json() for r in results])
     else:

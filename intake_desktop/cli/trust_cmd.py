@@ -1,8 +1,10 @@
-"""``trust add-device | add-recipient | list | remove``: keys pinned after a fingerprint check.
+"""``trust add-device | add-recipient | list | revoke | remove``: keys pinned after a
+fingerprint check.
 
-Adding asks the person to confirm they compared the fingerprint out of band;
-a script says so with ``--yes``. A script without ``--yes`` is refused (exit
-6) rather than trusting silently or waiting on stdin.
+Adding asks the person to confirm they compared the fingerprint out of band,
+and revoking asks before refusing a device's bundles; a script says so with
+``--yes``. A script without ``--yes`` is refused (exit 6) rather than acting
+silently or waiting on stdin.
 """
 
 from __future__ import annotations
@@ -79,6 +81,21 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     listing = sub.add_parser("list", parents=[common], help=_("list trusted keys"))
     listing.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     listing.set_defaults(handler=list_trust)
+
+    revoke = sub.add_parser(
+        "revoke",
+        parents=[common],
+        help=_("refuse a lost or stolen device's bundles made from a time on"),
+    )
+    revoke.add_argument("name", metavar="NAME")
+    revoke.add_argument(
+        "--at",
+        metavar="TIMESTAMP",
+        help=_("the revocation time in UTC, like 2026-11-27T22:21:08Z (default: now)"),
+    )
+    revoke.add_argument("--yes", action="store_true", help=_("revoke without asking (for scripts)"))
+    revoke.add_argument("--recovery", action="store_true", help=with_code)
+    revoke.set_defaults(handler=revoke_trust)
 
     remove = sub.add_parser("remove", parents=[common], help=_("stop trusting a key"))
     remove.add_argument("name", metavar="NAME")
@@ -181,6 +198,8 @@ def _row(entry: TrustEntry) -> str:
     fields = [entry.name, entry.kind, entry.fingerprint, entry.added_at, entry.added_by]
     if entry.kind == RECIPIENT and entry.withheld_names:
         fields.append(_("receives withheld names"))
+    if entry.revoked_at is not None:
+        fields.append(_("revoked {date}").format(date=entry.revoked_at))
     return "\t".join(safe(field) for field in fields)
 
 
@@ -193,6 +212,35 @@ def list_trust(ctx: Context) -> int:
     else:
         for entry in entries:
             print(_row(entry))
+    return 0
+
+
+def revoke_trust(ctx: Context) -> int:
+    args = ctx.args
+    if not args.yes and not secrets_input.interactive():
+        raise InvalidInput(
+            N_(
+                "Not revoked: bundles {name} makes from then on will be refused; run again"
+                " with --yes to revoke it."
+            ),
+            name=args.name,
+        )
+    store = TrustStore(open_for_managing(ctx, args.recovery))
+    # Refused before asking: a recipient, a name not trusted, already revoked.
+    planned = store.prepare_revoke(args.name, args.at)
+    if not args.yes:
+        question = _(
+            "Revoke {name} from {date}? Bundles it made from then on will be refused, and its "
+            "certifications from then on are not verified; what it signed before stays. [y/N]"
+        )
+        if not ask(question.format(name=safe(planned.name), date=planned.revoked_at)):
+            raise Cancelled(N_("Nothing was changed: {name} was not revoked."), name=planned.name)
+    entry = store.revoke(args.name, planned.revoked_at)
+    print(
+        _("{name} is revoked from {date}: bundles it made from then on will be refused.").format(
+            name=safe(entry.name), date=entry.revoked_at
+        )
+    )
     return 0
 
 

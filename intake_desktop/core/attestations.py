@@ -10,7 +10,9 @@ producing vault's minisign key (Ed25519, prehashed) over its canonical JSON
   from a stored flag: editing either text, or a language, makes it **void**;
 * whether it is genuine is the signature, checked against this vault's own
   key or a device key someone pinned in the trust store (``trust.py``),
-  never against a key because the record names it.
+  never against a key because the record names it. A device revoked in the
+  trust store vouches only for what it dated (``certified_at``,
+  ``recorded_at``) before its revocation.
 
 Counsel can check one with standard tools: write the canonical JSON to a
 file and its ``signature`` to ``file.minisig``, then ``minisign -V -P <the
@@ -22,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
@@ -29,9 +32,10 @@ from typing import TYPE_CHECKING, Any, Final
 import minisign
 
 from . import identity
+from .clock import parse_stamp
 from .errors import BundleRejected, InvalidInput
 from .fields import Boolean, Choice, Date, Obj, Text, invalid
-from .fingerprint import parse_signing_key, signing_key_fingerprint
+from .fingerprint import parse_signing_key
 from .i18n import N_
 from .trust import DEVICE, TrustStore
 
@@ -62,6 +66,7 @@ class State(StrEnum):
 class SignatureProblem(StrEnum):
     UNTRUSTED = "untrusted"  # by a key neither this vault's nor a trusted device's
     BAD = "bad"  # malformed, or does not verify
+    REVOKED = "revoked"  # by a revoked device, dated at or after its revocation
 
 
 # Short names, as re.IGNORECASE stands for re.RegexFlag.IGNORECASE.
@@ -166,23 +171,88 @@ def sign(vault: Vault, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
     return {**attestation, "signature": bytes(signature).decode("utf-8")}
 
 
-def trusted_keys(vault: Vault) -> frozenset[str]:
-    """This vault's own signing key and every trusted device's."""
+class TrustedKeys(frozenset[str]):
+    """Signing keys whose signatures count, when each revoked one stopped counting,
+    and which count only because a trusted device vouched for them."""
+
+    revoked: Mapping[str, str]  # a revoked device's key -> its revocation (a vault stamp)
+    via: Mapping[str, str]  # a vouched-for key -> the name of the device that vouched
+
+    def __new__(
+        cls,
+        keys: Iterable[str],
+        revoked: Mapping[str, str] | None = None,
+        via: Mapping[str, str] | None = None,
+    ) -> TrustedKeys:
+        pinned = set(keys)
+        via = {k: v for k, v in (via or {}).items() if k not in pinned}
+        self = super().__new__(cls, {*pinned, *via})
+        self.revoked = dict(revoked or {})
+        self.via = via  # a key pinned here directly is checked directly
+        return self
+
+    def vouched(self, keys: Mapping[str, str]) -> TrustedKeys:
+        """These keys too, each vouched for by the named device (a bundle's vouches)."""
+        direct = self - set(self.via)
+        return TrustedKeys(direct, self.revoked, {**self.via, **keys})
+
+
+def trusted_keys(vault: Vault) -> TrustedKeys:
+    """This vault's own signing key and every trusted device's, revoked ones marked, and
+    the keys an unrevoked trusted device vouched for (a coordinator forwarding field cases)."""
     own = identity.load(vault.conn).signing_key
-    return frozenset({own, *(e.key for e in TrustStore(vault).entries() if e.kind == DEVICE)})
+    devices = [e for e in TrustStore(vault).entries() if e.kind == DEVICE]
+    revoked = {e.key: e.revoked_at for e in devices if e.revoked_at is not None}
+    vouchers = {e.key: e.name for e in devices if e.revoked_at is None}
+    via = {
+        str(key): vouchers[str(voucher)]
+        for key, voucher in vault.conn.execute(
+            "SELECT device_key, voucher_key FROM vouches ORDER BY at"
+        )
+        if str(voucher) in vouchers
+    }
+    return TrustedKeys({own, *(e.key for e in devices)}, revoked, via)
+
+
+def vouched_by(attestation: dict[str, Any], trusted: frozenset[str]) -> str:
+    """The device whose vouching makes ``attestation``'s key count ("" if pinned here)."""
+    if not isinstance(trusted, TrustedKeys):
+        return ""
+    return trusted.via.get(str(attestation.get("signing_key", "")), "")
+
+
+def revoked_at(attestation: dict[str, Any], trusted: frozenset[str]) -> str:
+    """When the device that signed ``attestation`` was revoked ("" if it was not)."""
+    if not isinstance(trusted, TrustedKeys):
+        return ""
+    return trusted.revoked.get(str(attestation.get("signing_key", "")), "")
+
+
+def _signed_before(attestation: dict[str, Any], revoked: str) -> bool:
+    # The time the signer wrote into what it signed: its own claim.
+    signed_at = attestation.get("certified_at") or attestation.get("recorded_at") or ""
+    try:
+        return parse_stamp(str(signed_at)) < parse_stamp(revoked)
+    except ValueError:
+        return False
 
 
 def signature_problem(
     attestation: dict[str, Any], trusted: frozenset[str]
 ) -> SignatureProblem | None:
-    """None when the signature verifies with a trusted key."""
+    """None when the signature verifies with a trusted key (a revoked one's: dated before)."""
     try:
         key_text = parse_signing_key(str(attestation.get("signing_key", "")))
     except InvalidInput:
         return SignatureProblem.BAD
     if key_text not in trusted:
         return SignatureProblem.UNTRUSTED
-    return None if _verifies(key_text, attestation) else SignatureProblem.BAD
+    if not _verifies(key_text, attestation):
+        return SignatureProblem.BAD
+    revoked = revoked_at(attestation, trusted)
+    if revoked and not _signed_before(attestation, revoked):
+        return SignatureProblem.REVOKED
+    return None
 
 
 def _verifies(key_text: str, attestation: dict[str, Any]) -> bool:
@@ -205,6 +275,8 @@ class Status:
     date: str = ""
     language: str = ""  # the original's (certification) or the one read in (read-back)
     problem: SignatureProblem | None = None  # why it is UNVERIFIED
+    revoked_at: str = ""  # the signing device's revocation, if it was revoked
+    via: str = ""  # verified through this trusted device's vouching, not a key pinned here
 
     def as_json(self) -> dict[str, str]:
         out: dict[str, str] = {"state": self.state}
@@ -212,6 +284,10 @@ class Status:
             out |= {"by": self.by, "date": self.date, "language": self.language}
         if self.problem:
             out["problem"] = self.problem
+        if self.revoked_at:
+            out["revoked_at"] = self.revoked_at
+        if self.via:
+            out["via"] = self.via
         return out
 
 
@@ -225,7 +301,14 @@ def status(body: dict[str, Any], kind: str, trusted: frozenset[str]) -> Status:
         language = attestation.get("original_language", "")
     else:
         by, language = attestation.get("read_by", ""), attestation.get("language", "")
-    common = {"kind": kind, "by": by, "date": attestation.get("date") or "", "language": language}
+    common = {
+        "kind": kind,
+        "by": by,
+        "date": attestation.get("date") or "",
+        "language": language,
+        "revoked_at": revoked_at(attestation, trusted),
+        "via": vouched_by(attestation, trusted),
+    }
     problem = signature_problem(attestation, trusted)
     if problem is not None:
         return Status(state=UNVERIFIED, problem=problem, **common)
@@ -267,14 +350,14 @@ def check_local_write(
             )
 
 
-_UNTRUSTED: Final = {
+_REVOKED: Final = {
     CERTIFICATION: N_(
-        "A statement in the bundle carries a certification signed by a device this vault "
-        "does not trust ({fingerprint}); trust that device first, then import again."
+        "A statement in the bundle carries a certification signed after its device was "
+        "revoked on {date}; nothing was imported."
     ),
     READ_BACK: N_(
-        "A statement in the bundle carries a read-back signed by a device this vault "
-        "does not trust ({fingerprint}); trust that device first, then import again."
+        "A statement in the bundle carries a read-back signed after its device was "
+        "revoked on {date}; nothing was imported."
     ),
 }
 _BAD: Final = {
@@ -284,11 +367,14 @@ _BAD: Final = {
 
 
 def check_incoming(body: dict[str, Any], trusted: frozenset[str]) -> None:
-    """Refuse a bundle whose statement carries an attestation that does not verify.
+    """Refuse a bundle whose statement carries an attestation that is forged or late.
 
     A void one (texts changed after it was made) is fine: it travels and is
-    shown as void. What is refused is a signature that fails, or one by a key
-    that is neither this vault's nor a trusted device's.
+    shown as void. One by a key this vault cannot vouch for (neither its own,
+    a trusted device's, nor one a trusted sender vouched for) is imported and
+    shown as unverified, never trusted: the cases it is in still arrive.
+    What is refused is a signature that fails, or one a revoked device dated
+    after its revocation.
     """
     for kind in (CERTIFICATION, READ_BACK):
         attestation = body.get(kind)
@@ -296,7 +382,8 @@ def check_incoming(body: dict[str, Any], trusted: frozenset[str]) -> None:
             continue
         problem = signature_problem(attestation, trusted)
         if problem == SignatureProblem.UNTRUSTED:
-            fingerprint = signing_key_fingerprint(attestation["signing_key"])
-            raise BundleRejected(_UNTRUSTED[kind], fingerprint=fingerprint)
+            continue
+        if problem == SignatureProblem.REVOKED:
+            raise BundleRejected(_REVOKED[kind], date=revoked_at(attestation, trusted))
         if problem is not None:
             raise BundleRejected(_BAD[kind])

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2
 
-from . import attestations, calendars, search
+from . import attestations, calendars, receipts, search
 from .errors import InvalidInput, NotFound, StaleEdit
 from .fields import is_uuid
 from .i18n import N_
@@ -69,6 +69,7 @@ class CaseQuery:
     route: str | None = None
     order: str = "updated"  # one of ORDERS
     descending: bool = True
+    delivery: str | None = None  # a receipts.Delivery value: delivered, changed or none
 
 
 def parse_document(text: bytes | str) -> Any:
@@ -261,6 +262,10 @@ class CaseStore:
         if query.route:
             clauses.append("route = ?")
             params.append(query.route)
+        if query.delivery:
+            condition, values = receipts.delivery_condition(query.delivery)
+            clauses.append(condition)
+            params.extend(values)
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def count(self, query: CaseQuery = CaseQuery()) -> int:

@@ -263,10 +263,30 @@ def describe(status: attestations.Status, value: Callable[[str], str] = str) -> 
         "name": value(status.by),
         "date": value(status.date),
         "language": language_name(status.language, translate=True),
+        "revoked": value(status.revoked_at),
+        "via": value(status.via),
     }
     if status.state == attestations.NONE:
         return _("Not certified") if certification else _("Not read back to the speaker yet")
-    if status.state == attestations.VALID:
+    if status.state == attestations.VALID and status.revoked_at:
+        template = (
+            _("Certified by {name} on {date}, signed before revocation on {revoked} (valid)")
+            if certification
+            else _(
+                "Read back in {language} by {name} on {date}; the speaker confirmed it,"
+                " signed before revocation on {revoked} (valid)"
+            )
+        )
+    elif status.state == attestations.VALID and status.via:
+        template = (
+            _("Certified by {name} on {date} (valid; verified via {via})")
+            if certification
+            else _(
+                "Read back in {language} by {name} on {date}; the speaker confirmed it"
+                " (valid; verified via {via})"
+            )
+        )
+    elif status.state == attestations.VALID:
         template = (
             _("Certified by {name} on {date} (valid)")
             if certification
@@ -282,6 +302,18 @@ def describe(status: attestations.Status, value: Callable[[str], str] = str) -> 
             else _(
                 "Read-back void: the text changed after it was read back"
                 " (by {name} on {date}). Read it back again."
+            )
+        )
+    elif status.problem == attestations.SignatureProblem.REVOKED:
+        template = (
+            _(
+                "Certification by {name} is not verified: signed after its device was revoked"
+                " on {revoked}"
+            )
+            if certification
+            else _(
+                "Read-back by {name} is not verified: signed after its device was revoked"
+                " on {revoked}"
             )
         )
     elif status.problem == attestations.SignatureProblem.UNTRUSTED:

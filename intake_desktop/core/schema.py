@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import VaultDamaged
 from .i18n import N_
+from .schema_delivery import V9, V10, V11
 from .search import search_text
 
 Connection = Any  # sqlcipher3's Connection; the module ships no type hints
@@ -375,61 +376,6 @@ ALTER TABLE blobs ADD COLUMN key BLOB;
 CREATE UNIQUE INDEX blobs_by_file ON blobs (file) WHERE file IS NOT NULL;
 """
 
-_V9 = """
--- Where bundles are delivered (core/delivery/destinations.py). ``secret`` is
--- JSON holding the credentials (an SSH private key or a password; an S3 key
--- id and secret): in the encrypted database only, never shown or logged.
-CREATE TABLE destinations (
-    name       TEXT PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('sftp', 's3')),
-    url        TEXT NOT NULL,
-    host_key   TEXT,
-    endpoint   TEXT,
-    public_key TEXT,
-    secret     TEXT NOT NULL,
-    added_at   TEXT NOT NULL,
-    added_by   TEXT NOT NULL
-) WITHOUT ROWID;
-"""
-
-_V10 = """
--- Bundles waiting for, or done with, delivery (core/delivery/outbox.py).
--- ``file`` is the still-encrypted bundle's name in the vault's outbox/
--- folder; ``remote_name`` is where it lands on the destination, the same on
--- every try. ``error`` is JSON (template and parameters, shown translated).
-CREATE TABLE outbox (
-    id          INTEGER PRIMARY KEY,
-    bundle_id   TEXT NOT NULL UNIQUE,
-    sequence    INTEGER NOT NULL,
-    destination TEXT NOT NULL,
-    file        TEXT NOT NULL UNIQUE,
-    remote_name TEXT NOT NULL,
-    state       TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'receipted')),
-    paused      INTEGER NOT NULL DEFAULT 0,
-    size        INTEGER NOT NULL,
-    sha256      TEXT NOT NULL,
-    sent_bytes  INTEGER NOT NULL DEFAULT 0,
-    attempts    INTEGER NOT NULL DEFAULT 0,
-    next_try    TEXT,
-    error       TEXT,
-    refused     INTEGER NOT NULL DEFAULT 0,
-    created_at  TEXT NOT NULL,
-    created_by  TEXT NOT NULL,
-    sent_at     TEXT
-);
-
--- What ``inbox fetch`` downloaded and could not import for good (not for
--- this vault, damaged): not downloaded again while its size is the same.
-CREATE TABLE inbox_refused (
-    destination TEXT NOT NULL,
-    remote_name TEXT NOT NULL,
-    size        INTEGER NOT NULL,
-    error       TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    PRIMARY KEY (destination, remote_name)
-) WITHOUT ROWID;
-"""
-
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
@@ -439,8 +385,9 @@ MIGRATIONS: list[Migration] = [
     _script(_V6),
     _script(_V7),
     _script(_V8),
-    _script(_V9),
-    _script(_V10),
+    _script(V9),
+    _script(V10),
+    _script(V11),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

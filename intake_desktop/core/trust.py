@@ -5,6 +5,15 @@ command line and the UI ask; this module stores). Bundle signatures are
 checked against these pinned keys only, and export goes only to recipients
 found here. Names are labels people choose ("Kabul office", a colleague's
 name), so they may be personal: the audit log records the fingerprint.
+
+A device is *revoked* (a lost or seized laptop) rather than removed when what
+it signed before must stay readable: it stays in the store with the time of
+its revocation, bundles it made at or after that time are refused, and its
+certifications say they were signed before the revocation. The time compared
+is the one the device itself wrote (a bundle's ``created_at``, a
+certification's ``certified_at``): a thief holding the key can backdate, so
+revocation limits an honest device's later work and tells people what to
+trust; it proves nothing about what a thief signs. Revoke early.
 """
 
 from __future__ import annotations
@@ -14,7 +23,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 from . import identity, permissions
-from .errors import InvalidInput, NotFound
+from .clock import parse_stamp, stamp
+from .errors import BundleRejected, InvalidInput, NotFound
 from .fingerprint import (
     looks_like_key,
     parse_recipient,
@@ -44,9 +54,24 @@ class TrustEntry:
     # A recipient cleared to receive names marked as withheld (counsel filing
     # for the family); export leaves such names out for the others.
     withheld_names: bool = False
+    # A device's signatures made from this time on (a vault stamp) are refused.
+    revoked_at: str | None = None
 
-    def as_json(self) -> dict[str, str | bool]:
+    def as_json(self) -> dict[str, str | bool | None]:
         return asdict(self)
+
+    def signed_before_revocation(self, signed_at: str) -> bool:
+        """Whether a signature dated ``signed_at`` (the signer's own claim) still counts.
+
+        An unreadable date counts as after: only a date the device wrote
+        before its revocation keeps the signature.
+        """
+        if self.revoked_at is None:
+            return True
+        try:
+            return parse_stamp(signed_at) < parse_stamp(self.revoked_at)
+        except ValueError:
+            return False
 
 
 def check_name(name: str) -> str:
@@ -78,12 +103,12 @@ class TrustStore:
 
     def entries(self) -> list[TrustEntry]:
         rows = self.vault.conn.execute(
-            "SELECT name, kind, key, fingerprint, added_at, added_by, withheld_names FROM trust"
-            " ORDER BY kind, name"
+            "SELECT name, kind, key, fingerprint, added_at, added_by, withheld_names, revoked_at"
+            " FROM trust ORDER BY kind, name"
         )
         return [
-            TrustEntry(name, kind, key, fingerprint, at, by, bool(withheld))
-            for name, kind, key, fingerprint, at, by, withheld in rows
+            TrustEntry(name, kind, key, fingerprint, at, by, bool(withheld), revoked)
+            for name, kind, key, fingerprint, at, by, withheld, revoked in rows
         ]
 
     def get(self, name: str) -> TrustEntry | None:
@@ -91,14 +116,33 @@ class TrustStore:
         wanted = unicodedata.normalize("NFC", name)
         return next((e for e in self.entries() if _same_name(e.name, wanted)), None)
 
-    def device_for_key(self, signing_key: str) -> TrustEntry | None:
+    def device_for_key(self, signing_key: str, *, revoked_too: bool = False) -> TrustEntry | None:
         """The trusted device with exactly this public key, key id included.
 
         Matching the whole key (not the fingerprint, which leaves out the key
         id) means the pinned key is the one a signature is verified against.
+        A revoked device is found only with ``revoked_too``: the caller then
+        checks each signature's date (``signed_before_revocation``).
         """
         key = parse_signing_key(signing_key)
-        return next((e for e in self.entries() if e.kind == DEVICE and e.key == key), None)
+        entry = next((e for e in self.entries() if e.kind == DEVICE and e.key == key), None)
+        if entry is not None and entry.revoked_at is not None and not revoked_too:
+            return None
+        return entry
+
+    def refuse_if_revoked(self, signing_key: str, created_at: str) -> None:
+        """BundleRejected if a revoked device made the bundle at or after its revocation."""
+        entry = self.device_for_key(signing_key, revoked_too=True)
+        if entry is None or entry.signed_before_revocation(created_at):
+            return
+        raise BundleRejected(
+            N_(
+                "The bundle was made by {name} after that device was revoked on {date};"
+                " nothing was imported."
+            ),
+            name=entry.name,
+            date=entry.revoked_at,
+        )
 
     # Adding and removing
 
@@ -131,6 +175,56 @@ class TrustStore:
             action = "trust.withheld_names_on" if allowed else "trust.withheld_names_off"
             self.vault.audit(action, "trust", entry.fingerprint)
         return replace(entry, withheld_names=allowed)
+
+    def prepare_revoke(self, name: str, at: str | None = None) -> TrustEntry:
+        """What revoke would store, checked but not stored (to ask before revoking)."""
+        permissions.require(self.vault.user, permissions.REMOVE_TRUST)
+        now = self.vault.now()
+        at = now if at is None else at
+        try:
+            moment = parse_stamp(at)
+        except ValueError:
+            raise InvalidInput(
+                N_(
+                    "The revocation time must be a UTC time like 2026-11-27T22:21:08Z;"
+                    " nothing was changed."
+                )
+            ) from None
+        if moment > parse_stamp(now):
+            raise InvalidInput(N_("A revocation cannot be in the future; nothing was changed."))
+        entry = self.get(name)
+        if entry is None:
+            raise NotFound(N_("Nothing is trusted under the name {name}."), name=name)
+        if entry.kind != DEVICE:
+            raise InvalidInput(
+                N_(
+                    "{name} is a recipient: only a device's signing key can be revoked. To"
+                    " stop exporting to it, remove it instead; nothing was changed."
+                ),
+                name=entry.name,
+            )
+        # Moving a revocation later would accept signatures it refused.
+        if entry.revoked_at is not None and parse_stamp(entry.revoked_at) <= moment:
+            raise InvalidInput(
+                N_("{name} was already revoked on {date}; nothing was changed."),
+                name=entry.name,
+                date=entry.revoked_at,
+            )
+        return replace(entry, revoked_at=stamp(moment))
+
+    def revoke(self, name: str, at: str | None = None) -> TrustEntry:
+        """Refuse a device's signatures from ``at`` (a vault stamp; now if None) on.
+
+        It stays in the store, so what it signed before still verifies. A
+        revocation can be moved earlier, never later.
+        """
+        with self.vault.transaction() as conn:
+            entry = self.prepare_revoke(name, at)  # under the write lock
+            conn.execute(
+                "UPDATE trust SET revoked_at = ? WHERE name = ?", (entry.revoked_at, entry.name)
+            )
+            self.vault.audit("trust.revoke", "trust", entry.fingerprint)
+        return entry
 
     def remove(self, name: str) -> TrustEntry:
         permissions.require(self.vault.user, permissions.REMOVE_TRUST)
@@ -165,6 +259,12 @@ class TrustStore:
                 raise InvalidInput(N_("The name {name} is already in use."), name=existing.name)
             # By fingerprint: the same Ed25519 key under another key id is the same signer.
             if existing.kind == entry.kind and existing.fingerprint == entry.fingerprint:
+                if existing.revoked_at is not None:
+                    raise InvalidInput(
+                        N_("That key was revoked as {name} on {date}; it is not trusted again."),
+                        name=existing.name,
+                        date=existing.revoked_at,
+                    )
                 raise InvalidInput(N_("That key is already trusted as {name}."), name=existing.name)
 
     def _add(self, entry: TrustEntry) -> TrustEntry:

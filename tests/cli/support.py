@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intake_desktop.core import audit
+from intake_desktop.core import audit, receipts
 from intake_desktop.core.bundle import quarantine
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.vault import Vault
@@ -137,6 +137,10 @@ class State:
 def read_state(vault: Vault) -> State:
     store = CaseStore(vault)
     cases = [s.as_json() for s in store.list(limit=max(store.count(), 1))]
+    delivery = receipts.deliveries(vault, [c["id"] for c in cases])
+    for c in cases:  # as `case list --json` adds them
+        c["delivery"] = str(delivery[c["id"]][0])
+        c["delivered"] = [d.as_json() for d in delivery[c["id"]][1]]
     return State(
         cases=_as_json(cases),
         documents={c["id"]: _as_json(store.document(c["id"])) for c in cases},

@@ -59,6 +59,7 @@ MANAGED = {
     "trust add-device": ("trust", "add-device", "other", "{signing_key}", "--yes"),
     "trust add-recipient": ("trust", "add-recipient", "counsel", "{recipient}", "--yes"),
     "trust remove": ("trust", "remove", "Kabul office"),
+    "trust revoke": ("trust", "revoke", "Kabul office", "--yes"),
 }
 
 

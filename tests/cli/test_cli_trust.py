@@ -23,7 +23,16 @@ from tests.cli.support import describe, fails, ok, ok_json, run
 from tests.helpers import PASSPHRASE, REPO
 
 GROUPS = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){5}")
-FIELDS = {"name", "kind", "key", "fingerprint", "added_at", "added_by", "withheld_names"}
+FIELDS = {
+    "name",
+    "kind",
+    "key",
+    "fingerprint",
+    "added_at",
+    "added_by",
+    "withheld_names",
+    "revoked_at",
+}
 
 
 @pytest.fixture
@@ -113,6 +122,7 @@ def test_add_list_and_remove(
         "added_at": by_name["counsel"]["added_at"],
         "added_by": "caseworker",
         "withheld_names": False,
+        "revoked_at": None,
     }
     assert "Kabul office" in ok("trust", "list", env=vault_env)
 

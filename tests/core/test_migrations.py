@@ -142,7 +142,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
 
 
 def _undo_version_6(conn: object) -> None:
-    """Take away what versions 6 to 10 added, so migrations from an older version run again."""
+    """Take away what versions 6 to 11 added, so migrations from an older version run again."""
     for statement in (
         "DROP TABLE drafts",
         "DROP TABLE record_sources",
@@ -163,6 +163,12 @@ def _undo_version_6(conn: object) -> None:
         # and what version 10 added
         "DROP TABLE outbox",
         "DROP TABLE inbox_refused",
+        # and what version 11 added
+        "DROP TABLE receipts_issued",
+        "DROP TABLE receipts",
+        "DROP TABLE delivered",
+        "DROP TABLE vouches",
+        "ALTER TABLE trust DROP COLUMN revoked_at",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

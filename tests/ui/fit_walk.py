@@ -206,6 +206,9 @@ def walk_dialogs(fit: Any, window: Any, world: World) -> None:
     fit.dialog(
         "possible duplicates", lambda: DuplicatesDialog(session, lambda _id: None, window), compare
     )
+    from intake_desktop.ui.shell.purge_dialog import PurgeDialog
+
+    fit.dialog("remove delivered cases", lambda: PurgeDialog(session, window))
     walk_delivery(fit, window)
 
 

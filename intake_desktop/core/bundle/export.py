@@ -21,8 +21,9 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .. import consent, identity
 from ..attachments import BlobStore, ParallelChunks
@@ -31,7 +32,7 @@ from ..files import PRIVATE_FILE_MODE, EarlyWriteback, fsync_dir, temp_name
 from ..fingerprint import signing_key_fingerprint
 from ..i18n import N_
 from ..records import Record, RecordStore
-from ..trust import RECIPIENT, TrustStore
+from ..trust import DEVICE, RECIPIENT, TrustStore
 from ..vault import Vault
 from . import redaction
 from .channel import EncryptChannel
@@ -45,6 +46,7 @@ from .format import (
     Producer,
     RecipientRef,
     RecordRef,
+    Vouch,
     attachment_member,
     encode_checksums,
     encode_records,
@@ -101,6 +103,45 @@ def cases_changed_since(vault: Vault, since: str) -> list[str]:
         (since,),
     )
     return [str(r[0]) for r in rows]
+
+
+def _vouches(vault: Vault, signers: set[str]) -> tuple[Vouch, ...]:
+    """The trusted devices (unrevoked) whose certifications or read-backs travel here.
+
+    Named in the signed manifest, so a recipient that trusts this vault but
+    never met those devices can verify what they signed "via" this vault;
+    only the devices that signed something in this bundle are named.
+    """
+    return tuple(
+        Vouch(e.name, e.key, e.fingerprint)
+        for e in sorted(TrustStore(vault).entries(), key=lambda e: e.name)
+        if e.kind == DEVICE and e.key in signers and e.revoked_at is None
+    )
+
+
+def _chained(conn: Any, recipients: list[RecipientRef]) -> list[RecipientRef]:
+    """Each recipient with this bundle's number in the chain of bundles sent to it.
+
+    Numbered per recipient, a bundle sent to counsel is no gap at the
+    coordinator's: each sees its own chain, each link naming the previous.
+    """
+    sent = [
+        (set(json.loads(names)), str(sha))
+        for names, sha in conn.execute(
+            "SELECT recipients, manifest_sha256 FROM bundles_out ORDER BY seq"
+        )
+    ]
+    chained = []
+    for ref in recipients:
+        mine = [sha for names, sha in sent if ref.fingerprint in names]
+        chained.append(
+            replace(
+                ref,
+                sequence=len(mine) + 1,
+                previous_manifest_sha256=mine[-1] if mine else None,
+            )
+        )
+    return chained
 
 
 def _case_ids(vault: Vault, case_ids: list[str] | None) -> list[str]:
@@ -185,6 +226,7 @@ def export_bundle(
         previous = conn.execute(
             "SELECT seq, manifest_sha256 FROM bundles_out ORDER BY seq DESC LIMIT 1"
         ).fetchone()
+        recipients = _chained(conn, recipients)
         manifest = Manifest(
             bundle_id=bundle_id,
             created_at=vault.now(),
@@ -199,6 +241,7 @@ def export_bundle(
             recipients=tuple(recipients),
             records=tuple(plan.refs),
             members=tuple(plan.members),
+            vouches=_vouches(vault, plan.signers),
         )
         manifest_bytes = manifest.encode()
         signature = secret.sign(
@@ -274,6 +317,7 @@ class _Plan:
     attachments: list[str]
     redact_withheld: bool = False
     withheld: int = 0  # person records whose withheld names are left out
+    signers: set[str] = field(default_factory=set)  # keys that signed statements' attestations
     extra: dict[str, bytes] = field(default_factory=dict)  # checksum file and its signature
 
 
@@ -303,6 +347,7 @@ def _plan(vault: Vault, case_ids: list[str], redact_withheld: bool) -> _Plan:
     refs: list[RecordRef] = []
     members: list[Member] = []
     attachments: dict[str, None] = {}
+    signers: set[str] = set()
     withheld = 0
     for case_id in case_ids:
         data, records, redacted = _encode_case(vault, case_id, redact_withheld)
@@ -310,9 +355,16 @@ def _plan(vault: Vault, case_ids: list[str], redact_withheld: bool) -> _Plan:
         members.append(Member(records_member(case_id), len(data), hashlib.sha256(data).hexdigest()))
         refs.extend(RecordRef(r.id, r.kind, r.case_id, r.version, r.rev) for r in records)
         attachments.update(dict.fromkeys(_attachments_of(records)))
+        signers.update(
+            str(r.body[kind]["signing_key"])
+            for r in records
+            if r.kind == "statement"
+            for kind in ("certification", "read_back")
+            if isinstance(r.body.get(kind), dict) and r.body[kind].get("signing_key")
+        )
     for sha256 in attachments:
         members.append(Member(attachment_member(sha256), blobs.size(sha256), sha256))
-    return _Plan(case_ids, refs, members, list(attachments), redact_withheld, withheld)
+    return _Plan(case_ids, refs, members, list(attachments), redact_withheld, withheld, signers)
 
 
 def _write(

@@ -66,6 +66,21 @@ class RecipientRef:
     name: str
     recipient: str
     fingerprint: str
+    # The bundle's number in the sender's chain to this recipient and the
+    # previous bundle's manifest hash in that chain (None: written before
+    # chains per recipient; the shared ``sequence`` counts then).
+    sequence: int | None = None
+    previous_manifest_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class Vouch:
+    """A device key the sender trusts, named as in its trust store: carried so that
+    the certifications that device signed verify at a recipient trusting the sender."""
+
+    name: str
+    signing_key: str
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,15 @@ class Manifest:
     recipients: tuple[RecipientRef, ...]
     records: tuple[RecordRef, ...]
     members: tuple[Member, ...]
+    vouches: tuple[Vouch, ...] = ()
+
+    def chain_for(self, recipient: str) -> tuple[int, str | None]:
+        """This bundle's number and its predecessor's manifest hash in the sender's chain
+        to ``recipient`` (an age recipient); the shared numbering for an older bundle."""
+        for ref in self.recipients:
+            if ref.recipient == recipient and ref.sequence is not None:
+                return ref.sequence, ref.previous_manifest_sha256
+        return self.sequence, self.previous_manifest_sha256
 
     def encode(self) -> bytes:
         doc = {"format": FORMAT, "version": VERSION, **asdict(self)}
@@ -216,16 +240,10 @@ def parse_manifest(data: bytes) -> Manifest:
         ),
         sequence=sequence,
         previous_manifest_sha256=None if previous is None else _sha(previous, "previous"),
-        recipients=tuple(
-            RecipientRef(
-                name=_text(r, "name", "recipients"),
-                recipient=_text(r, "recipient", "recipients"),
-                fingerprint=_text(r, "fingerprint", "recipients", 64),
-            )
-            for r in raw_recipients
-        ),
+        recipients=tuple(_recipient_ref(r) for r in raw_recipients),
         records=tuple(_record_ref(r) for r in raw_records),
         members=tuple(_member(m) for m in raw_members),
+        vouches=_vouches(doc.get("vouches", [])),
     )
     paths = [m.path for m in manifest.members]
     if len(set(paths)) != len(paths):
@@ -233,6 +251,38 @@ def parse_manifest(data: bytes) -> Manifest:
     if len({r.id for r in manifest.records}) != len(manifest.records):
         raise BundleRejected(N_("The bundle's manifest lists a record twice."))
     return manifest
+
+
+def _vouches(raw: Any) -> tuple[Vouch, ...]:
+    if not isinstance(raw, list) or len(raw) > 256:
+        raise _bad("vouches")
+    found = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise _bad("vouches")
+        found.append(
+            Vouch(
+                name=_text(item, "name", "vouches"),
+                signing_key=_text(item, "signing_key", "vouches"),
+                fingerprint=_text(item, "fingerprint", "vouches", 64),
+            )
+        )
+    return tuple(found)
+
+
+def _recipient_ref(raw: Any) -> RecipientRef:
+    if not isinstance(raw, dict):
+        raise _bad("recipients")
+    sequence, previous = raw.get("sequence"), raw.get("previous_manifest_sha256")
+    if sequence is not None and (type(sequence) is not int or not 1 <= sequence <= MAX_NUMBER):
+        raise _bad("recipients.sequence")
+    return RecipientRef(
+        name=_text(raw, "name", "recipients"),
+        recipient=_text(raw, "recipient", "recipients"),
+        fingerprint=_text(raw, "fingerprint", "recipients", 64),
+        sequence=sequence,
+        previous_manifest_sha256=None if previous is None else _sha(previous, "recipients"),
+    )
 
 
 def _record_ref(raw: Any) -> RecordRef:

@@ -34,13 +34,14 @@ from pathlib import Path
 
 import minisign
 
-from .. import attestations, identity
+from .. import attestations, identity, receipts
 from ..attachments import BlobStore
 from ..errors import BundleRejected, Cancelled, InvalidInput
 from ..files import require_file
 from ..fingerprint import parse_signing_key, signing_key_fingerprint
 from ..i18n import N_, _
 from ..records import Record
+from ..trust import TrustStore
 from ..vault import Vault
 from . import merge, quarantine, report
 from .channel import DecryptChannel
@@ -55,6 +56,7 @@ from .format import (
     SIGNATURE,
     Manifest,
     Member,
+    Vouch,
     parse_manifest,
     parse_records,
 )
@@ -94,6 +96,8 @@ class ImportResult:
     sequence_template: str = ""
     sequence_params: dict[str, int] = field(default_factory=dict)
     changes: list[report.CaseChanges] = field(default_factory=list)
+    outcomes: dict[str, merge.Outcome] = field(default_factory=dict)  # record id -> outcome
+    manifest_sha256: str = ""  # of the bundle imported (or imported before)
 
     def sequence_text(self) -> str:
         """The sequence note in the interface language."""
@@ -144,14 +148,17 @@ def import_bundle(
             claimed_name=manifest.producer.name,
             signing_key=signer,
             fingerprint=manifest.producer.fingerprint,
-            sequence=manifest.sequence,
+            sequence=manifest.chain_for(keys.age_recipient)[0],
         )
         if not result.producer_name:
             sealed.close()
             result.status = QUARANTINED
             result.quarantine_id = quarantine.keep(vault, path, manifest)
             return result
+        # A revoked device's later bundles: refused, neither merged nor quarantined.
+        TrustStore(vault).refuse_if_revoked(signer, manifest.created_at)
         manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+        result.manifest_sha256 = manifest_sha256
         seen = vault.conn.execute(
             "SELECT manifest_sha256 FROM bundles_in WHERE signing_key = ? AND bundle_id = ?",
             (signer, manifest.bundle_id),
@@ -177,7 +184,17 @@ def import_bundle(
             except BundleRejected as exc:
                 raise sealed.verdict(exc) from None
             _record_arrival(vault, manifest, manifest_sha256, result)
+            vault.conn.executemany(
+                "INSERT OR REPLACE INTO vouches (device_key, voucher_key, name, bundle_id, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [
+                    (v.signing_key, signer, v.name, manifest.bundle_id, vault.now())
+                    for v in _checked_vouches(manifest)
+                ],
+            )
             report.describe_cases(vault, result.changes, signer, keys.signing_key)
+            # The receipt commits with the import: one exists exactly when it happened.
+            receipts.issue(vault, manifest, manifest_sha256, result.outcomes)
         return result
     finally:
         sealed.close()
@@ -253,9 +270,12 @@ def _merge_members(
     source = merge.Source(manifest.bundle_id, manifest.producer.signing_key)
     merged: list[Record] = []
     by_case: dict[str, report.CaseChanges] = {}
-    # Certifications and read-backs must be signed by this vault or a device
-    # it trusts (the bundle's own signer is one: an unknown signer never gets here).
-    trusted = attestations.trusted_keys(vault)
+    # Certifications and read-backs count when signed by this vault, a device
+    # it trusts (the bundle's own signer is one: an unknown signer never gets
+    # here), or a device the signer vouches for in this bundle.
+    trusted = attestations.trusted_keys(vault).vouched(
+        {v.signing_key: result.producer_name for v in _checked_vouches(manifest)}
+    )
 
     def stop_if_cancelled() -> None:
         if cancelled is not None and cancelled():
@@ -292,6 +312,7 @@ def _merge_members(
                     attestations.check_incoming(record.body, trusted)
                 outcome = merge.merge_record(vault, arriving, source)
                 counts[outcome] += 1
+                result.outcomes[record.id] = outcome
                 merged.append(record)
                 report.note_change(by_case, record, outcome)
                 if record.kind == "evidence" and not record.deleted:
@@ -320,6 +341,21 @@ def _merge_members(
     merge.check_references(vault, merged)
     result.counts = counts
     result.changes = list(by_case.values())
+
+
+def _checked_vouches(manifest: Manifest) -> tuple[Vouch, ...]:
+    """The manifest's vouches, each key well formed and matching its fingerprint."""
+    checked = []
+    for vouch in manifest.vouches:
+        try:
+            key = parse_signing_key(vouch.signing_key)
+            matches = signing_key_fingerprint(key) == vouch.fingerprint
+        except InvalidInput:
+            matches = False
+        if not matches:
+            raise BundleRejected(N_("The bundle vouches for a device key that is malformed."))
+        checked.append(Vouch(vouch.name, key, vouch.fingerprint))
+    return tuple(checked)
 
 
 def _next_member(reader: TarReader, member: Member, manifest: Manifest) -> TarMember:
@@ -376,7 +412,8 @@ def _record_arrival(
         (manifest.producer.signing_key,),
     ).fetchone()
     name = result.producer_name
-    seq = manifest.sequence
+    # The chain of bundles the sender sent to this vault (core/bundle/format.py).
+    seq, previous = manifest.chain_for(identity.load(vault.conn).age_recipient)
     params: dict[str, int] = {}
     if last is None:
         template = N_("first")
@@ -384,7 +421,7 @@ def _record_arrival(
             template = N_("first seen; {missing} earlier not received")
             params = {"missing": seq - 1}
     elif seq == last[0] + 1:
-        chained = manifest.previous_manifest_sha256 == last[1]
+        chained = previous == last[1]
         template = (
             N_("in order") if chained else N_("in order, but the previous bundle differs from ours")
         )
@@ -410,7 +447,7 @@ def _record_arrival(
             manifest.producer.signing_key,
             name,
             seq,
-            manifest.previous_manifest_sha256,
+            previous,
             vault.now(),
             vault.user.name,
             len(manifest.records),

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import identity
 from ..errors import BundleRejected, NotFound
 from ..files import file_sha256, make_private_dir, private_atomic_writer
 from ..i18n import N_
@@ -95,7 +96,7 @@ def keep(vault: Vault, path: Path, manifest: Manifest) -> int:
                 vault.now(),
                 size,
                 _file_name(path),
-                manifest.sequence,
+                manifest.chain_for(identity.load(vault.conn).age_recipient)[0],
             ),
         )
         vault.audit("bundle.quarantine", "bundle", manifest.bundle_id)

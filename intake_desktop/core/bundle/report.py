@@ -85,7 +85,8 @@ def trusted_name(vault: Vault, signing_key: str, own_key: str) -> str | None:
     """What this vault calls the signer: never the name the bundle claims for itself."""
     if signing_key == own_key:
         return vault.name
-    entry = TrustStore(vault).device_for_key(signing_key)
+    # A revoked device keeps its name; whether its bundle counts is the importer's check.
+    entry = TrustStore(vault).device_for_key(signing_key, revoked_too=True)
     return entry.name if entry is not None else None
 
 

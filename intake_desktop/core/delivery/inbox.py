@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import identity
+from .. import identity, receipts
 from ..bundle import importer
-from ..errors import BundleRejected, IntakeError, error_json
+from ..errors import BundleRejected, IntakeError, NotFound, error_json
 from ..files import make_private_dir
 from ..fingerprint import signing_key_fingerprint
 from ..i18n import N_
@@ -136,16 +136,17 @@ def fetch(
     transport = store.transport(destination)
     results: list[Fetched] = []
     try:
-        todo = waiting(vault, destination, transport.list(""))
+        listed = transport.list("")
+        todo = waiting(vault, destination, listed)
         folder = vault.path / INBOX_DIR
-        if todo:
-            make_private_dir(folder)
+        make_private_dir(folder)
         for number, item in enumerate(todo, start=1):
             if starting is not None:
                 starting(item.name, number, len(todo))
             results.append(
                 _fetch_one(vault, destination, transport, folder, item, progress, cancelled)
             )
+        _upload_receipts(vault, transport, folder, listed)
     except NotDelivered:
         # The transport's words are for the outbox, which retries by itself;
         # a fetch is tried again by whoever started it.
@@ -160,6 +161,40 @@ def fetch(
     finally:
         transport.close()
     return results
+
+
+def _upload_receipts(
+    vault: Vault, transport: Transport, folder: Path, listed: list[RemoteFile]
+) -> None:
+    """Put the receipt of every bundle imported from here beside it, once.
+
+    ``receipts/<this vault's fingerprint>/<bundle id>.json`` and its
+    ``.minisig``, the signature first: the laptop that sent the bundle takes
+    a receipt only once both are there.
+    """
+    own = signing_key_fingerprint(identity.load(vault.conn).signing_key)
+    present = {f.name for f in listed}
+    seen = _imported(vault)
+    for remote in listed:
+        match = REMOTE_NAME.fullmatch(remote.name)
+        if match is None or (match["device"], match["bundle"]) not in seen:
+            continue
+        name = f"{receipts.REMOTE_FOLDER}/{own}/{match['bundle']}.json"
+        if name in present:
+            continue
+        try:
+            signed = receipts.issued(vault, match["bundle"])
+        except NotFound:
+            continue  # in quarantine, or imported before receipts existed
+        local = folder / f"{match['bundle']}.receipt"
+        try:
+            document, signature = signed.write(local)
+            transport.upload(signature, name + receipts.SIGNATURE_SUFFIX)
+            transport.upload(document, name)
+        finally:
+            for path in (local, receipts.signature_path_of(local)):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
 
 
 def _fetch_one(

@@ -29,11 +29,12 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import identity
+from .. import identity, receipts
 from ..bundle.export import ExportResult, export_bundle
 from ..bundle.format import RecipientRef
 from ..check import OUTBOX_DIR
@@ -59,7 +60,17 @@ from .entries import (
 )
 from .transport import DestinationRefused, NotDelivered, Transport, Uploaded
 
-__all__ = ["Outbox", "OutboxEntry", "SendBusy", "SendResult"]
+__all__ = ["Collected", "Outbox", "OutboxEntry", "SendBusy", "SendResult"]
+
+
+@dataclass(frozen=True)
+class Collected:
+    """A receipt found on a destination: taken, or refused with the reason."""
+
+    bundle_id: str
+    taken: receipts.Taken | None
+    refused: str | None
+
 
 if TYPE_CHECKING:
     from ..vault import Vault
@@ -377,6 +388,60 @@ class Outbox:
                 (QUEUED, sent_bytes, next_try, error, int(refused), entry.id),
             )
         return self.get(entry.id)
+
+    # -- receipts -----------------------------------------------------------------
+
+    def collect_receipts(self) -> list[Collected]:
+        """Take the receipts importers left beside the bundles this vault sent.
+
+        Per destination with bundles ``sent`` and not yet receipted: list
+        ``receipts/``, fetch each receipt of one of them (with its signature)
+        and take it (core/receipts.py checks the signer against the trust
+        store). A destination that cannot be reached or read is left for the
+        next time; a receipt refused is reported and left on the server.
+        """
+        rows = self.conn.execute(
+            "SELECT destination, bundle_id FROM outbox WHERE state = ?", (SENT,)
+        ).fetchall()
+        wanted: dict[str, set[str]] = {}
+        for destination, bundle_id in rows:
+            wanted.setdefault(str(destination), set()).add(str(bundle_id))
+        found: list[Collected] = []
+        for destination, bundles in sorted(wanted.items()):
+            try:
+                transport = DestinationStore(self.vault).transport(destination)
+            except NotFound:
+                continue
+            try:
+                found += self._receipts_from(transport, bundles)
+            except IntakeError as exc:  # unreachable, or not allowed to list: next time
+                log.info("No receipts from a destination: %s", type(exc).__name__)
+            finally:
+                transport.close()
+        return found
+
+    def _receipts_from(self, transport: Transport, bundles: set[str]) -> list[Collected]:
+        listed = {f.name for f in transport.list(receipts.REMOTE_FOLDER + "/")}
+        found: list[Collected] = []
+        for name in sorted(listed):
+            bundle_id = name.rsplit("/", 1)[-1].removesuffix(".json")
+            signature = name + receipts.SIGNATURE_SUFFIX
+            if not name.endswith(".json") or bundle_id not in bundles or signature not in listed:
+                continue
+            local = self.folder / f".{bundle_id}.receipt"
+            try:
+                transport.download(name, local)
+                transport.download(signature, receipts.signature_path_of(local))
+                signed = receipts.read(local)
+            finally:
+                for path in (local, receipts.signature_path_of(local)):
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+            try:
+                found.append(Collected(bundle_id, receipts.take(self.vault, signed), None))
+            except receipts.ReceiptRefused as exc:
+                found.append(Collected(bundle_id, None, str(exc)))
+        return found
 
     # -- housekeeping -------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 Three tabs: the report (merged with counts and the sequence note, already
 present, quarantined with the signer's fingerprint and what it claims, or
 rejected with core's reason; below it, what the chosen bundle changed, case
-by case: ``ImportChangesView``), the Quarantine tab (unknown signers:
+by case: ``ImportChangesView``, and "Save receipt…" for a bundle merged or
+imported before: ``receipt_files.py``), the Quarantine tab (unknown signers:
 compare, trust, import) and the Conflicts tab (records edited on both
 sides: compare, keep one). Each import runs as a ``Job`` on its own
 thread and connection; while one runs, the vault is write-locked, so
@@ -50,6 +51,7 @@ from .conflicts_view import ConflictsView
 from .fitting_page import on_screen_size
 from .import_changes_view import ImportChangesView
 from .quarantine_view import QuarantineView
+from .receipt_files import save_receipt
 
 REPORT, QUARANTINE, CONFLICTS = 0, 1, 2
 TONES = {  # the result word's colour; the word itself says it too
@@ -128,7 +130,8 @@ class ImportDialog(QDialog):
         QWidget.setTabOrder(self.choose_button, self.report)
         QWidget.setTabOrder(self.report, self.changes.tree)
         QWidget.setTabOrder(self.changes.tree, self.changes.open_button)
-        QWidget.setTabOrder(self.changes.open_button, self.cancel_button)
+        QWidget.setTabOrder(self.changes.open_button, self.save_receipt_button)
+        QWidget.setTabOrder(self.save_receipt_button, self.cancel_button)
         QWidget.setTabOrder(self.cancel_button, self.close_button)
         self._retitle_tabs()
 
@@ -173,9 +176,20 @@ class ImportDialog(QDialog):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setSizes([180, 300])
+        self.save_receipt_button = QPushButton(_("Save receipt…"))
+        self.save_receipt_button.setAccessibleName(_("Save the receipt for the chosen bundle"))
+        self.save_receipt_button.setEnabled(False)
+        self.save_receipt_button.clicked.connect(self._save_receipt)
+        self.receipt_note = QLabel()
+        self.receipt_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.receipt_note.setWordWrap(True)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(self.save_receipt_button)
+        receipt_row.addWidget(self.receipt_note, 1)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addLayout(receipt_row)
         return page
 
     # Queueing
@@ -327,6 +341,33 @@ class ImportDialog(QDialog):
             self.changes.show_result(self.results[row], label.text())
         else:
             self.changes.show_result(None)
+        self._update_receipt()
+
+    def _receipted(self) -> ImportResult | None:
+        """The chosen row's import, when it left a receipt to hand out (merged, or before)."""
+        rows = self.report.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
+        result = self.results[row] if 0 <= row < len(self.results) else None
+        if result is None or result.status == ImportStatus.QUARANTINED:
+            return None
+        return result
+
+    def _update_receipt(self) -> None:
+        receipted = self._receipted() is not None
+        self.save_receipt_button.setEnabled(receipted and self.job is None)
+        self.receipt_note.setText(
+            _("Give the receipt to the sender: it tells their laptop what arrived.")
+            if receipted
+            else ""
+        )
+
+    def _save_receipt(self) -> None:
+        result = self._receipted()
+        if result is None:
+            return
+        said = save_receipt(self, self.service, result.bundle_id)
+        if said is not None:
+            self.receipt_note.setText(said)
 
     def _open_case(self, case_id: str) -> None:
         """Close, then let the main window show the case (its list reloads on close first)."""
@@ -354,6 +395,7 @@ class ImportDialog(QDialog):
         self.quarantine.set_busy(busy)
         self.conflicts.set_busy(busy)
         self.changes.set_busy(busy)
+        self._update_receipt()
 
     def _show_progress(self, shown: bool) -> None:
         self.progress_row.setVisible(shown)

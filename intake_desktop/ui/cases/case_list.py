@@ -6,6 +6,10 @@ Sorting and filtering go to SQL, not to a proxy over loaded rows.
 "Delete case…" is in the table's context menu (and on the Delete key); the
 main window asks first and deletes.
 
+The Delivered column says what receipts taken from importers tell of each
+case (delivered, changed since, or not), read once per page of rows; its
+filter, like the others, is a condition in the list's SQL.
+
 A save anywhere in a case (``CaseService.case_changed``) refreshes the rows
 shown, so the people count and the date follow what was typed; the current
 row stays on its case, without opening it again. Tab leaves the list (the
@@ -14,9 +18,11 @@ arrow keys move within it), so the keyboard reaches the case beside it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ...core.i18n import _
+from ..editor.field_editors import plain_tooltip
 from ..qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -39,26 +45,72 @@ from ..qt import (
     Signal,
 )
 from ..services.cases import CaseService
-from ..services.vocabulary import ROUTES, STATUSES, CaseQuery, CaseSummary
+from ..services.vocabulary import (
+    ROUTES,
+    STATUSES,
+    CaseDelivery,
+    CaseQuery,
+    CaseSummary,
+    Delivery,
+)
 from ..widgets.bidi import COPY_ROLE, isolate, show_in_natural_direction
 from ..widgets.labels import route_label, status_label
 
 PAGE = 200
+NAME_CHARS = 18  # of an importer's name in the Delivered column (whole in its tooltip)
+DELIVERY_WIDTH = 120  # px: the Delivered column as the list opens
 Index = QModelIndex | QPersistentModelIndex
+Deliveries = dict[str, tuple[Delivery, list[CaseDelivery]]]
+
+
+def delivery_filters() -> list[tuple[str, str | None]]:
+    return [
+        (_("Any delivery"), None),
+        (_("Delivered"), Delivery.DELIVERED.value),
+        (_("Changed since delivery"), Delivery.CHANGED.value),
+        (_("Not delivered"), Delivery.NONE.value),
+    ]
+
+
+def delivery_text(state: Delivery, listed: list[CaseDelivery]) -> str:
+    """Short: "delivered to NAME" (the latest importer, "+N" for the others), or the state."""
+    if state is Delivery.NONE:
+        return "—"
+    if state is Delivery.CHANGED or not listed:
+        return _("changed since delivery")
+    name = listed[-1].to  # deliveries() lists the oldest first
+    if len(name) > NAME_CHARS:
+        name = name[: NAME_CHARS - 1] + "…"
+    if len(listed) == 1:
+        return _("delivered to {name}").format(name=isolate(name))
+    return _("delivered to {name} +{more}").format(name=isolate(name), more=len(listed) - 1)
+
+
+def delivery_details(listed: list[CaseDelivery]) -> str:
+    """Every importer, the version of the case it holds and when it imported it."""
+    return "\n".join(
+        _("{name}: version {version}, {date}").format(
+            name=d.to, version=d.version, date=d.at[:16].replace("T", " ")
+        )
+        for d in reversed(listed)
+    )
 
 
 class CaseListModel(QAbstractTableModel):
-    COLUMNS = ("title", "status", "route", "people", "updated_at")
+    COLUMNS = ("title", "status", "route", "people", "updated_at", "delivery")
+    SORTABLE = frozenset({"title", "status", "route", "people", "updated_at"})
 
     def __init__(self) -> None:
         super().__init__()
         self.service: CaseService | None = None
         self.query = CaseQuery()
         self.rows: list[CaseSummary] = []
+        self.deliveries: Deliveries = {}
+        self.any_delivered = False  # the Delivered column is shown only then
         self.total = 0
 
     def headers(self) -> list[str]:
-        return [_("Case"), _("Status"), _("Route"), _("People"), _("Updated")]
+        return [_("Case"), _("Status"), _("Route"), _("People"), _("Updated"), _("Delivered")]
 
     # Loading
 
@@ -72,11 +124,20 @@ class CaseListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.rows = []
+        self.rows, self.deliveries = [], {}
         self.total = self.service.count(self.query) if self.service else 0
+        self.any_delivered = bool(self.service and self.service.any_delivered())
         if self.service:
-            self.rows = self.service.page(self.query, 0, PAGE)
+            self.rows = self._page(0, PAGE)
         self.endResetModel()
+
+    def _page(self, offset: int, limit: int) -> list[CaseSummary]:
+        """Rows from the vault, and what receipts say of them (one query for the page)."""
+        if self.service is None:
+            return []
+        rows = self.service.page(self.query, offset, limit)
+        self.deliveries.update(self.service.deliveries([r.id for r in rows]))
+        return rows
 
     def refresh(self) -> None:
         """Read the rows shown again (as many as are loaded), in the same query."""
@@ -84,13 +145,16 @@ class CaseListModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.total = self.service.count(self.query)
-        self.rows = self.service.page(self.query, 0, max(len(self.rows), PAGE))
+        self.any_delivered = self.service.any_delivered()
+        self.deliveries = {}
+        self.rows = self._page(0, max(len(self.rows), PAGE))
         self.endResetModel()
 
     def clear(self) -> None:
         """Forget every row (the vault is locking)."""
         self.beginResetModel()
-        self.service, self.rows, self.total = None, [], 0
+        self.service, self.rows, self.total, self.deliveries = None, [], 0, {}
+        self.any_delivered = False
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -99,7 +163,7 @@ class CaseListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.service is None or parent.isValid():
             return
-        more = self.service.page(self.query, len(self.rows), PAGE)
+        more = self._page(len(self.rows), PAGE)
         if not more:
             self.total = len(self.rows)
             return
@@ -134,6 +198,8 @@ class CaseListModel(QAbstractTableModel):
                 # One value: isolated, or right to left its time comes before its date.
                 stamp = row.updated_at[:16].replace("T", " ")
                 return stamp if role == COPY_ROLE else isolate(stamp)
+            if column == "delivery":
+                return self._delivery(row.id, role)
             return getattr(row, column)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
@@ -141,14 +207,28 @@ class CaseListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
+    def _delivery(self, case_id: str, role: int) -> str:
+        state, listed = self.deliveries.get(case_id, (Delivery.NONE, []))
+        text = delivery_text(state, listed)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # Importers' names are typed by people: escaped, never read as rich text.
+            if state is Delivery.NONE:
+                return ""
+            return plain_tooltip("\n".join((text, delivery_details(listed))))
+        return text.replace("\u2068", "").replace("\u2069", "") if role == COPY_ROLE else text
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.COLUMNS[column] not in self.SORTABLE:
+            return  # the view puts its sort indicator back (CaseListView._sorted)
         by = {"updated_at": "updated"}.get(self.COLUMNS[column], self.COLUMNS[column])
         descending = order == Qt.SortOrder.DescendingOrder
         if by == self.query.order and descending == self.query.descending:
             return
-        self.set_query(
-            CaseQuery(self.query.search, self.query.status, self.query.route, by, descending)
-        )
+        self.set_query(replace(self.query, order=by, descending=descending))
+
+    def sorted_column(self) -> int:
+        by = {"updated": "updated_at"}.get(self.query.order, self.query.order)
+        return self.COLUMNS.index(by) if by in self.COLUMNS else self.COLUMNS.index("updated_at")
 
     def case_id(self, row: int) -> str | None:
         return self.rows[row].id if 0 <= row < len(self.rows) else None
@@ -181,6 +261,10 @@ class CaseListView(QWidget):
         self.route.addItem(_("Any route"), None)
         for value in ROUTES:
             self.route.addItem(route_label(value), value)
+        self.delivery = QComboBox()
+        self.delivery.setAccessibleName(_("Filter by delivery"))
+        for text, state in delivery_filters():
+            self.delivery.addItem(text, state)
         self.count = QLabel()
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -197,8 +281,15 @@ class CaseListView(QWidget):
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
+        for column in range(1, len(CaseListModel.COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.sortIndicatorChanged.connect(self._sorted)
+        # Beside the editor there is no room for every importer's name: the cell is
+        # cut with "…" and its tooltip says all; a person can widen the column.
+        delivery = CaseListModel.COLUMNS.index("delivery")
+        header.setSectionResizeMode(delivery, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(delivery, DELIVERY_WIDTH)
+        self.table.setColumnHidden(delivery, True)
         # The list sits beside the editor: the route is a filter, not a column.
         self.table.setColumnHidden(CaseListModel.COLUMNS.index("route"), True)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -213,6 +304,7 @@ class CaseListView(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.status, 1)
         filters.addWidget(self.route, 1)
+        filters.addWidget(self.delivery, 1)
         layout = QVBoxLayout(self)
         # Room for the focus ring (widgets/focus_ring.py) around the search box and list.
         layout.setContentsMargins(4, 4, 4, 4)
@@ -229,8 +321,10 @@ class CaseListView(QWidget):
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.route.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.delivery.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._update_count)
+        self.model.modelReset.connect(self._show_delivery_column)
         self.model.rowsInserted.connect(lambda *_args: self._update_count())
         # Several saves in a row (typing, a batch of files) refresh the list once.
         self._changed = QTimer(self)
@@ -281,6 +375,7 @@ class CaseListView(QWidget):
                 route=self.route.currentData(),
                 order=query.order,
                 descending=query.descending,
+                delivery=self.delivery.currentData(),
             )
         )
 
@@ -302,6 +397,29 @@ class CaseListView(QWidget):
         """The case of the list's current row (the one shown in the editor)."""
         index = self.table.currentIndex()
         return self.model.case_id(index.row()) if index.isValid() else None
+
+    def _sorted(self, column: int, _order: Qt.SortOrder) -> None:
+        """A column the list cannot sort by: the indicator goes back to the one it sorts by."""
+        if CaseListModel.COLUMNS[column] not in CaseListModel.SORTABLE:
+            order = (
+                Qt.SortOrder.DescendingOrder
+                if self.model.query.descending
+                else (Qt.SortOrder.AscendingOrder)
+            )
+            QTimer.singleShot(
+                0,
+                lambda: self.table.horizontalHeader().setSortIndicator(
+                    self.model.sorted_column(), order
+                ),
+            )
+
+    def _show_delivery_column(self) -> None:
+        # A vault no receipt ever reached keeps the room for the cases' titles.
+        column = CaseListModel.COLUMNS.index("delivery")
+        if self.table.isColumnHidden(column) == self.model.any_delivered:
+            self.table.setColumnHidden(column, not self.model.any_delivered)
+            if self.model.any_delivered:
+                self.table.horizontalHeader().resizeSection(column, DELIVERY_WIDTH)
 
     def _request_delete(self) -> None:
         case_id = self.current_case()

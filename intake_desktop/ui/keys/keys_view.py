@@ -1,8 +1,9 @@
 """Keys: this vault's public keys to hand out, and the keys it trusts.
 
 Everything goes through the session's ``KeyService``: this vault's public
-keys (the two cards) and the trust store (the table, add and remove, and
-whether a recipient is cleared to receive names marked as withheld). The
+keys (the two cards) and the trust store (the table, add, revoke a lost
+device, remove, and whether a recipient is cleared to receive names marked
+as withheld). The
 dialog asks the session for the service each time it needs it and closes
 itself when the session locks.
 """
@@ -57,8 +58,13 @@ def when_label(stamp: str, value: Callable[[str], str] = isolate) -> str:
     return value(stamp[:16].replace("T", " ")) + " " + _("UTC") if len(stamp) >= 16 else stamp
 
 
+def revoked_label(entry: TrustEntry, value: Callable[[str], str] = isolate) -> str:
+    """When a revoked device was revoked, for the Revoked column; "" otherwise."""
+    return "" if entry.revoked_at is None else when_label(entry.revoked_at, value)
+
+
 class KeysDialog(QDialog):
-    COLUMNS = 6
+    COLUMNS = 7
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,7 +106,15 @@ class KeysDialog(QDialog):
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Trusted devices and recipients"))
         self.table.setHorizontalHeaderLabels(
-            [_("Name"), _("Kind"), _("Fingerprint"), _("Added"), _("Added by"), _("Withheld names")]
+            [
+                _("Name"),
+                _("Kind"),
+                _("Fingerprint"),
+                _("Added"),
+                _("Added by"),
+                _("Withheld names"),
+                _("Revoked"),
+            ]
         )
         withheld_header = self.table.horizontalHeaderItem(5)
         if withheld_header is not None:
@@ -130,6 +144,10 @@ class KeysDialog(QDialog):
         self.add_recipient = QPushButton(_("Add &recipient…"))
         self.remove = QPushButton(_("Re&move…"))
         self.remove.setEnabled(False)
+        # A lost or seized laptop: its later bundles refused, what it sent before kept.
+        self.revoke = QPushButton(_("Re&voke…"))
+        self.revoke.setObjectName("keysRevoke")
+        self.revoke.setEnabled(False)
         # Its words follow the selected recipient (send, or stop sending).
         self.withheld = QPushButton(_("Send &withheld names…"))
         self.withheld.setObjectName("keysWithheld")
@@ -163,7 +181,13 @@ class KeysDialog(QDialog):
         # squeeze the QR codes below their size (Qt lays out height-for-width late).
         self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing() * 2)
         buttons_row = QHBoxLayout()
-        for button in (self.add_device, self.add_recipient, self.withheld, self.remove):
+        for button in (
+            self.add_device,
+            self.add_recipient,
+            self.withheld,
+            self.revoke,
+            self.remove,
+        ):
             buttons_row.addWidget(button)
         buttons_row.addStretch()
         trusted = QGroupBox(_("Trusted devices and recipients"))
@@ -196,6 +220,7 @@ class KeysDialog(QDialog):
             self.add_device,
             self.add_recipient,
             self.withheld,
+            self.revoke,
             self.remove,
             self.close_button,
         ]
@@ -205,6 +230,7 @@ class KeysDialog(QDialog):
         self.add_device.clicked.connect(lambda: self._open_add(DEVICE))
         self.add_recipient.clicked.connect(lambda: self._open_add(RECIPIENT))
         self.remove.clicked.connect(self._ask_remove)
+        self.revoke.clicked.connect(self._ask_revoke)
         self.withheld.clicked.connect(self._toggle_withheld)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         session.locked.connect(self._on_locked)
@@ -232,6 +258,7 @@ class KeysDialog(QDialog):
                 when_label(entry.added_at),
                 entry.added_by,
                 withheld_label(entry),
+                revoked_label(entry),
             )
             for column, value in enumerate(values):
                 # QTableWidgetItem text is always plain: names are user-typed.
@@ -239,6 +266,8 @@ class KeysDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, entry.name)
                 if column == 3:
                     item.setData(COPY_ROLE, when_label(entry.added_at, str))
+                if column == 6:
+                    item.setData(COPY_ROLE, revoked_label(entry, str))
                 self.table.setItem(row, column, item)
             if entry.name == select:
                 select_row(self.table, row)
@@ -265,6 +294,28 @@ class KeysDialog(QDialog):
             _("Stop sending &withheld names") if cleared else _("Send &withheld names…")
         )
         self.withheld.setEnabled(self.may_add and recipient)
+        self.revoke.setEnabled(
+            self.may_remove
+            and entry is not None
+            and entry.kind == DEVICE
+            and entry.revoked_at is None
+        )
+        self.revoke.setToolTip(self._why_not_revoke(entry))
+
+    def _why_not_revoke(self, entry: TrustEntry | None) -> str:
+        """Why Revoke… is disabled for the selection ("" when it is not, or nothing is selected)."""
+        if not self.may_remove:
+            return _("Only a caseworker or a coordinator can do this.")
+        if entry is None:
+            return ""
+        if entry.kind == RECIPIENT:
+            return _(
+                "A recipient is not revoked: remove it to stop exporting to it. Only a "
+                "device's signing key is revoked."
+            )
+        if entry.revoked_at is not None:
+            return _("Already revoked on {date}.").format(date=when_label(entry.revoked_at))
+        return _("Refuse this device's bundles from now on; keep what it sent before.")
 
     # Withheld names
 
@@ -350,6 +401,42 @@ class KeysDialog(QDialog):
             return
         self.reload()
         self.message.setText(_("{name} is no longer trusted.").format(name=isolate(entry.name)))
+
+    # Revoking
+
+    def _ask_revoke(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.kind != DEVICE or entry.revoked_at is not None:
+            return
+        self.confirmation = confirm_destructive(
+            self,
+            _("Revoke device"),
+            _(
+                "Revoke {name}? Do this when a laptop is lost, stolen or seized. From now on, "
+                "bundles it makes are refused and certifications it signs are not verified. "
+                "What it sent before stays. Someone holding its key can predate what they "
+                "sign, so revoke as soon as you know."
+            ).format(name=isolate(entry.name)),
+            _("Revoke"),
+            lambda: self._revoke(entry.name),
+            QMessageBox.Icon.Warning,
+        )
+
+    def _revoke(self, name: str) -> None:
+        service = self.service
+        if service is None:
+            return
+        try:
+            entry = service.revoke(name)
+        except IntakeError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reload(select=entry.name)
+        self.message.setText(
+            _("{name} is revoked: bundles it makes from now on will be refused.").format(
+                name=isolate(entry.name)
+            )
+        )
 
     def _on_locked(self) -> None:
         self.table.setRowCount(0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...core import receipts
 from ...core.bundle import export, importer, merge, quarantine
 from ...core.bundle.export import ExportResult, export_bundle
 from ...core.bundle.format import RecipientRef
@@ -44,6 +45,19 @@ class CaseChoice:
 
     case_ids: list[str] | None
     count: int
+
+
+@dataclass(frozen=True)
+class ReceiptTaken:
+    """What a receipt said, as the app reports it after taking it."""
+
+    importer: str  # the trust store's name for the importer's device
+    fingerprint: str
+    bundle_id: str
+    held: int  # records the importer holds as sent (or newer)
+    records: int  # records in the bundle
+    imported_at: str
+    new: bool  # False: taken before, nothing changed
 
 
 class BundleService:
@@ -146,6 +160,30 @@ class BundleService:
     def is_deleted_case(self, case_id: str) -> bool:
         record = self.records.get(case_id)
         return record is not None and record.deleted
+
+    # Receipts (core/receipts.py)
+
+    def save_receipt(self, bundle_id: str, path: Path) -> tuple[Path, Path]:
+        """Write the receipt this vault signed on importing ``bundle_id``: the file and its
+        ``.minisig``, for the sender to take."""
+        written = receipts.issued(self.vault, bundle_id).write(Path(path))
+        self.last_folder = Path(path).parent  # this session only
+        return written
+
+    def take_receipt(self, path: Path) -> ReceiptTaken:
+        """Verify and keep a receipt for a bundle this vault sent (refused: ReceiptRefused)."""
+        taken = receipts.take(self.vault, receipts.read(Path(path)))
+        self.last_folder = Path(path).parent  # this session only
+        receipt = taken.receipt
+        return ReceiptTaken(
+            importer=taken.importer,
+            fingerprint=receipt.importer_fingerprint,
+            bundle_id=receipt.bundle_id,
+            held=sum(1 for r in receipt.records if r["outcome"] in receipts.HELD),
+            records=len(receipt.records),
+            imported_at=receipt.imported_at,
+            new=taken.new,
+        )
 
     # Jobs: export and import on their own connection
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ...core import duplicates
+from ...core import duplicates, receipts
 from ...core.attachments import CHUNK_SIZE, BlobStore
 from ...core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
 from ...core.drafts import Draft, DraftStore, Problem
@@ -150,6 +150,17 @@ class CaseService(QObject):
 
     def page(self, query: CaseQuery, offset: int, limit: int) -> list[CaseSummary]:
         return self.store.list(query, offset=offset, limit=limit)
+
+    def deliveries(
+        self, case_ids: list[str]
+    ) -> dict[str, tuple[receipts.Delivery, list[receipts.CaseDelivery]]]:
+        """What receipts say of each case: one query for a page of the list, never per row."""
+        return receipts.deliveries(self.vault, case_ids)
+
+    def any_delivered(self) -> bool:
+        """Whether a receipt marks any case (until one does, the list has no Delivered column)."""
+        none = self.store.count(CaseQuery(delivery=receipts.Delivery.NONE.value))
+        return none < self.store.count(CaseQuery())
 
     # One case
 

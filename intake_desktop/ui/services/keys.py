@@ -75,3 +75,7 @@ class KeyService:
 
     def untrust(self, name: str) -> TrustEntry:
         return self._trust.remove(name)
+
+    def revoke(self, name: str) -> TrustEntry:
+        """Refuse the device's bundles and signatures made from now on; keep what came before."""
+        return self._trust.revoke(name)

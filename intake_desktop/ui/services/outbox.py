@@ -239,7 +239,10 @@ class OutboxService(QObject):
         moved: Callable[[int, int, int], None] = self._relay()
 
         def work(vault: Vault, _progress: Progress, cancelled: Cancelled) -> list[SendResult]:
-            return Outbox(vault).send(chosen, force=force, progress=moved, cancelled=cancelled)
+            box = Outbox(vault)
+            results = box.send(chosen, force=force, progress=moved, cancelled=cancelled)
+            box.collect_receipts()  # what importers left beside what was sent
+            return results
 
         job = Job(
             self.jobs,

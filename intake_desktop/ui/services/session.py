@@ -27,6 +27,7 @@ from .cases import CaseService
 from .delivery import DeliveryService
 from .keys import KeyService
 from .outbox import OutboxService
+from .purge import PurgeService
 from .statements import StatementService
 from .storage import StorageService
 from .users import UserService
@@ -64,6 +65,7 @@ class VaultSession(QObject):
         self.storage: StorageService | None = None
         self.outbox: OutboxService | None = None
         self.delivery: DeliveryService | None = None
+        self.purge: PurgeService | None = None
         self.throttle = UnlockThrottle()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
@@ -218,6 +220,7 @@ class VaultSession(QObject):
         self.storage = StorageService(vault, self.jobs)
         self.outbox = OutboxService(vault, self.jobs)
         self.delivery = DeliveryService(vault, self.jobs)
+        self.purge = PurgeService(vault, self.jobs, self.cases)
         self._restart_idle()
         self.unlocked.emit()
 
@@ -237,7 +240,7 @@ class VaultSession(QObject):
         if self.outbox is not None:
             self.outbox.stop()
         self.cases = self.bundles = self.keys = self.users = self.statements = None
-        self.storage = self.outbox = self.delivery = None
+        self.storage = self.outbox = self.delivery = self.purge = None
         vault, self.vault = self.vault, None
         vault.close()
         self.locked.emit()

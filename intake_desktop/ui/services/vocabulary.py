@@ -59,6 +59,7 @@ from ...core.model import (
     references,
 )
 from ...core.passphrase_strength import Strength, estimate
+from ...core.receipts import CaseDelivery, Delivery
 from ...core.records import Record, person_label
 from ...core.trust import DEVICE, MAX_NAME_CHARS, RECIPIENT, TrustEntry
 from ...core.users import MIN_PASSPHRASE_CHARS, RECOVERY_USER, ROLES, User
@@ -88,6 +89,7 @@ __all__ = [
     "Boolean",
     "Candidate",
     "CaseChanges",
+    "CaseDelivery",
     "CaseQuery",
     "CaseSummary",
     "Change",
@@ -95,6 +97,7 @@ __all__ = [
     "Conflict",
     "ConsentRefused",
     "Date",
+    "Delivery",
     "Draft",
     "EventDate",
     "ExportResult",

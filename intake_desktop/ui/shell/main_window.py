@@ -17,6 +17,7 @@ from ..access.users_dialog import UsersDialog
 from ..access.wizard import CreateVaultWizard
 from ..bundles.export_dialog import ExportDialog
 from ..bundles.import_dialog import ImportDialog
+from ..bundles.receipt_files import take_receipts
 from ..cases.case_list import CaseListView
 from ..cases.duplicates_view import add_duplicates_action
 from ..delivery.destinations_dialog import DestinationsDialog
@@ -51,8 +52,10 @@ from ..widgets.delete_dialog import ask_delete_case
 from ..widgets.labels import role_label
 from ..widgets.language import LanguageMenuButton
 from . import window_geometry
+from .auto_purge import AutoPurge
 from .keyboard import PaneKeys
 from .new_case_dialog import NewCaseDialog
+from .purge_dialog import PurgeDialog
 from .storage_move import StorageMove
 
 __all__ = ["MainWindow", "NewCaseDialog"]
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self.wizard_prefill: dict[str, str] | None = None
         self._first_shown = False
         self.delete_box: QMessageBox | None = None  # asking before a case is deleted
+        self.receipt_box: QMessageBox | None = None  # what receipts just taken said
         self.new_case_dialog: NewCaseDialog | None = None
         # The case open when the vault locked, and whose it was: opened again when
         # the same person unlocks. In memory only; a new window (language) starts afresh.
@@ -99,6 +103,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.storage_move)
         self.outbox_waiting = WaitingButton(session, self.show_outbox)
         self.statusBar().addPermanentWidget(self.outbox_waiting)
+        self.auto_purge = AutoPurge(session, self.statusBar().showMessage, self.editor.refresh)
         self._build_actions()
 
         session.unlocked.connect(self.show_workspace)
@@ -138,6 +143,7 @@ class MainWindow(QMainWindow):
         self.users_action = action(_("Users"), self.show_users)
         self.destinations_action = action(_("Destinations…"), self.show_destinations)
         self.fetch_action = action(_("Fetch bundles…"), self.fetch_bundles)
+        self.take_receipt_action = action(_("Take a receipt…"), self.take_receipt)
         self.lock_action = action(_("Lock"), self.session.lock, "Ctrl+L")
         self.lock_action.setToolTip(_("Lock now (Ctrl+L)"))
         self.about_action = action(_("About"), self.about)
@@ -151,6 +157,8 @@ class MainWindow(QMainWindow):
         case_menu = QMenu(self)
         case_menu.addAction(self.new_case_action)
         case_menu.addAction(self.delete_case_action)
+        self.purge_action = action(_("Remove delivered cases…"), self.remove_delivered)
+        case_menu.addAction(self.purge_action)
         new_case_button = toolbar.widgetForAction(self.new_case_action)
         if isinstance(new_case_button, QToolButton):
             new_case_button.setMenu(case_menu)
@@ -161,6 +169,7 @@ class MainWindow(QMainWindow):
             toolbar.addAction(act)
         # Delivery under the arrows of Import… and Keys: the toolbar stays short.
         self.fetch_menu = self._menu_under(toolbar, self.import_action, self.fetch_action)
+        self.fetch_menu.addAction(self.take_receipt_action)
         self.outbox_menu = self._menu_under(toolbar, self.export_action, self.outbox_action)
         self.destinations_menu = self._menu_under(
             toolbar, self.keys_action, self.destinations_action
@@ -180,6 +189,7 @@ class MainWindow(QMainWindow):
         self.vault_actions = [
             self.new_case_action,
             self.delete_case_action,
+            self.purge_action,
             self.export_action,
             self.import_action,
             self.outbox_action,
@@ -187,6 +197,7 @@ class MainWindow(QMainWindow):
             self.users_action,
             self.destinations_action,
             self.fetch_action,
+            self.take_receipt_action,
             self.lock_action,
         ]
 
@@ -226,6 +237,9 @@ class MainWindow(QMainWindow):
         if self.delete_box is not None:
             self.delete_box.done(QMessageBox.StandardButton.Cancel.value)  # a question about a case
             self.delete_box = None
+        if self.receipt_box is not None:
+            self.receipt_box.done(QMessageBox.StandardButton.Ok.value)
+            self.receipt_box = None
         if self.new_case_dialog is not None:  # a title typed, not yet a case
             self.new_case_dialog.reject()
             self.new_case_dialog = None
@@ -377,6 +391,13 @@ class MainWindow(QMainWindow):
         box.open()
         self.delete_box = box
 
+    def remove_delivered(self) -> None:
+        if self.session.purge is not None:
+            self.editor.flush()  # a case just edited is changed since delivery: it stays
+            dialog = PurgeDialog(self.session, self)
+            dialog.purged.connect(lambda _ids: self.editor.refresh())  # cleared if it went
+            dialog.open()
+
     def export_bundle(self) -> None:
         ExportDialog(self.session, self.cases.selected_ids(), self).open()
 
@@ -415,6 +436,11 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _result: self.editor.refresh())  # merged into it?
         dialog.open_case_requested.connect(self.go_to_case)
         dialog.open()
+
+    def take_receipt(self) -> None:
+        if self.session.bundles is not None:
+            self.receipt_box = take_receipts(self, self.session.bundles)
+            self.cases.refresh()  # the Delivered column
 
     def show_users(self) -> None:
         UsersDialog(self.session, self).open()
