@@ -113,8 +113,8 @@ def test_a_taken_receipt_fills_the_delivered_column_and_its_filter(
     assert "Office device" in said and "holds bundle" in said and "as sent" in said
     assert not window.cases.table.isColumnHidden(delivery_column)
     assert shown(window) == {
-        delivered: "delivered to Office device",
-        edited: "delivered to Office device",
+        delivered: "Delivered",
+        edited: "Delivered",
         kept: "—",
     }
     column = CaseListModel.COLUMNS.index("delivery")
@@ -127,7 +127,7 @@ def test_a_taken_receipt_fills_the_delivered_column_and_its_filter(
     assert session.cases is not None
     record = session.cases.record(edited)
     session.cases.save(edited, "case", edited, dict(record.body, title="Edited"), record.version)
-    qtbot.waitUntil(lambda: shown(window)[edited] == "changed since delivery")
+    qtbot.waitUntil(lambda: shown(window)[edited] == "Changed since delivery")
 
     # The filter finds each state, as deliveries() says them.
     assert filtered(window, "delivered") == {delivered}

@@ -57,8 +57,7 @@ from ..widgets.bidi import COPY_ROLE, isolate, show_in_natural_direction
 from ..widgets.labels import route_label, status_label
 
 PAGE = 200
-NAME_CHARS = 18  # of an importer's name in the Delivered column (whole in its tooltip)
-DELIVERY_WIDTH = 120  # px: the Delivered column as the list opens
+DELIVERY_WIDTH = 90  # px: the Delivered column as the list opens
 Index = QModelIndex | QPersistentModelIndex
 Deliveries = dict[str, tuple[Delivery, list[CaseDelivery]]]
 
@@ -73,17 +72,13 @@ def delivery_filters() -> list[tuple[str, str | None]]:
 
 
 def delivery_text(state: Delivery, listed: list[CaseDelivery]) -> str:
-    """Short: "delivered to NAME" (the latest importer, "+N" for the others), or the state."""
+    """Short, so the case titles keep their room at 1366 px: the state only; who holds
+    which version, and since when, is in the cell's tooltip (``delivery_details``)."""
     if state is Delivery.NONE:
         return "—"
     if state is Delivery.CHANGED or not listed:
-        return _("changed since delivery")
-    name = listed[-1].to  # deliveries() lists the oldest first
-    if len(name) > NAME_CHARS:
-        name = name[: NAME_CHARS - 1] + "…"
-    if len(listed) == 1:
-        return _("delivered to {name}").format(name=isolate(name))
-    return _("delivered to {name} +{more}").format(name=isolate(name), more=len(listed) - 1)
+        return _("Changed since delivery")
+    return _("Delivered")
 
 
 def delivery_details(listed: list[CaseDelivery]) -> str:
