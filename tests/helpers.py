@@ -65,6 +65,7 @@ def make_vault(path: Path, passphrase: str = PASSPHRASE, **kwargs: object) -> tu
         os.chmod(path / name, 0o600)
     conn = _connect(path / DB_NAME, template.master_key)
     vault = Vault(path, conn, read_header(path), template.user, template.master_key, utc_now)
+    vault._user_wrap = bytearray(template.user_wrap)
     vault._migrate()
     with vault.transaction():
         conn.execute("DELETE FROM identity")
@@ -78,6 +79,7 @@ class _Template:
     master_key: bytes
     recovery_code: str
     user: User
+    user_wrap: bytes  # wraps the user's own signing key (core/user_keys.py)
 
 
 _TEMPLATES: dict[tuple[object, ...], _Template] = {}
@@ -95,7 +97,9 @@ def _make_template(
         **options,  # type: ignore[arg-type]
     )
     vault.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    template = _Template(root / "vault", bytes(vault._master_key), code, vault.user)
+    template = _Template(
+        root / "vault", bytes(vault._master_key), code, vault.user, vault.user_key_wrap
+    )
     vault.close()
     _TEMPLATES[key] = template
     return template

@@ -168,6 +168,8 @@ def show_case(ctx: Context) -> int:
         )
         for status in attestations.statuses(statement, trusted).values():
             print(f"      {safe(certification.describe(status))}")
+            if signer := certification.describe_signer(status):
+                print(f"        {safe(signer)}")
     for kind in CHILD_KINDS[1:]:
         if doc[kind.plural]:
             label = _(COUNTED.get(kind.plural, kind.plural))

@@ -58,6 +58,8 @@ def _report(ctx: Context, record: Record, kind: str) -> int:
         )
     else:
         print(safe(certification.describe(status)))
+        if signer := certification.describe_signer(status):
+            print(safe(signer))
     return 0
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core import audit, blob_upgrade
+from ..core import audit, blob_upgrade, user_keys
 from ..core.backup import backup
 from ..core.check import check_vault
 from ..core.errors import InvalidInput
@@ -190,12 +190,26 @@ def user_add(ctx: Context) -> int:
 
 
 def user_list(ctx: Context) -> int:
-    users = ctx.open_vault().users()
+    vault = ctx.open_vault()
+    # Each user's own signing key (made at their first certification or read-back):
+    # the fingerprint a translator gives counsel, who sees it on what they signed.
+    keys = {u.slot_id: user_keys.current(vault, u.slot_id) for u in vault.users()}
     if ctx.args.json:
-        ctx.print_json([{"name": u.name, "role": u.role} for u in users])
+        ctx.print_json(
+            [
+                {
+                    "name": u.name,
+                    "role": u.role,
+                    "signing_key": key.signing_key if (key := keys[u.slot_id]) else None,
+                    "fingerprint": key.fingerprint if key else None,
+                }
+                for u in vault.users()
+            ]
+        )
     else:
-        for u in users:
-            print(f"{safe(u.name)}\t{safe(u.role)}")
+        for u in vault.users():
+            key = keys[u.slot_id]
+            print("\t".join([safe(u.name), safe(u.role), key.fingerprint if key else "-"]))
     return 0
 
 

@@ -3,26 +3,32 @@
 Both are stored in the statement record's body (``certification``,
 ``read_back``), so they travel in bundles with it. Each names the SHA-256 of
 the exact texts it is about (UTF-8, as stored) and is signed with the
-producing vault's minisign key (Ed25519, prehashed) over its canonical JSON
-(every field but ``signature``; keys sorted, no spaces, UTF-8), so:
+signer's own minisign key (core/user_keys.py; Ed25519, prehashed) over its
+canonical JSON (every field but ``signature`` and ``endorsement``; keys
+sorted, no spaces, UTF-8). ``endorsement`` is the producing vault's device
+key's signed statement that the signer's key is that user's, so:
 
 * whether it still holds is computed by hashing the texts again, never read
   from a stored flag: editing either text, or a language, makes it **void**;
-* whether it is genuine is the signature, checked against this vault's own
-  key or a device key someone pinned in the trust store (``trust.py``),
-  never against a key because the record names it. A device revoked in the
-  trust store vouches only for what it dated (``certified_at``,
-  ``recorded_at``) before its revocation.
+* whether it is genuine is the signature, and the endorsement's signature
+  by a device key this vault holds: its own or one someone pinned in the
+  trust store (``trust.py``), never a key because the record names it. A
+  device revoked in the trust store vouches only for what was dated
+  (``certified_at``, ``recorded_at``) before its revocation.
+
+Attestations made before users had keys of their own are signed by the
+device key itself and carry no endorsement; they are checked as they were.
 
 Counsel can check one with standard tools: write the canonical JSON to a
 file and its ``signature`` to ``file.minisig``, then ``minisign -V -P <the
-signing_key> -m file``; ``sha256sum`` of the texts gives the two hashes.
+signing_key> -m file``; the endorsement the same way with its
+``device_key``; ``sha256sum`` of the texts gives the two hashes
+(docs/bundle-format.md).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,11 +37,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import minisign
 
-from . import identity
+from . import identity, user_keys
 from .clock import parse_stamp
 from .errors import BundleRejected, InvalidInput
 from .fields import Boolean, Choice, Date, Obj, Text, invalid
-from .fingerprint import parse_signing_key
+from .fingerprint import parse_signing_key, signing_key_fingerprint
 from .i18n import N_
 from .trust import DEVICE, TrustStore
 
@@ -78,8 +84,21 @@ _SIGNATURE = re.compile(
     r"untrusted comment: [^\n]*\n[A-Za-z0-9+/=]+\ntrusted comment: [^\n]*\n[A-Za-z0-9+/=]+\n?"
 )
 
+# The device key's statement that a user's own key is theirs (user_keys.py).
+ENDORSEMENT_SPEC = Obj(
+    {
+        "format": Choice(("user-key-v1",)),
+        "user_key": Text(100, required=True),
+        "user": Text(64),
+        "role": Text(32),
+        "device_key": Text(100, required=True),
+        "endorsed_at": Text(64),
+        "signature": Text(1000, required=True, multiline=True),
+    },
+    optional=True,
+)
 # A translator's certification of the English translation (8 CFR 103.2(b)(3)),
-# signed by the vault that made it (certification.py makes one).
+# signed with the translator's own key (certification.py makes one).
 CERTIFICATION_SPEC = Obj(
     {
         "format": Choice(("translation-certification-v1",)),
@@ -100,6 +119,7 @@ CERTIFICATION_SPEC = Obj(
         "translation_sha256": Text(64, required=True),
         "signing_key": Text(100, required=True),
         "signature": Text(1000, required=True, multiline=True),
+        "endorsement": ENDORSEMENT_SPEC,
     },
     optional=True,
 )
@@ -118,9 +138,11 @@ READ_BACK_SPEC = Obj(
         "translation_sha256": Text(64, required=True),
         "signing_key": Text(100, required=True),
         "signature": Text(1000, required=True, multiline=True),
+        "endorsement": ENDORSEMENT_SPEC,
     },
     optional=True,
 )
+_KEY = re.compile(r"RW[A-Za-z0-9+/]{54}")
 
 
 def check_shape(value: dict[str, Any] | None, path: str) -> None:
@@ -130,10 +152,20 @@ def check_shape(value: dict[str, Any] | None, path: str) -> None:
     for name in ("original_sha256", "translation_sha256"):
         if not _SHA256.fullmatch(value[name]):
             raise invalid(f"{path}.{name}", N_("{path}: must be a SHA-256 in hex."))
-    if not re.fullmatch(r"RW[A-Za-z0-9+/]{54}", value["signing_key"]):
-        raise invalid(f"{path}.signing_key", N_("{path}: must be a minisign public key."))
-    if not _SIGNATURE.fullmatch(value["signature"]):
-        raise invalid(f"{path}.signature", N_("{path}: must be a minisign signature."))
+    endorsement = value.get("endorsement") or {}
+    for where, found in (
+        ("signing_key", value["signing_key"]),
+        ("endorsement.user_key", endorsement.get("user_key")),
+        ("endorsement.device_key", endorsement.get("device_key")),
+    ):
+        if found is not None and not _KEY.fullmatch(found):
+            raise invalid(f"{path}.{where}", N_("{path}: must be a minisign public key."))
+    for where, found in (
+        ("signature", value["signature"]),
+        ("endorsement.signature", endorsement.get("signature")),
+    ):
+        if found is not None and not _SIGNATURE.fullmatch(found):
+            raise invalid(f"{path}.{where}", N_("{path}: must be a minisign signature."))
     if "read_by" in value and value["confirmed"] is not True:
         raise invalid(f"{path}.confirmed", N_("{path}: a read-back records a confirmation."))
 
@@ -155,20 +187,28 @@ def texts_of(body: dict[str, Any]) -> dict[str, str]:
 
 
 def signed_bytes(attestation: dict[str, Any]) -> bytes:
-    """The exact bytes the signature covers."""
-    fields = {k: v for k, v in attestation.items() if k != "signature"}
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+    """The exact bytes the signature covers (the endorsement is signed on its own)."""
+    return user_keys.canonical(
+        {k: v for k, v in attestation.items() if k not in ("signature", "endorsement")}
+    )
 
 
 def sign(vault: Vault, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """``fields`` with this vault's ``signing_key`` and a minisign ``signature`` added."""
-    keys = identity.load(vault.conn)
-    attestation = {**fields, "format": FORMATS[kind], "signing_key": keys.signing_key}
-    signature = keys.minisign_secret().sign(
+    """``fields`` signed with the current user's own key, its endorsement attached."""
+    secret, endorsement = user_keys.signer(vault)
+    attestation = {
+        **fields,
+        "format": FORMATS[kind],
+        "signing_key": endorsement["user_key"],
+    }
+    signature = secret.sign(
         signed_bytes(attestation), prehash=True, trusted_comment=TRUSTED_COMMENTS[kind]
     )
-    return {**attestation, "signature": bytes(signature).decode("utf-8")}
+    return {
+        **attestation,
+        "signature": bytes(signature).decode("utf-8"),
+        "endorsement": endorsement,
+    }
 
 
 class TrustedKeys(frozenset[str]):
@@ -214,18 +254,27 @@ def trusted_keys(vault: Vault) -> TrustedKeys:
     return TrustedKeys({own, *(e.key for e in devices)}, revoked, via)
 
 
+def device_key(attestation: dict[str, Any]) -> str:
+    """The device key that answers for ``attestation``: the one that endorsed its signer's
+    key, or (made before users had keys) the one that signed it. Unchecked: as written."""
+    endorsement = attestation.get("endorsement")
+    if isinstance(endorsement, dict):
+        return str(endorsement.get("device_key", ""))
+    return str(attestation.get("signing_key", ""))
+
+
 def vouched_by(attestation: dict[str, Any], trusted: frozenset[str]) -> str:
     """The device whose vouching makes ``attestation``'s key count ("" if pinned here)."""
     if not isinstance(trusted, TrustedKeys):
         return ""
-    return trusted.via.get(str(attestation.get("signing_key", "")), "")
+    return trusted.via.get(device_key(attestation), "")
 
 
 def revoked_at(attestation: dict[str, Any], trusted: frozenset[str]) -> str:
-    """When the device that signed ``attestation`` was revoked ("" if it was not)."""
+    """When the device that answers for ``attestation`` was revoked ("" if it was not)."""
     if not isinstance(trusted, TrustedKeys):
         return ""
-    return trusted.revoked.get(str(attestation.get("signing_key", "")), "")
+    return trusted.revoked.get(device_key(attestation), "")
 
 
 def _signed_before(attestation: dict[str, Any], revoked: str) -> bool:
@@ -240,14 +289,25 @@ def _signed_before(attestation: dict[str, Any], revoked: str) -> bool:
 def signature_problem(
     attestation: dict[str, Any], trusted: frozenset[str]
 ) -> SignatureProblem | None:
-    """None when the signature verifies with a trusted key (a revoked one's: dated before)."""
+    """None when the signature verifies and a trusted device answers for its key (a revoked
+    one: for what was dated before its revocation)."""
     try:
         key_text = parse_signing_key(str(attestation.get("signing_key", "")))
+        device = parse_signing_key(device_key(attestation))
     except InvalidInput:
         return SignatureProblem.BAD
-    if key_text not in trusted:
+    endorsement = attestation.get("endorsement")
+    if endorsement is not None and (
+        not isinstance(endorsement, dict) or endorsement.get("user_key") != key_text
+    ):
+        return SignatureProblem.BAD  # an endorsement of some other key
+    if device not in trusted:
         return SignatureProblem.UNTRUSTED
-    if not _verifies(key_text, attestation):
+    if endorsement is not None and not _verifies(
+        device, endorsement, user_keys.endorsed_bytes(endorsement)
+    ):
+        return SignatureProblem.BAD
+    if not _verifies(key_text, attestation, signed_bytes(attestation)):
         return SignatureProblem.BAD
     revoked = revoked_at(attestation, trusted)
     if revoked and not _signed_before(attestation, revoked):
@@ -255,11 +315,11 @@ def signature_problem(
     return None
 
 
-def _verifies(key_text: str, attestation: dict[str, Any]) -> bool:
+def _verifies(key_text: str, signed: dict[str, Any], data: bytes) -> bool:
     try:
         key = minisign.PublicKey.from_base64(key_text)
-        signature = minisign.Signature.from_bytes(str(attestation["signature"]).encode("utf-8"))
-        key.verify(signed_bytes(attestation), signature)
+        signature = minisign.Signature.from_bytes(str(signed["signature"]).encode("utf-8"))
+        key.verify(data, signature)
     except (minisign.Error, ValueError, KeyError, TypeError):
         return False
     return True
@@ -277,11 +337,24 @@ class Status:
     problem: SignatureProblem | None = None  # why it is UNVERIFIED
     revoked_at: str = ""  # the signing device's revocation, if it was revoked
     via: str = ""  # verified through this trusted device's vouching, not a key pinned here
+    fingerprint: str = ""  # of the key that signed: the person's own, or (older) the device's
+    device_fingerprint: str = ""  # of the device key that endorsed the person's key
+    user: str = ""  # whose own key signed, as its endorsement names them
+
+    @property
+    def personal(self) -> bool:
+        """Signed with the person's own key, not (as before per-user keys) the device's."""
+        return bool(self.device_fingerprint)
 
     def as_json(self) -> dict[str, str]:
         out: dict[str, str] = {"state": self.state}
         if self.state != NONE:
             out |= {"by": self.by, "date": self.date, "language": self.language}
+            out |= {"signer": "user" if self.personal else "device"}
+            if self.fingerprint:
+                out["fingerprint"] = self.fingerprint
+            if self.personal:
+                out |= {"user": self.user, "device_fingerprint": self.device_fingerprint}
         if self.problem:
             out["problem"] = self.problem
         if self.revoked_at:
@@ -308,6 +381,7 @@ def status(body: dict[str, Any], kind: str, trusted: frozenset[str]) -> Status:
         "language": language,
         "revoked_at": revoked_at(attestation, trusted),
         "via": vouched_by(attestation, trusted),
+        **_signer(attestation),
     }
     problem = signature_problem(attestation, trusted)
     if problem is not None:
@@ -316,6 +390,25 @@ def status(body: dict[str, Any], kind: str, trusted: frozenset[str]) -> Status:
     fields = now if kind == CERTIFICATION else {k: v for k, v in now.items() if "sha256" in k}
     changed = any(attestation.get(k) != v for k, v in fields.items())
     return Status(state=VOID if changed else VALID, **common)
+
+
+def _signer(attestation: dict[str, Any]) -> dict[str, str]:
+    """Fingerprints of the signing key and its endorsing device, as written (unchecked)."""
+
+    def fingerprint_of(key: object) -> str:
+        try:
+            return signing_key_fingerprint(str(key))
+        except InvalidInput:
+            return ""
+
+    endorsement = attestation.get("endorsement")
+    if not isinstance(endorsement, dict):
+        return {"fingerprint": fingerprint_of(attestation.get("signing_key"))}
+    return {
+        "fingerprint": fingerprint_of(attestation.get("signing_key")),
+        "device_fingerprint": fingerprint_of(endorsement.get("device_key")),
+        "user": str(endorsement.get("user", "")),
+    }
 
 
 def statuses(body: dict[str, Any], trusted: frozenset[str]) -> dict[str, Status]:

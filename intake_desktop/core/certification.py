@@ -329,3 +329,20 @@ def describe(status: attestations.Status, value: Callable[[str], str] = str) -> 
             else _("Read-back by {name} is not genuine: its signature does not verify")
         )
     return template.format(**params)
+
+
+def describe_signer(status: attestations.Status, value: Callable[[str], str] = str) -> str:
+    """Whose key signed it, with the key's fingerprint (translated; "" when there is none).
+
+    The fingerprint lets counsel tell two translators of one laptop apart and
+    match a key the translator gave them (``user list``) with what they hold.
+    """
+    if status.state == attestations.NONE or not status.fingerprint:
+        return ""
+    if status.personal:
+        return _("Signed with {user}'s own key {fingerprint}").format(
+            user=value(status.user), fingerprint=value(status.fingerprint)
+        )
+    return _(
+        "Signed with the device key {fingerprint} (made before users had keys of their own)"
+    ).format(fingerprint=value(status.fingerprint))

@@ -167,6 +167,13 @@ class KeySlotHeader:
         The result is not in the header yet; ``slot_id`` keeps an existing
         slot's id when rewrapping it.
         """
+        return self.seal_keeping(kind, secret, master_key, kdf, slot_id)[0]
+
+    def seal_keeping(
+        self, kind: str, secret: str, master_key: bytes, kdf: KdfParams, slot_id: str | None = None
+    ) -> tuple[KeySlot, bytes]:
+        """``seal``, and the key derived from ``secret`` (its user's signing key is wrapped
+        with a key drawn from it: core/user_keys.py), so Argon2id runs once."""
         slot = KeySlot(
             id=slot_id or str(uuid.uuid4()),
             kind=kind,
@@ -178,15 +185,21 @@ class KeySlotHeader:
         nonce = os.urandom(12)
         wrapping_key = slot.kdf.derive(secret)
         ciphertext = AESGCM(wrapping_key).encrypt(nonce, master_key, self._aad(slot))
-        return replace(slot, nonce=nonce, ciphertext=ciphertext)
+        return replace(slot, nonce=nonce, ciphertext=ciphertext), wrapping_key
 
     def open(self, slot: KeySlot, secret: str) -> bytes | None:
         """The master key if ``secret`` opens ``slot``, else None."""
+        opened = self.open_keeping(slot, secret)
+        return opened[0] if opened is not None else None
+
+    def open_keeping(self, slot: KeySlot, secret: str) -> tuple[bytes, bytes] | None:
+        """The master key and the key derived from ``secret``, if it opens ``slot``."""
         wrapping_key = slot.kdf.derive(secret)
         try:
-            return AESGCM(wrapping_key).decrypt(slot.nonce, slot.ciphertext, self._aad(slot))
+            master = AESGCM(wrapping_key).decrypt(slot.nonce, slot.ciphertext, self._aad(slot))
         except InvalidTag:
             return None
+        return master, wrapping_key
 
     def with_slot(self, slot: KeySlot) -> KeySlotHeader:
         return replace(self, slots=(*self.slots, slot))

@@ -376,6 +376,26 @@ ALTER TABLE blobs ADD COLUMN key BLOB;
 CREATE UNIQUE INDEX blobs_by_file ON blobs (file) WHERE file IS NOT NULL;
 """
 
+_V12 = """
+-- Each user's own minisign key (user_keys.py): certifications and read-backs
+-- are signed with it, so they name the person, not only the laptop.
+-- ``wrapped`` holds the secret key under AES-256-GCM with a key drawn from
+-- that user's passphrase, so other users of this vault cannot sign as them;
+-- NULL once retired (a passphrase reset by someone else, a removed user).
+-- ``endorsement`` is this vault's signed statement that the key is that
+-- user's (JSON), carried in every attestation made with the key.
+CREATE TABLE user_keys (
+    signing_key TEXT PRIMARY KEY,
+    slot_id     TEXT NOT NULL,
+    user_name   TEXT NOT NULL,
+    wrapped     BLOB,
+    endorsement TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    retired_at  TEXT
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX user_keys_current ON user_keys (slot_id) WHERE retired_at IS NULL;
+"""
+
 MIGRATIONS: list[Migration] = [
     _script(_V1),
     _script(_V2),
@@ -388,6 +408,7 @@ MIGRATIONS: list[Migration] = [
     _script(V9),
     _script(V10),
     _script(V11),
+    _script(_V12),
 ]
 CURRENT_VERSION = len(MIGRATIONS)
 

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from . import permissions
+from . import permissions, user_keys
 from .errors import InvalidInput, NotFound, NotPermitted, VaultDamaged
 from .files import write_private_atomic
 from .i18n import N_
@@ -34,6 +34,9 @@ from .keyslots import (
     read_header_file,
 )
 from .locking import keyslots_lock
+
+if TYPE_CHECKING:
+    from .vault import Vault
 
 ROLES = permissions.ROLES
 RECOVERY_USER = permissions.RECOVERY
@@ -89,6 +92,7 @@ class UserAdmin:
     user: User
     conn: Any  # sqlcipher3's Connection
     _master_key: bytearray
+    _user_wrap: bytearray
 
     if TYPE_CHECKING:  # provided by Vault
 
@@ -174,15 +178,31 @@ class UserAdmin:
             raise self._session_gone()
         if current is None:
             raise NotFound(N_("There is no user {name} in this vault."), name=name)
-        new = self.header.seal(
+        new, passphrase_key = self.header.seal_keeping(
             USER, new_passphrase, bytes(self._master_key), current.kdf, current.id
         )
         with self._changing_slots() as header:
             if header.slot(slot_id) is None:
                 raise NotFound(N_("There is no user {name} in this vault."), name=name)
             self._write_header(header.replacing(slot_id, new))
+        vault = cast("Vault", self)
         with self.transaction():
             self.audit("user.passphrase", "user", slot_id)
+            if own:
+                # The same signing key, now under the new passphrase.
+                wrap = user_keys.session_key(passphrase_key)
+                user_keys.rewrap(vault, bytes(self._user_wrap), wrap)
+                self._user_wrap = bytearray(wrap)
+            else:
+                # Whoever reset it never knew the old passphrase, so neither
+                # could they have its key: a fresh one is made on next use.
+                user_keys.retire(vault, slot_id)
+
+    def adopt_user_key_wrap(self, wrap: bytes) -> None:
+        """This user's passphrase was changed on another connection to this vault (a clone
+        on a worker thread): their signing key is now wrapped under the new one."""
+        if self._user_wrap:  # not after the session locked
+            self._user_wrap = bytearray(wrap)
 
     def new_recovery_code(self) -> str:
         """Replace the recovery slot; the old code stops working."""
@@ -263,4 +283,5 @@ class UserAdmin:
                 self._write_header(header.without(target.slot_id))
             with self.transaction():
                 self.conn.execute("DELETE FROM users WHERE slot_id = ?", (target.slot_id,))
+                user_keys.retire(cast("Vault", self), target.slot_id)
                 self.audit("user.remove", "user", target.slot_id)

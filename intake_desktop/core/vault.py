@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from sqlcipher3 import dbapi2
 
-from . import audit, identity, schema
+from . import audit, identity, schema, user_keys
 from .clock import Clock, stamp, utc_now
 from .errors import (
     IntakeError,
@@ -171,6 +171,9 @@ class Vault(UserAdmin):
         self.user = user
         self.clock = clock
         self._master_key = bytearray(master_key)
+        # Wraps this user's own signing key (user_keys.py); empty for a
+        # session opened with the recovery code.
+        self._user_wrap = bytearray()
         self._tx_depth = 0
         # What to do once the current transaction is decided: (on commit, on rollback).
         self._settle: list[tuple[Callable[[], None], Callable[[], None]]] = []
@@ -214,7 +217,9 @@ class Vault(UserAdmin):
 
         master_key = os.urandom(32)
         header = KeySlotHeader(vault_id=str(uuid.uuid4()), slots=())
-        user_slot = header.seal(USER, passphrase, master_key, calibrate(kdf_target_seconds))
+        user_slot, passphrase_key = header.seal_keeping(
+            USER, passphrase, master_key, calibrate(kdf_target_seconds)
+        )
         recovery_code = new_recovery_code()
         # 128 random bits need no slow KDF; the floor keeps one code path.
         recovery_slot = header.seal(RECOVERY, recovery_code, master_key, FLOOR)
@@ -225,6 +230,7 @@ class Vault(UserAdmin):
         conn = _connect(db_path, master_key, create=True)
         user = User(user_slot.id, user_name, role)
         vault = cls(path, conn, header, user, master_key, clock)
+        vault._user_wrap = bytearray(user_keys.session_key(passphrase_key))
         try:
             vault._migrate()
             with vault.transaction():
@@ -276,14 +282,20 @@ class Vault(UserAdmin):
     ) -> Vault | None:
         """The vault unlocked by the first slot of ``kind`` that ``secret`` opens, if any."""
         for slot in header.of_kind(kind):
-            master_key = header.open(slot, secret)
-            if master_key is not None:
-                return cls._unlocked(path, header, slot, master_key, clock)
+            opened = header.open_keeping(slot, secret)
+            if opened is not None:
+                return cls._unlocked(path, header, slot, *opened, clock)
         return None
 
     @classmethod
     def _unlocked(
-        cls, path: Path, header: KeySlotHeader, slot: KeySlot, master_key: bytes, clock: Clock
+        cls,
+        path: Path,
+        header: KeySlotHeader,
+        slot: KeySlot,
+        master_key: bytes,
+        passphrase_key: bytes,
+        clock: Clock,
     ) -> Vault:
         conn = _connect(path / DB_NAME, master_key)
         placeholder = User(slot.id, RECOVERY_USER, RECOVERY_USER)
@@ -300,6 +312,7 @@ class Vault(UserAdmin):
                 if found is None:
                     raise VaultDamaged(N_("The key slot has no user in this vault."))
                 vault.user = User(slot.id, found[0], found[1])
+                vault._user_wrap = bytearray(user_keys.session_key(passphrase_key))
             with vault.transaction():
                 vault.audit("vault.unlock")
             vault._sweep_blobs()
@@ -319,6 +332,7 @@ class Vault(UserAdmin):
         """
         conn = _connect(self.path / DB_NAME, bytes(self._master_key))
         clone = Vault(self.path, conn, self.header, self.user, bytes(self._master_key), self.clock)
+        clone._user_wrap = bytearray(self._user_wrap)
         clone._watch_blobs()
         return clone
 
@@ -407,6 +421,11 @@ class Vault(UserAdmin):
         return stamp(self.clock())
 
     @property
+    def user_key_wrap(self) -> bytes:
+        """The key wrapping this user's signing key (b"" after a recovery-code unlock)."""
+        return bytes(self._user_wrap)
+
+    @property
     def vault_id(self) -> str:
         return self.header.vault_id
 
@@ -457,9 +476,11 @@ class Vault(UserAdmin):
         """Close the database and forget the master key (as far as Python allows)."""
         with contextlib.suppress(Exception):
             self.conn.close()
-        for i in range(len(self._master_key)):
-            self._master_key[i] = 0
+        for secret in (self._master_key, self._user_wrap):
+            for i in range(len(secret)):
+                secret[i] = 0
         self._master_key = bytearray()
+        self._user_wrap = bytearray()
 
     def __enter__(self) -> Vault:
         return self

@@ -58,16 +58,25 @@ def test_a_translator_certifies_and_case_show_says_so(translator_env: dict[str, 
         "statement", "certify", sid, "--name", "Zarghuna Safi", "--address", "Kabul",
         "--phone", "+93 700 123 456", env=env,
     )  # fmt: skip
-    assert out.startswith("Certified by Zarghuna Safi on ") and out.endswith("(valid)\n")
+    said, signer = out.splitlines()
+    assert said.startswith("Certified by Zarghuna Safi on ") and said.endswith("(valid)")
+    # Signed with the translator's own key, whose fingerprint user list shows.
+    (me,) = [
+        u for u in ok_json("vault", "user", "list", "--json", env=env) if u["role"] == "translator"
+    ]
+    assert signer == f"Signed with {me['name']}'s own key {me['fingerprint']}"
     doc = show(env, case_id)
     checks = doc["statements"][0]["checks"]
     assert checks["certification"]["state"] == "valid"
     assert checks["certification"]["by"] == "Zarghuna Safi"
+    assert checks["certification"]["signer"] == "user"
+    assert checks["certification"]["fingerprint"] == me["fingerprint"]
     assert checks["read_back"] == {"state": "none"}
     assert doc["statements"][0]["certification"]["translator"]["phone"] == "+93 700 123 456"
     assert doc["people"][0]["checks"] == {"date_of_birth_placeholder": True}
     human = ok("case", "show", case_id, env=env)
     assert "Certified by Zarghuna Safi" in human and "Not read back to the speaker yet" in human
+    assert f"own key {me['fingerprint']}" in human
     assert "born 1 Hamal 1365 (Solar Hijri) = 1986-03-21" in human
     assert "possibly a placeholder" in human
     # The next certificate starts from the last details: no options needed. It

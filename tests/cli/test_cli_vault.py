@@ -62,7 +62,10 @@ def test_init_json_with_name_role_and_user(cli_env: dict[str, str], vault_path: 
     assert Path(info["path"]) == vault_path
     assert str(uuid.UUID(info["vault_id"])) == info["vault_id"]
     users = ok_json("vault", "user", "list", "--json", env=cli_env)
-    assert users == [{"name": "amina", "role": "coordinator"}]
+    # No signing key of her own until her first certification or read-back.
+    assert users == [
+        {"name": "amina", "role": "coordinator", "signing_key": None, "fingerprint": None}
+    ]
 
 
 def test_init_twice_fails_and_changes_nothing(
@@ -408,8 +411,9 @@ def test_wrong_recovery_code(
 def test_user_add_list_and_remove(vault_env: dict[str, str], init_info: dict[str, Any]) -> None:
     env = {**vault_env, "INTAKE_NEW_PASSPHRASE": NEW_PASSPHRASE}
     ok("vault", "user", "add", "tamana", "--role", "translator", env=env)
-    owner = {"name": init_info["user"], "role": init_info["role"]}
-    translator = {"name": "tamana", "role": "translator"}
+    no_key = {"signing_key": None, "fingerprint": None}
+    owner = {"name": init_info["user"], "role": init_info["role"], **no_key}
+    translator = {"name": "tamana", "role": "translator", **no_key}
     assert ok_json("vault", "user", "list", "--json", env=vault_env) == [owner, translator]
     # The new user unlocks with their own passphrase, and is the one recorded.
     theirs = {**vault_env, "INTAKE_PASSPHRASE": NEW_PASSPHRASE}
@@ -419,8 +423,8 @@ def test_user_add_list_and_remove(vault_env: dict[str, str], init_info: dict[str
     # Text listing: one line per user.
     lines = ok("vault", "user", "list", env=vault_env).splitlines()
     assert [line.split("\t") for line in lines] == [
-        [init_info["user"], init_info["role"]],
-        ["tamana", "translator"],
+        [init_info["user"], init_info["role"], "-"],
+        ["tamana", "translator", "-"],
     ]
 
     fails("vault", "user", "add", "tamana", "--role", "translator", env=env, code=6)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from intake_desktop.core import attestations, certification
+from intake_desktop.core import attestations, certification, user_keys
 from intake_desktop.core.attestations import CERTIFICATION, READ_BACK, UNVERIFIED, VALID, VOID
 from intake_desktop.core.cases import CaseStore, prepare_case
 from intake_desktop.core.certification import TranslatorDetails
@@ -82,10 +82,16 @@ def test_a_translator_certifies_and_it_holds(translator: Vault, statement: str) 
     assert cert["original_sha256"] == attestations.text_sha256("ما از کابل آمدیم")
     assert cert["translation_sha256"] == attestations.text_sha256("We came from Kabul")
     assert (cert["original_language"], cert["translation_language"]) == ("fa-AF", "en")
-    assert cert["signing_key"] == attestations.identity.load(translator.conn).signing_key
+    # Signed with the translator's own key, which the laptop's device key endorses.
+    mine = user_keys.current(translator, translator.user.slot_id)
+    assert mine is not None and cert["signing_key"] == mine.signing_key
+    device = attestations.identity.load(translator.conn).signing_key
+    assert cert["endorsement"]["device_key"] == device != mine.signing_key
+    assert cert["endorsement"]["user_key"] == mine.signing_key
     found = status(translator, statement)
     assert (found.state, found.by, found.language) == (VALID, "Zarghuna Safi", "fa-AF")
     assert certification.describe(found) == f"Certified by Zarghuna Safi on {cert['date']} (valid)"
+    assert (found.fingerprint, found.user, found.personal) == (mine.fingerprint, "zarghuna", True)
     # The details are kept for the next certificate, in the vault.
     assert certification.translator_profile(translator) == ZARGHUNA
     actions = [r[0] for r in translator.conn.execute("SELECT action FROM audit_log")]
@@ -262,7 +268,7 @@ def test_the_signed_bytes_are_canonical_json(translator: Vault, statement: str) 
     cert = certification.certify(translator, statement, ZARGHUNA).body["certification"]
     signed = attestations.signed_bytes(cert).decode("utf-8")
     assert signed == json.dumps(
-        {k: v for k, v in cert.items() if k != "signature"},
+        {k: v for k, v in cert.items() if k not in ("signature", "endorsement")},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

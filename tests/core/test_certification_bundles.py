@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from intake_desktop.core import attestations, certification, identity
+from intake_desktop.core import attestations, certification, identity, user_keys
 from intake_desktop.core.bundle import importer
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.certification import TranslatorDetails, describe
@@ -146,6 +146,7 @@ def _resign_with(secret: Any, public: str) -> Callable[[dict[str, Any]], None]:
     def edit(body: dict[str, Any]) -> None:
         cert = body["certification"]
         cert["signing_key"] = public
+        cert["endorsement"] = None  # as made before users had keys, by an unknown device
         signature = secret.sign(attestations.signed_bytes(cert), prehash=True)
         cert["signature"] = bytes(signature).decode()
 
@@ -169,8 +170,29 @@ def _flip_signature(kind: str) -> Callable[[dict[str, Any]], None]:
     return edit
 
 
+def _endorsement(key: str, value: str) -> Callable[[dict[str, Any]], None]:
+    def edit(body: dict[str, Any]) -> None:
+        body["certification"]["endorsement"][key] = value
+
+    return edit
+
+
+def _flip_endorsement(body: dict[str, Any]) -> None:
+    endorsement = body["certification"]["endorsement"]
+    _flip_signature("x")({"x": endorsement})
+
+
 stranger_secret, stranger_key = new_signing_key()
 FORGERIES: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "endorsement signature altered": (_flip_endorsement, "certification that does not verify"),
+    "endorsement names another user": (
+        _endorsement("user", "farida"),
+        "certification that does not verify",
+    ),
+    "endorsement of another key": (
+        _endorsement("user_key", stranger_key),
+        "certification that does not verify",
+    ),
     "signature altered": (_flip_signature("certification"), "does not verify"),
     "original text hash altered": (
         _set("certification", "original_sha256", "0" * 64),
@@ -228,6 +250,35 @@ def test_a_certification_by_a_key_nobody_trusts_arrives_unverified_not_dropped(
     assert "cannot be verified" in describe(status)
 
 
+def test_a_translator_key_endorsed_by_a_stranger_device_arrives_unverified(
+    field: Field, coordinator: Vault, tmp_path: Path
+) -> None:
+    """A well-formed endorsement by a device nobody here trusts vouches for nothing."""
+    translator_secret, translator_key = new_signing_key()
+
+    def edit(body: dict[str, Any]) -> None:
+        cert = body["certification"]
+        endorsement = {
+            **cert["endorsement"],
+            "user_key": translator_key,
+            "device_key": stranger_key,
+        }
+        endorsement["signature"] = bytes(
+            stranger_secret.sign(user_keys.endorsed_bytes(endorsement), prehash=True)
+        ).decode()
+        cert["endorsement"], cert["signing_key"] = endorsement, translator_key
+        signature = translator_secret.sign(attestations.signed_bytes(cert), prehash=True)
+        cert["signature"] = bytes(signature).decode()
+
+    path = forged(field, coordinator, edit, tmp_path)
+    assert importer.import_bundle(coordinator, path).status == importer.MERGED
+    body = RecordStore(coordinator).require(field.statements[field.certified]).body
+    status = attestations.status(
+        body, attestations.CERTIFICATION, attestations.trusted_keys(coordinator)
+    )
+    assert status.state == "unverified" and status.problem == "untrusted"
+
+
 def test_passed_on_by_a_coordinator_counsel_verifies_it_via_the_coordinator(
     field: Field, coordinator: Vault, tmp_path: Path
 ) -> None:
@@ -249,6 +300,12 @@ def test_passed_on_by_a_coordinator_counsel_verifies_it_via_the_coordinator(
             "read_back": "valid",
         }
         assert found["certification"].via == "Office"
+        # Counsel sees whose key signed: the translator's own, not the laptop's.
+        (translator_key,) = [k for k in user_keys.keys(field.vault) if k.user_name == "zarghuna"]
+        assert found["certification"].fingerprint == translator_key.fingerprint
+        assert found["certification"].as_json()["signer"] == "user"
+        assert found["read_back"].user == "farida"
+        assert found["read_back"].fingerprint != translator_key.fingerprint
         assert "verified via Office" in describe(found["certification"])
         # Once counsel pins the field laptop itself, the check is direct.
         TrustStore(counsel).add_device("Field laptop", identity.load(field.vault.conn).signing_key)
@@ -294,7 +351,7 @@ def test_the_json_a_counsel_checks_is_what_was_signed(field: Field) -> None:
     body = RecordStore(field.vault).require(field.statements[field.certified]).body
     cert = copy.deepcopy(body["certification"])
     canonical = json.dumps(
-        {k: v for k, v in cert.items() if k != "signature"},
+        {k: v for k, v in cert.items() if k not in ("signature", "endorsement")},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,

@@ -142,7 +142,7 @@ def _index_as_version_2_did(path: Path, master: bytes) -> None:
 
 
 def _undo_version_6(conn: object) -> None:
-    """Take away what versions 6 to 11 added, so migrations from an older version run again."""
+    """Take away what versions 6 to 12 added, so migrations from an older version run again."""
     for statement in (
         "DROP TABLE drafts",
         "DROP TABLE record_sources",
@@ -169,6 +169,8 @@ def _undo_version_6(conn: object) -> None:
         "DROP TABLE delivered",
         "DROP TABLE vouches",
         "ALTER TABLE trust DROP COLUMN revoked_at",
+        # and what version 12 added
+        "DROP TABLE user_keys",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

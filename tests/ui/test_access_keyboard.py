@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtTest import QTest
 
-from intake_desktop.core import identity
+from intake_desktop.core import identity, user_keys
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.access.add_user_dialog import AddUserDialog
 from intake_desktop.ui.access.change_passphrase_dialog import ChangePassphraseDialog
@@ -134,6 +134,8 @@ def test_add_user_says_why_it_is_off(qtbot, host, session):
 
 
 def test_change_passphrase_by_keyboard_alone(qtbot, host, session):
+    assert session.vault is not None
+    own_key = user_keys.signer(session.vault)[1]["user_key"]
     dialog = ChangePassphraseDialog(session, host)
     shown(qtbot, dialog, dialog.current)
     assert dialog.reason.text() == "Type your passphrase as it is now in “Current passphrase”."
@@ -151,6 +153,9 @@ def test_change_passphrase_by_keyboard_alone(qtbot, host, session):
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         press(dialog, Qt.Key.Key_Return)
     Vault.open(session.path, NEW).close()
+    # The session signs on with the same key of its own, now under the new passphrase.
+    assert user_keys.signer(session.vault)[1]["user_key"] == own_key
+    assert [k.retired_at for k in user_keys.keys(session.vault)] == [None]
 
 
 # The recovery code (issue 14, defect 13: the user is chosen from a list)

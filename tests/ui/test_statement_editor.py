@@ -8,6 +8,7 @@ from typing import Any
 
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.core.certification import TranslatorDetails, certify
+from intake_desktop.core.fingerprint import signing_key_fingerprint
 from intake_desktop.core.vault import Vault
 from intake_desktop.ui.editor.read_back_dialog import ReadBackDialog
 from intake_desktop.ui.editor.save_state import SaveState
@@ -61,6 +62,12 @@ def test_a_translator_certifies_and_an_edit_voids_it(
         "Certified by \u2068Zarghuna Safi\u2069 on "
     )
     assert panel.certification_status.property("state") == "valid"
+    # Whose own key signed, by fingerprint (the certification names it).
+    signing_key = stored(translator, record_id).body["certification"]["signing_key"]
+    fingerprint = signing_key_fingerprint(signing_key)
+    assert panel.certification_status.toolTip() == (
+        f"Signed with \u2068zarghuna\u2069's own key \u2068{fingerprint}\u2069"
+    )
     assert editor.message.label.text() == "Certified."
     assert state(translator, record_id) == "valid"
     # One character typed in the translation: void at once, before any save.

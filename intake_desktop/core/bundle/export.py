@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .. import consent, identity
+from .. import attestations, consent, identity
 from ..attachments import BlobStore, ParallelChunks
 from ..errors import Cancelled, InvalidInput, NotFound, VaultDamaged
 from ..files import PRIVATE_FILE_MODE, EarlyWriteback, fsync_dir, temp_name
@@ -317,7 +317,7 @@ class _Plan:
     attachments: list[str]
     redact_withheld: bool = False
     withheld: int = 0  # person records whose withheld names are left out
-    signers: set[str] = field(default_factory=set)  # keys that signed statements' attestations
+    signers: set[str] = field(default_factory=set)  # devices answering for attestations here
     extra: dict[str, bytes] = field(default_factory=dict)  # checksum file and its signature
 
 
@@ -356,7 +356,7 @@ def _plan(vault: Vault, case_ids: list[str], redact_withheld: bool) -> _Plan:
         refs.extend(RecordRef(r.id, r.kind, r.case_id, r.version, r.rev) for r in records)
         attachments.update(dict.fromkeys(_attachments_of(records)))
         signers.update(
-            str(r.body[kind]["signing_key"])
+            attestations.device_key(r.body[kind])
             for r in records
             if r.kind == "statement"
             for kind in ("certification", "read_back")

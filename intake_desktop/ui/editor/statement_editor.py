@@ -31,6 +31,7 @@ from ..services.vocabulary import (
     Status,
     attestation_statuses,
     describe_attestation,
+    describe_signer,
 )
 from ..widgets.bidi import isolate
 from .certify_dialog import CertifyDialog
@@ -200,6 +201,10 @@ class CertificationPanel(FieldEditor):
             status = self.statuses[kind]
             label.setText(describe_attestation(status, isolate))
             label.setAccessibleName(label.text())
+            # Whose key signed, by fingerprint: two translators of one laptop differ here.
+            signer = describe_signer(status, isolate)
+            label.setToolTip(signer)
+            label.setAccessibleDescription(signer)
             label.setProperty("state", status.state)
             label.style().unpolish(label)
             label.style().polish(label)

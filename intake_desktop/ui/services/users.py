@@ -76,15 +76,27 @@ class UserService:
         change from the command line the old passphrase must not count as current.
         """
 
+        rewrapped: list[bytes] = []
+
         def work(vault: Vault) -> None:
             header = vault.reload_header()
             slot = header.slot(vault.user.slot_id)
             if slot is not None and header.open(slot, current) is None:
                 raise WrongPassphrase(N_("The current passphrase is wrong."))
             vault.change_passphrase(new)  # a removed slot: the core says so
+            rewrapped.append(vault.user_key_wrap)  # the clone closes before settling
+
+        def adopt(session_vault: Vault) -> None:
+            # The user's own signing key is now wrapped under the new passphrase:
+            # without this the session would find it unreadable and make a new one.
+            if rewrapped:
+                session_vault.adopt_user_key_wrap(rewrapped[0])
 
         return self._keyslot_job(
-            "change-passphrase", work, N_("The passphrase could not be changed ({kind}).")
+            "change-passphrase",
+            work,
+            N_("The passphrase could not be changed ({kind})."),
+            also=adopt,
         )
 
     def new_recovery_code(self) -> Job:
@@ -94,11 +106,19 @@ class UserService:
             N_("No new recovery code was made ({kind})."),
         )
 
-    def _keyslot_job(self, kind: str, work: Callable[[Vault], Any], unexpected: str) -> Job:
+    def _keyslot_job(
+        self,
+        kind: str,
+        work: Callable[[Vault], Any],
+        unexpected: str,
+        also: Callable[[Vault], None] | None = None,
+    ) -> Job:
         vault = self.vault
 
         def adopt_header(clone: Vault) -> None:
             vault.header = clone.header  # harmless if the session has locked since
+            if also is not None:
+                also(vault)
 
         return Job(
             self.jobs,
