@@ -157,6 +157,16 @@ def scenario(app: Path, version: str, root: Path) -> None:
         raise Failed(f"importing the same bundle again: {again}")
     step("the same bundle imported again changes nothing")
 
+    # Counsel's packet: Qt's PDF output and pikepdf, as packaged.
+    packet = root / "packet.pdf"
+    made = office.json("case", "packet", case_id, "--out", str(packet), "--json")
+    assert isinstance(made, dict)
+    if made.get("files") != [str(packet)] or not packet.read_bytes().startswith(b"%PDF-"):
+        raise Failed(f"case packet: {made}")
+    if packet.stat().st_mode & 0o777 != 0o600:
+        raise Failed("the packet is not private (0600)")
+    step(f"counsel's packet: {made['pages']} pages, {made['exhibits']} exhibits")
+
     for device in (field, office):
         checks = device.json("vault", "check", "--json")
         assert isinstance(checks, dict)

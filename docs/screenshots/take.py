@@ -107,6 +107,7 @@ def take(language: str, out: Path) -> int:
         import shots_delivery
         import shots_editor
         import shots_outbox
+        import shots_packet
         import shots_world
 
         world = shots_world.World.make(root)
@@ -114,6 +115,7 @@ def take(language: str, out: Path) -> int:
         field = shots_access.field_laptop(camera, world)
         shots_editor.caseworker(camera, field, world)
         shots_bundles.caseworker(camera, field, world)
+        shots_packet.counsel_packet(camera, field, world)
         shots_access.managing(camera, field, world)
         shots_delivery.destinations(camera, field)
         shots_outbox.outbox(camera, field)

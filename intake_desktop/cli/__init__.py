@@ -22,6 +22,7 @@ from ..core.files import restrict_umask
 from ..core.hardening import harden_process
 from ..core.i18n import PSEUDO, _, available_languages, language_code, load_language
 from . import (
+    attach_cmd,
     bundle_cmd,
     case_cmd,
     chains_cmd,
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     vault_cmd.register(commands, common)
     case_cmd.register(commands, common)
+    attach_cmd.register(commands, common)  # after case_cmd: it extends `attach`
     identity_cmd.register(commands, common)
     trust_cmd.register(commands, common)
     bundle_cmd.register(commands, common)

@@ -16,6 +16,7 @@ from ..core.bundle.export import (
     last_export_at,
 )
 from ..core.bundle.format import RecipientRef
+from ..core.bundle.packets import wanting_packets
 from ..core.errors import RECORD_NOUNS, InvalidInput
 from ..core.i18n import N_, _
 from ..core.trust import TrustStore
@@ -125,16 +126,31 @@ def export_cmd(ctx: Context) -> int:
             ctx.print_json(None)
         return 0
     queued: Any = None
+    packets = None
+    if wanting_packets(vault, recipients):
+        from ..packet import bundle_renderer, ensure_gui  # Qt and pikepdf only when asked
+
+        ensure_gui()
+        packets = bundle_renderer()
     try:
         if args.send is not None:
             from ..core.delivery.outbox import Outbox  # SSH and S3 load only when used
 
             queued, result = Outbox(vault).export(
-                args.send, recipients, case_ids, override_consent=args.override_consent
+                args.send,
+                recipients,
+                case_ids,
+                override_consent=args.override_consent,
+                packets=packets,
             )
         else:
             result = export_bundle(
-                vault, recipients, Path(args.out), case_ids, override_consent=args.override_consent
+                vault,
+                recipients,
+                Path(args.out),
+                case_ids,
+                override_consent=args.override_consent,
+                packets=packets,
             )
     except consent.ConsentRefused as exc:
         for problem in exc.problems:
@@ -162,6 +178,7 @@ def export_cmd(ctx: Context) -> int:
         "withheld_names_left_out": result.withheld,
         "not_cleared_for_withheld_names": list(result.not_cleared),
         "consent_overridden": list(result.consent_overridden),
+        "packets": result.packets,
     }
     if queued is not None:
         summary["outbox_id"] = queued.id
@@ -201,6 +218,8 @@ def export_cmd(ctx: Context) -> int:
                     name=safe(r.name), fingerprint=r.fingerprint
                 )
             )
+        if result.packets:
+            print(_("With {count} counsel packet(s) (PDF).").format(count=result.packets))
         _print_export_notes(result, print)
     return 0
 

@@ -1,4 +1,4 @@
-"""``case add | list | show | delete``, ``attach`` and ``demo``."""
+"""``case add | list | show | delete | packet``, ``attach`` and ``demo``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from ..core.i18n import N_, _
 from ..core.keyslots import HEADER_NAME
 from ..core.model import CHILD_KINDS, ROUTES, STATUSES, display_name
 from ..core.vault import Vault
-from . import secrets_input
+from . import packet_cmd, secrets_input
 from .context import Context, kdf_target_seconds
 from .text import ask, safe
 
@@ -59,6 +59,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     show.add_argument("case_id", metavar="ID")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=show_case)
+
+    packet_cmd.register(sub, common)
 
     delete = sub.add_parser(
         "delete", parents=[common], help=_("delete a case and everything in it")

@@ -66,17 +66,31 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help=_("this recipient may receive names marked as withheld (counsel for the family)"),
     )
+    recipient.add_argument(
+        "--packets",
+        action="store_true",
+        help=_("bundles to this recipient carry each case's counsel packet (a PDF)"),
+    )
     recipient.set_defaults(handler=add_recipient)
 
-    withheld = sub.add_parser(
-        "withheld-names",
-        parents=[common],
-        help=_("whether a recipient may receive names marked as withheld"),
+    def recipient_switch(command: str, about: str, handler: Callable[[Context], int]) -> None:
+        """``trust COMMAND NAME yes|no [--recovery]``: one setting of one recipient."""
+        parser = sub.add_parser(command, parents=[common], help=about)
+        parser.add_argument("name", metavar="NAME")
+        parser.add_argument("wanted", choices=("yes", "no"), metavar="yes|no")
+        parser.add_argument("--recovery", action="store_true", help=with_code)
+        parser.set_defaults(handler=handler)
+
+    recipient_switch(
+        "packets",
+        _("whether bundles to a recipient carry each case's counsel packet (a PDF)"),
+        set_packets,
     )
-    withheld.add_argument("name", metavar="NAME")
-    withheld.add_argument("allowed", choices=("yes", "no"), metavar="yes|no")
-    withheld.add_argument("--recovery", action="store_true", help=with_code)
-    withheld.set_defaults(handler=withheld_names)
+    recipient_switch(
+        "withheld-names",
+        _("whether a recipient may receive names marked as withheld"),
+        withheld_names,
+    )
 
     listing = sub.add_parser("list", parents=[common], help=_("list trusted keys"))
     listing.add_argument("--json", action="store_true", help=_("print the result as JSON"))
@@ -165,7 +179,9 @@ def _add(
     _show(kind, name, fingerprint)
     _confirm(fingerprint, args.yes)
     if kind == RECIPIENT:
-        entry = store.add_recipient(name, key, withheld_names=args.withheld_names)
+        entry = store.add_recipient(
+            name, key, withheld_names=args.withheld_names, packets=args.packets
+        )
     else:
         entry = add(name, key)
     message = (
@@ -184,13 +200,30 @@ def add_recipient(ctx: Context) -> int:
 
 
 def withheld_names(ctx: Context) -> int:
-    store = TrustStore(open_for_managing(ctx, ctx.args.recovery))
-    entry = store.set_withheld_names(ctx.args.name, ctx.args.allowed == "yes")
-    if entry.withheld_names:
-        line = _("{name} may now receive names marked as withheld.")
-    else:
-        line = _("Names marked as withheld will be left out of bundles for {name}.")
-    print(line.format(name=safe(entry.name)))
+    return _switch(
+        ctx,
+        TrustStore.set_withheld_names,
+        _("{name} may now receive names marked as withheld."),
+        _("Names marked as withheld will be left out of bundles for {name}."),
+    )
+
+
+def set_packets(ctx: Context) -> int:
+    return _switch(
+        ctx,
+        TrustStore.set_packets,
+        _("Bundles to {name} will carry each case's counsel packet."),
+        _("Bundles to {name} will carry no counsel packets."),
+    )
+
+
+def _switch(
+    ctx: Context, change: Callable[[TrustStore, str, bool], TrustEntry], on: str, off: str
+) -> int:
+    """``trust withheld-names|packets NAME yes|no``: change it, and say which it is now."""
+    wanted = ctx.args.wanted == "yes"
+    entry = change(TrustStore(open_for_managing(ctx, ctx.args.recovery)), ctx.args.name, wanted)
+    print((on if wanted else off).format(name=safe(entry.name)))
     return 0
 
 
@@ -198,6 +231,8 @@ def _row(entry: TrustEntry) -> str:
     fields = [entry.name, entry.kind, entry.fingerprint, entry.added_at, entry.added_by]
     if entry.kind == RECIPIENT and entry.withheld_names:
         fields.append(_("receives withheld names"))
+    if entry.kind == RECIPIENT and entry.packets:
+        fields.append(_("receives counsel packets"))
     if entry.revoked_at is not None:
         fields.append(_("revoked {date}").format(date=entry.revoked_at))
     return "\t".join(safe(field) for field in fields)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import NotPermitted
+from .errors import IntakeError, NotPermitted
 from .i18n import N_, _
 from .records import RecordStore
 from .vault import Vault
@@ -44,6 +44,28 @@ class ConsentRefused(NotPermitted):
             count=len(problems),
         )
         self.problems = problems
+
+
+class PacketRefused(NotPermitted):
+    """A counsel packet of a case whose recorded consent does not allow sharing it (exit 13).
+
+    A packet written to a file is the case leaving the vault, for counsel, as
+    much as a bundle is; it is held to the same consent.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            N_(
+                "No packet was written: {reason}. Record the family's consent to share with"
+                " counsel first, or write it anyway (recorded in the audit log)."
+            ),
+            reason=reason,
+        )
+        self.reason = reason
+
+    def __str__(self) -> str:
+        # The reason is a template of its own: shown in the reader's language too.
+        return str(IntakeError(self.template, reason=_(self.reason)))
 
 
 def problem(vault: Vault, case_id: str) -> str | None:

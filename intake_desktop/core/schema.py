@@ -394,6 +394,10 @@ CREATE TABLE user_keys (
     retired_at  TEXT
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX user_keys_current ON user_keys (slot_id) WHERE retired_at IS NULL;
+
+-- A recipient whose bundles carry each case's counsel packet, a PDF
+-- (packet/<case id>.pdf; docs/bundle-format.md).
+ALTER TABLE trust ADD COLUMN packets INTEGER NOT NULL DEFAULT 0;
 """
 
 MIGRATIONS: list[Migration] = [

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from . import identity, permissions
 from .clock import parse_stamp, stamp
@@ -56,6 +56,8 @@ class TrustEntry:
     withheld_names: bool = False
     # A device's signatures made from this time on (a vault stamp) are refused.
     revoked_at: str | None = None
+    # A recipient whose bundles carry each case's counsel packet (a PDF).
+    packets: bool = False
 
     def as_json(self) -> dict[str, str | bool | None]:
         return asdict(self)
@@ -92,6 +94,16 @@ def check_name(name: str) -> str:
     return name
 
 
+# A recipient's yes/no settings: the statement that changes each, and its audit action.
+_SWITCHES: Final = {
+    "packets": ("UPDATE trust SET packets = ? WHERE name = ?", "trust.packets"),
+    "withheld_names": (
+        "UPDATE trust SET withheld_names = ? WHERE name = ?",
+        "trust.withheld_names",
+    ),
+}
+
+
 def _same_name(a: str, b: str) -> bool:
     # Names differing only by case would be told apart by nobody reading them.
     return a.casefold() == b.casefold()
@@ -103,12 +115,12 @@ class TrustStore:
 
     def entries(self) -> list[TrustEntry]:
         rows = self.vault.conn.execute(
-            "SELECT name, kind, key, fingerprint, added_at, added_by, withheld_names, revoked_at"
-            " FROM trust ORDER BY kind, name"
+            "SELECT name, kind, key, fingerprint, added_at, added_by, withheld_names, revoked_at,"
+            " packets FROM trust ORDER BY kind, name"
         )
         return [
-            TrustEntry(name, kind, key, fingerprint, at, by, bool(withheld), revoked)
-            for name, kind, key, fingerprint, at, by, withheld, revoked in rows
+            TrustEntry(name, kind, key, fingerprint, at, by, bool(withheld), revoked, bool(pdf))
+            for name, kind, key, fingerprint, at, by, withheld, revoked, pdf in rows
         ]
 
     def get(self, name: str) -> TrustEntry | None:
@@ -158,23 +170,32 @@ class TrustStore:
     def add_device(self, name: str, signing_key: str) -> TrustEntry:
         return self._add(self.prepare_device(name, signing_key))
 
-    def add_recipient(self, name: str, recipient: str, withheld_names: bool = False) -> TrustEntry:
+    def add_recipient(
+        self, name: str, recipient: str, withheld_names: bool = False, packets: bool = False
+    ) -> TrustEntry:
         entry = self.prepare_recipient(name, recipient)
-        return self._add(replace(entry, withheld_names=withheld_names))
+        return self._add(replace(entry, withheld_names=withheld_names, packets=packets))
+
+    def set_packets(self, name: str, wanted: bool) -> TrustEntry:
+        """Send a recipient each case's counsel packet (a PDF) in its bundles, or stop."""
+        return self._switch(name, "packets", wanted)
 
     def set_withheld_names(self, name: str, allowed: bool) -> TrustEntry:
         """Clear a recipient to receive withheld names, or stop sending them to it."""
+        return self._switch(name, "withheld_names", allowed)
+
+    def _switch(self, name: str, setting: str, on: bool) -> TrustEntry:
         permissions.require(self.vault.user, permissions.ADD_TRUST)
+        update, action = _SWITCHES[setting]
         with self.vault.transaction() as conn:
             entry = self.get(name)
             if entry is None or entry.kind != RECIPIENT:
                 raise NotFound(N_("No trusted recipient is named {name}."), name=name)
-            conn.execute(
-                "UPDATE trust SET withheld_names = ? WHERE name = ?", (int(allowed), entry.name)
-            )
-            action = "trust.withheld_names_on" if allowed else "trust.withheld_names_off"
-            self.vault.audit(action, "trust", entry.fingerprint)
-        return replace(entry, withheld_names=allowed)
+            conn.execute(update, (int(on), entry.name))
+            self.vault.audit(f"{action}_{'on' if on else 'off'}", "trust", entry.fingerprint)
+        if setting == "packets":
+            return replace(entry, packets=on)
+        return replace(entry, withheld_names=on)
 
     def prepare_revoke(self, name: str, at: str | None = None) -> TrustEntry:
         """What revoke would store, checked but not stored (to ask before revoking)."""
@@ -273,7 +294,7 @@ class TrustStore:
             self._check_new(entry)
             conn.execute(
                 "INSERT INTO trust (name, kind, key, fingerprint, added_at, added_by,"
-                " withheld_names) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " withheld_names, packets) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.name,
                     entry.kind,
@@ -282,6 +303,7 @@ class TrustStore:
                     entry.added_at,
                     entry.added_by,
                     int(entry.withheld_names and entry.kind == RECIPIENT),
+                    int(entry.packets and entry.kind == RECIPIENT),
                 ),
             )
             self.vault.audit("trust.add", "trust", entry.fingerprint)

@@ -32,6 +32,7 @@ FIELDS = {
     "added_by",
     "withheld_names",
     "revoked_at",
+    "packets",
 }
 
 
@@ -123,6 +124,7 @@ def test_add_list_and_remove(
         "added_by": "caseworker",
         "withheld_names": False,
         "revoked_at": None,
+        "packets": False,
     }
     assert "Kabul office" in ok("trust", "list", env=vault_env)
 

@@ -11,7 +11,7 @@ from tests.helpers import REPO
 
 PACKAGE = REPO / "intake_desktop"
 # One area a test, so that a rule broken in one place does not hide the others.
-AREAS = ("core", "cli", "selftest", "ui", "top level")
+AREAS = ("core", "cli", "packet", "selftest", "ui", "top level")
 
 
 def python_files(area: str) -> list[Path]:

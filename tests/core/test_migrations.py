@@ -171,6 +171,7 @@ def _undo_version_6(conn: object) -> None:
         "ALTER TABLE trust DROP COLUMN revoked_at",
         # and what version 12 added
         "DROP TABLE user_keys",
+        "ALTER TABLE trust DROP COLUMN packets",
     ):
         conn.execute(statement)  # type: ignore[attr-defined]
 

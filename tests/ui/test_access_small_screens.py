@@ -74,6 +74,13 @@ def test_the_keys_dialog_keeps_close_on_screen(measured) -> None:
         assert keys["frame"][3] <= keys["area"][3], keys
 
 
+def test_the_keys_table_shows_names_whole_beside_its_eight_columns(measured) -> None:
+    """The stretched Name column once got only what the key cards left: "Herat field ..."."""
+    for keys in dialogs(measured, "keys"):
+        shown, needed = keys["names"]
+        assert shown >= needed, f"{keys['language']}: {keys['names']}"
+
+
 @pytest.mark.parametrize("name", ["users", "keys"])
 def test_tables_show_whole_rows(measured, name) -> None:
     for dialog in dialogs(measured, name):
@@ -161,7 +168,16 @@ def main(languages: list[str]) -> int:
         interface.apply(language)
         session._opened(Vault.open(root / "vault", PASSPHRASE))
         keys_dialog = KeysDialog(session)
-        measure(language, "keys", keys_dialog, lambda w: {"table": table_rows(w.table)})
+        measure(
+            language,
+            "keys",
+            keys_dialog,
+            lambda w: {
+                "table": table_rows(w.table),
+                # The Name column's width beside what its longest name needs.
+                "names": [w.table.columnWidth(0), w.table.sizeHintForColumn(0)],
+            },
+        )
         keys_dialog.close()
         users = UsersDialog(session)
         measure(language, "users", users, lambda w: {"table": table_rows(w.table)})

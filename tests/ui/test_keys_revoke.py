@@ -28,7 +28,7 @@ if sys.version_info < (3, 12):
         ctypes.c_ssize_t.from_address(id(_obj)).value += 1 << 40
 
 LAPTOP = "Herat field laptop"
-REVOKE_COLUMN = 6
+REVOKE_COLUMN = 7
 
 
 @pytest.fixture

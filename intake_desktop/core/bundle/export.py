@@ -52,6 +52,7 @@ from .format import (
     encode_records,
     records_member,
 )
+from .packets import PacketRenderer, packet_members, wanting_packets
 from .tarstream import TarWriter
 
 Progress = Callable[[int, int], None]
@@ -73,6 +74,7 @@ class ExportResult:
     withheld: int = 0
     not_cleared: tuple[str, ...] = ()
     consent_overridden: tuple[str, ...] = ()  # case ids exported despite their consent
+    packets: int = 0  # counsel packets carried (packet/<case id>.pdf)
 
 
 def every_case(vault: Vault) -> list[str]:
@@ -181,6 +183,7 @@ def export_bundle(
     cancelled: Callable[[], bool] | None = None,
     override_consent: bool = False,
     recorded: Callable[[ExportResult], None] | None = None,
+    packets: PacketRenderer | None = None,
 ) -> ExportResult:
     """Write a signed, encrypted bundle of ``case_ids`` (None: every case) to ``out``.
 
@@ -189,6 +192,11 @@ def export_bundle(
     is named in the audit log. ``recorded`` runs inside the transaction that
     records the bundle (the outbox queues it there), so the bundle's number
     is taken only together with what the caller does with it.
+
+    When a recipient asked for packets (``TrustStore.set_packets``), each
+    case's counsel packet travels as ``packet/<case id>.pdf``, made by
+    ``packets`` (the core cannot draw PDFs: it never imports Qt). They are
+    held in memory between the two passes, one PDF per case.
     """
     if not recipients:
         raise InvalidInput(N_("Name at least one recipient with --to."))
@@ -201,6 +209,10 @@ def export_bundle(
     bundle_id = str(uuid.uuid4())
     conn = vault.conn
     not_cleared = not_cleared_for_withheld_names(vault, recipients)
+    if wanting_packets(vault, recipients) and packets is None:
+        raise InvalidInput(
+            N_("A recipient asks for counsel packets, which this program cannot make here.")
+        )
     conn.execute("BEGIN")  # one read snapshot for both passes
     try:
         chosen = _case_ids(vault, case_ids)
@@ -208,6 +220,12 @@ def export_bundle(
         if refused and not override_consent:
             raise consent.ConsentRefused(refused)
         plan = _plan(vault, chosen, redact_withheld=bool(not_cleared))
+        if wanting_packets(vault, recipients) and packets is not None:
+            for path, data in packet_members(
+                vault, plan.cases, bundle_id, plan.redact_withheld, packets, cancelled
+            ):
+                plan.extra[path] = data
+                plan.members.append(Member(path, len(data), hashlib.sha256(data).hexdigest()))
         secret = keys.minisign_secret()
         checksums = encode_checksums(plan.members)
         checksums_sig = (
@@ -218,10 +236,10 @@ def export_bundle(
             )
             + b"\n"
         )
-        plan.extra = {CHECKSUMS: checksums, CHECKSUMS_SIGNATURE: checksums_sig}
+        sums = {CHECKSUMS: checksums, CHECKSUMS_SIGNATURE: checksums_sig}
+        plan.extra.update(sums)
         plan.members += [
-            Member(name, len(data), hashlib.sha256(data).hexdigest())
-            for name, data in plan.extra.items()
+            Member(name, len(data), hashlib.sha256(data).hexdigest()) for name, data in sums.items()
         ]
         previous = conn.execute(
             "SELECT seq, manifest_sha256 FROM bundles_out ORDER BY seq DESC LIMIT 1"
@@ -284,6 +302,7 @@ def export_bundle(
         withheld=plan.withheld,
         not_cleared=tuple(not_cleared) if plan.withheld else (),
         consent_overridden=tuple(p.case_id for p in refused),
+        packets=sum(1 for m in plan.members if m.path.startswith("packet/")),
     )
     with vault.transaction():
         conn.execute(
@@ -318,7 +337,8 @@ class _Plan:
     redact_withheld: bool = False
     withheld: int = 0  # person records whose withheld names are left out
     signers: set[str] = field(default_factory=set)  # devices answering for attestations here
-    extra: dict[str, bytes] = field(default_factory=dict)  # checksum file and its signature
+    # Members made in memory: counsel packets, the checksum file and its signature.
+    extra: dict[str, bytes] = field(default_factory=dict)
 
 
 def _redactions(

@@ -53,6 +53,11 @@ def attachment_member(sha256: str) -> str:
     return f"attachments/{sha256}"
 
 
+def packet_member(case_id: str) -> str:
+    """A case's counsel packet (a PDF), for a recipient who asked for packets."""
+    return f"packet/{case_id}.pdf"
+
+
 @dataclass(frozen=True)
 class Producer:
     vault_id: str
@@ -309,6 +314,7 @@ def _member(raw: Any) -> Member:
     valid = (
         (kind == "records" and rest.endswith(".json") and is_uuid(rest[:-5]))
         or (kind == "attachments" and _SHA256.match(rest) is not None and rest == sha256)
+        or (kind == "packet" and rest.endswith(".pdf") and is_uuid(rest[:-4]))
         or path in (CHECKSUMS, CHECKSUMS_SIGNATURE)
     )
     if not valid:

@@ -59,6 +59,7 @@ from .format import (
     Vouch,
     parse_manifest,
     parse_records,
+    records_member,
 )
 from .tarstream import TarMember, TarReader
 
@@ -264,6 +265,7 @@ def _merge_members(
     seen: set[str] = set()
     needed: set[str] = set()
     carried = {m.sha256 for m in manifest.members if m.path.startswith("attachments/")}
+    carried_cases = {m.path for m in manifest.members if m.path.startswith("records/")}
     counts = dict.fromkeys(merge.Outcome, 0)
     total, done = sum(m.size for m in manifest.members), 0
     blobs = BlobStore(vault)
@@ -322,6 +324,13 @@ def _merge_members(
             # what this vault already holds.
             if not needed <= carried:
                 raise BundleRejected(N_("The bundle lacks an attachment one of its records needs."))
+        elif member.path.startswith("packet/"):
+            # A counsel packet is for people reading the bundle with standard
+            # tools; this app draws its own from the records. So it is checked
+            # against the signed manifest, and not kept.
+            if records_member(member.path[len("packet/") : -len(".pdf")]) not in carried_cases:
+                raise BundleRejected(N_("The bundle holds a packet for a case it does not carry."))
+            _check(member, *_digest(_SizedStream(entry.chunks(), member.size, stop_if_cancelled)))
         else:
             # Records come first, so every wanted attachment is known by now;
             # content no record names has no business in the vault.
@@ -370,6 +379,17 @@ def _next_member(reader: TarReader, member: Member, manifest: Manifest) -> TarMe
     if entry.size != member.size:
         raise BundleRejected(N_("The member {path} has the wrong size."), path=member.path)
     return entry
+
+
+def _digest(stream: _SizedStream) -> tuple[int, str]:
+    """Size and SHA-256 of a member read through, kept nowhere."""
+    digest, size = hashlib.sha256(), 0
+    while chunk := stream.read(1 << 20):
+        size += len(chunk)
+        if size > stream.size:
+            break  # longer than listed: _check refuses it
+        digest.update(chunk)
+    return size, digest.hexdigest()
 
 
 def _check(member: Member, size: int, sha256: str) -> None:

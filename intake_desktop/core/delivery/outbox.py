@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from .. import identity, receipts
 from ..bundle.export import ExportResult, export_bundle
 from ..bundle.format import RecipientRef
+from ..bundle.packets import PacketRenderer
 from ..check import OUTBOX_DIR
 from ..clock import parse_stamp, stamp
 from ..errors import Cancelled, IntakeError, InvalidInput, NotFound, VaultBusy, error_json
@@ -154,8 +155,10 @@ class Outbox:
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         override_consent: bool = False,
+        packets: PacketRenderer | None = None,
     ) -> tuple[OutboxEntry, ExportResult]:
-        """Write a bundle into the outbox and queue it for ``destination``."""
+        """Write a bundle into the outbox and queue it for ``destination`` (``packets``:
+        as ``export_bundle``)."""
         DestinationStore(self.vault).get(destination)  # refused before any work
         make_private_dir(self.folder)
         path = self.folder / f"{uuid.uuid4().hex}{SUFFIX}"
@@ -194,6 +197,7 @@ class Outbox:
                 cancelled,
                 override_consent,
                 recorded=recorded,
+                packets=packets,
             )
         except BaseException:
             if not queued:

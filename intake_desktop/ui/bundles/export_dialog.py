@@ -6,7 +6,8 @@ then says plainly where the file is, what is in it, its fingerprint (the
 SHA-256 of its signed manifest) and whom it is encrypted for.
 
 Before export it says which checked recipients are not cleared to receive
-names marked as withheld (core leaves those names out). When core refuses
+names marked as withheld (core leaves those names out), and which asked for
+counsel packets. When core refuses
 cases under their recorded consent, the refused cases and reasons take the
 choices' place, with three ways on: back, export without them, or export
 anyway, which asks once more and is never chosen for the person.
@@ -95,11 +96,14 @@ class ExportDialog(QDialog):
         column = QVBoxLayout(self.form)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self._build_cases())
-        self.recipients = RecipientBox(self.service.recipients(), self.fixed)
+        self.recipients = RecipientBox(
+            self.service.recipients(), self.fixed, self.service.packet_recipients
+        )
         self.recipient_list = self.recipients.recipient_list
         self.recipient_pages = self.recipients.recipient_pages
         self.no_recipients = self.recipients.no_recipients
         self.withheld_note = self.recipients.withheld_note
+        self.packets_note = self.recipients.packets_note
         column.addWidget(self.recipients, 1)
         self.save_to = SaveToBox(self._first_folder())
         self.output, self.choose_button = self.save_to.output, self.save_to.choose_button

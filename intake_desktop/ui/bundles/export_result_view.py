@@ -2,14 +2,16 @@
 
 The fingerprint is the SHA-256 of the bundle's signed manifest (which binds
 every file inside), in groups of four, as ``sha256sum manifest.json`` prints
-it for counsel who open the bundle with standard tools. Below, what core
-says it left out (names marked as withheld, for recipients not cleared to
-receive them) and which cases went despite their consent.
+it for counsel who open the bundle with standard tools. How many counsel
+packets (a PDF per case) it carries shows only when a recipient asked for
+them. Below, what core says it left out (names marked as withheld, for
+recipients not cleared to receive them) and which cases went despite their
+consent.
 """
 
 from __future__ import annotations
 
-from ...core.i18n import _
+from ...core.i18n import _, ngettext
 from ..qt import (
     QFontDatabase,
     QFormLayout,
@@ -49,6 +51,9 @@ class ExportResultView(QGroupBox):
         self.path.setAccessibleName(_("Bundle file"))
         self.contents = plain_label(wrap=False)
         self.number = plain_label(wrap=False)
+        self.packets = plain_label(wrap=False)
+        self.packets.setObjectName("exportPackets")
+        self.packets.setAccessibleName(_("Counsel packets"))
         self.fingerprint = plain_label(selectable=True, wrap=False)
         self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.fingerprint.setAccessibleName(_("Bundle fingerprint"))
@@ -67,6 +72,8 @@ class ExportResultView(QGroupBox):
         form = QFormLayout()
         form.addRow(_("File"), self.path)
         form.addRow(_("Contents"), self.contents)
+        form.addRow(_("Packets"), self.packets)
+        self.form = form
         form.addRow(_("Number"), self.number)
         form.addRow(_("Fingerprint"), self.fingerprint)
         form.addRow(_("Encrypted for"), self.recipients)
@@ -94,6 +101,12 @@ class ExportResultView(QGroupBox):
                 size=human_size(result.size),
             )
         )
+        self.packets.setText(
+            ngettext(
+                "{count} counsel packet (PDF)", "{count} counsel packets (PDF)", result.packets
+            ).format(count=result.packets)
+        )
+        self.form.setRowVisible(self.packets, result.packets > 0)
         self.number.setText(_("Bundle {sequence} from this vault").format(sequence=result.sequence))
         self.fingerprint.setText(grouped_sha256(result.manifest_sha256))
         # Isolated: beside a Dari name, a fingerprint's first group of digits moved to its end.

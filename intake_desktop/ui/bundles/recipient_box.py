@@ -2,11 +2,14 @@
 
 Only recipients whose fingerprints someone compared (the Keys screen) are
 listed. Under the list, which checked recipients are not cleared to receive
-names marked as withheld (core leaves those names out of their bundle).
+names marked as withheld (core leaves those names out of their bundle),
+and which asked for counsel packets (a PDF per case travels in the bundle).
 With no recipient at all, the box says how to add one instead.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ...core.i18n import _
 from ..qt import (
@@ -30,8 +33,16 @@ from .export_result_view import plain_label
 class RecipientBox(QGroupBox):
     changed = Signal()  # a recipient was checked or unchecked
 
-    def __init__(self, entries: list[TrustEntry], fixed: QFont, parent: QWidget | None = None):
+    def __init__(
+        self,
+        entries: list[TrustEntry],
+        fixed: QFont,
+        packets: Callable[[list[TrustEntry]], list[str]] | None = None,
+        parent: QWidget | None = None,
+    ):
+        """``packets`` names those of the given recipients who asked for counsel packets."""
         super().__init__(_("Encrypt for"), parent)
+        self._packets = packets
         self.recipient_list = QTreeWidget()
         self.recipient_list.setAccessibleName(_("Recipients"))
         self.recipient_list.setRootIsDecorated(False)
@@ -74,6 +85,10 @@ class RecipientBox(QGroupBox):
         self.withheld_note.setObjectName("withheldNote")
         self.withheld_note.setAccessibleName(_("Names marked as withheld"))
         self.withheld_note.hide()
+        self.packets_note = plain_label()
+        self.packets_note.setObjectName("packetsNote")
+        self.packets_note.setAccessibleName(_("Counsel packets"))
+        self.packets_note.hide()
         self.recipient_pages = QStackedWidget()
         page = QWidget()
         column = QVBoxLayout(page)
@@ -81,12 +96,14 @@ class RecipientBox(QGroupBox):
         column.addWidget(self.recipient_list)
         column.addWidget(hint)
         column.addWidget(self.withheld_note)
+        column.addWidget(self.packets_note)
         self.recipient_pages.addWidget(page)
         self.recipient_pages.addWidget(self.no_recipients)
         self.recipient_pages.setCurrentIndex(0 if entries else 1)
         QVBoxLayout(self).addWidget(self.recipient_pages)
         self.recipient_list.itemChanged.connect(lambda *_args: self._checked())
         self._show_withheld_note()
+        self._show_packets_note()
 
     def checked(self) -> list[QTreeWidgetItem]:
         tree = self.recipient_list
@@ -100,9 +117,25 @@ class RecipientBox(QGroupBox):
         """Names of the checked recipients not cleared to receive withheld names."""
         return [e.name for e in self.checked_entries() if not e.withheld_names]
 
+    def wanting_packets(self) -> list[str]:
+        """Names of the checked recipients who asked for counsel packets."""
+        return self._packets(self.checked_entries()) if self._packets is not None else []
+
     def _checked(self) -> None:
         self._show_withheld_note()
+        self._show_packets_note()
         self.changed.emit()
+
+    def _show_packets_note(self) -> None:
+        names = self.wanting_packets()
+        self.packets_note.setText(
+            _("Counsel packets are included for: {names} (a PDF per case).").format(
+                names=", ".join(isolate(n) for n in names)
+            )
+            if names
+            else ""
+        )
+        self.packets_note.setVisible(bool(names))
 
     def _show_withheld_note(self) -> None:
         if not self.checked():

@@ -1,9 +1,10 @@
-"""An evidence record's files: a list, "Add files…", and a preview.
+"""An evidence record's files: a list, "Add files…", "Save as…", and a preview.
 
 Files are streamed into the vault by ``CaseService.attach`` (never read whole
 here). A preview decodes an image in memory from the vault's bytes; nothing
 decrypted is written anywhere, so there is no "open with" and no temp file.
-Other types show their details: name, type, size and SHA-256.
+Other types show their details: name, type, size and SHA-256. "Save as…" is
+the one way out, after a warning (save_attachment.py).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class ImagePreview(QLabel):
 
 class AttachmentsView(QWidget):
     add_requested = Signal()
+    save_requested = Signal(object)  # the file's item (sha256, filename, media_type, size)
     removed = Signal()
 
     def __init__(self) -> None:
@@ -124,6 +126,13 @@ class AttachmentsView(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.add_button = QPushButton(_("Add files…"))
         self.add_button.setAccessibleName(_("Add files to this evidence"))
+        self.save_button = QPushButton(_("Save as…"))
+        self.save_button.setAccessibleName(_("Save a copy of the selected file outside the vault"))
+        self.save_button.setToolTip(
+            _("Save a copy of the selected file on this computer; the copy is not encrypted.")
+        )
+        self.save_button.clicked.connect(self._save)
+        self.save_button.setEnabled(False)
         self.remove_button = QPushButton(_("Remove from evidence"))
         self.remove_button.setAccessibleName(_("Remove the selected file from this evidence"))
         self.remove_button.setToolTip(_("The file stays in the vault; only this link is removed."))
@@ -155,6 +164,7 @@ class AttachmentsView(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)
+        buttons.addWidget(self.save_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         column = QVBoxLayout(left)
@@ -188,6 +198,7 @@ class AttachmentsView(QWidget):
                 self.table.setItem(row, column, cell)
         self.table.blockSignals(False)
         self.remove_button.setEnabled(bool(self.items))
+        self.save_button.setEnabled(bool(self.items) and self.fetch is not None)
         if self.items:
             self.table.setCurrentCell(len(self.items) - 1, 0)
             self.show_preview(len(self.items) - 1)
@@ -231,6 +242,11 @@ class AttachmentsView(QWidget):
         self.hash.setText(grouped(item.get("sha256") or ""))
         self.note.setText(_("Stored encrypted in this vault; never written to disk unencrypted."))
 
+    def _save(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.items):
+            self.save_requested.emit(dict(self.items[row]))
+
     def _remove(self) -> None:
         row = self.table.currentRow()
         if 0 <= row < len(self.items):
@@ -241,6 +257,7 @@ class AttachmentsView(QWidget):
     def forget(self) -> None:
         self.items = []
         self.table.setRowCount(0)
+        self.save_button.setEnabled(False)
         self.image.forget()
         for label in (self.details, self.hash, self.note):
             label.clear()

@@ -61,6 +61,7 @@ from .field_labels import kind_text
 from .household import Household
 from .record_form import RecordForm
 from .record_navigation import NavigatesRecords
+from .save_attachment import SaveAttachment
 from .save_state import SaveState
 from .section_page import SectionPage
 from .statement_editor import StatementActions
@@ -136,6 +137,8 @@ class CaseEditor(NavigatesRecords, ShowsDrafts, QWidget):
         self.attachments = files.view if isinstance(files, AttachmentsEditor) else AttachmentsView()
         self.attachments.fetch = self.attach.attachment_bytes
         self.attachments.add_requested.connect(self.attach.choose)
+        self.save_as = SaveAttachment(self)  # "Save as…" on a file (save_attachment.py)
+        self.attachments.save_requested.connect(self.save_as.start)
 
         self.saver = Autosave(self)
         for form in self.forms.values():

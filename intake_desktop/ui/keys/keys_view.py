@@ -2,8 +2,8 @@
 
 Everything goes through the session's ``KeyService``: this vault's public
 keys (the two cards) and the trust store (the table, add, revoke a lost
-device, remove, and whether a recipient is cleared to receive names marked
-as withheld). The
+device, remove, whether a recipient is cleared to receive names marked
+as withheld, and whether its bundles carry counsel packets). The
 dialog asks the session for the service each time it needs it and closes
 itself when the session locks.
 """
@@ -39,6 +39,7 @@ from ..widgets.confirm import confirm_destructive
 from ..widgets.screen_fit import ScrollingBody, WholeRows, fit_to_screen
 from .key_card import KeyCard
 from .trust_add_dialog import TrustAddDialog
+from .trust_table import TrustTable
 
 
 def kind_label(kind: str) -> str:
@@ -50,6 +51,13 @@ def withheld_label(entry: TrustEntry) -> str:
     if entry.kind != RECIPIENT:
         return ""
     return _("Cleared") if entry.withheld_names else _("Left out")
+
+
+def packets_label(entry: TrustEntry) -> str:
+    """Whether bundles to a recipient carry each case's counsel packet (devices: nothing)."""
+    if entry.kind != RECIPIENT:
+        return ""
+    return _("Included") if entry.packets else _("Not included")
 
 
 def when_label(stamp: str, value: Callable[[str], str] = isolate) -> str:
@@ -64,7 +72,7 @@ def revoked_label(entry: TrustEntry, value: Callable[[str], str] = isolate) -> s
 
 
 class KeysDialog(QDialog):
-    COLUMNS = 7
+    COLUMNS = 8
 
     def __init__(self, session: VaultSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +110,7 @@ class KeysDialog(QDialog):
         cards.addWidget(self.recipient_card)
         cards.addWidget(self.signing_card)
 
-        self.table = QTableWidget(0, self.COLUMNS)
+        self.table = TrustTable(0, self.COLUMNS)
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Trusted devices and recipients"))
         self.table.setHorizontalHeaderLabels(
@@ -113,14 +121,17 @@ class KeysDialog(QDialog):
                 _("Added"),
                 _("Added by"),
                 _("Withheld names"),
+                _("Packets"),
                 _("Revoked"),
             ]
         )
-        withheld_header = self.table.horizontalHeaderItem(5)
-        if withheld_header is not None:
-            withheld_header.setToolTip(
-                _("Whether bundles to this recipient carry names marked as withheld")
-            )
+        for column, tip in (
+            (5, _("Whether bundles to this recipient carry names marked as withheld")),
+            (6, _("Whether bundles to this recipient carry a counsel packet (PDF) per case")),
+        ):
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -152,6 +163,9 @@ class KeysDialog(QDialog):
         self.withheld = QPushButton(_("Send &withheld names…"))
         self.withheld.setObjectName("keysWithheld")
         self.withheld.setEnabled(False)
+        self.packets = QPushButton(_("Send counsel pac&kets…"))
+        self.packets.setObjectName("keysPackets")
+        self.packets.setEnabled(False)
         # The core refuses trust changes to a translator; say so before they try.
         self.may_add = service.may_trust
         self.may_remove = service.may_untrust
@@ -173,7 +187,8 @@ class KeysDialog(QDialog):
         if not self.may_remove:
             self.remove.setToolTip(_("Only a caseworker or a coordinator can do this."))
         if not self.may_add:  # core asks the same permission to clear a recipient
-            self.withheld.setToolTip(_("Only a caseworker or a coordinator can do this."))
+            for button in (self.withheld, self.packets):
+                button.setToolTip(_("Only a caseworker or a coordinator can do this."))
         self.message = QLabel()
         self.message.setObjectName("keysMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -185,6 +200,7 @@ class KeysDialog(QDialog):
             self.add_device,
             self.add_recipient,
             self.withheld,
+            self.packets,
             self.revoke,
             self.remove,
         ):
@@ -220,6 +236,7 @@ class KeysDialog(QDialog):
             self.add_device,
             self.add_recipient,
             self.withheld,
+            self.packets,
             self.revoke,
             self.remove,
             self.close_button,
@@ -232,6 +249,7 @@ class KeysDialog(QDialog):
         self.remove.clicked.connect(self._ask_remove)
         self.revoke.clicked.connect(self._ask_revoke)
         self.withheld.clicked.connect(self._toggle_withheld)
+        self.packets.clicked.connect(self._toggle_packets)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         session.locked.connect(self._on_locked)
         self.reload()
@@ -258,6 +276,7 @@ class KeysDialog(QDialog):
                 when_label(entry.added_at),
                 entry.added_by,
                 withheld_label(entry),
+                packets_label(entry),
                 revoked_label(entry),
             )
             for column, value in enumerate(values):
@@ -266,7 +285,7 @@ class KeysDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, entry.name)
                 if column == 3:
                     item.setData(COPY_ROLE, when_label(entry.added_at, str))
-                if column == 6:
+                if column == 7:
                     item.setData(COPY_ROLE, revoked_label(entry, str))
                 self.table.setItem(row, column, item)
             if entry.name == select:
@@ -294,6 +313,11 @@ class KeysDialog(QDialog):
             _("Stop sending &withheld names") if cleared else _("Send &withheld names…")
         )
         self.withheld.setEnabled(self.may_add and recipient)
+        wanted = recipient and entry is not None and entry.packets
+        self.packets.setText(
+            _("Stop sending counsel pac&kets") if wanted else _("Send counsel pac&kets…")
+        )
+        self.packets.setEnabled(self.may_add and recipient)
         self.revoke.setEnabled(
             self.may_remove
             and entry is not None
@@ -339,21 +363,55 @@ class KeysDialog(QDialog):
         )
 
     def _set_withheld(self, name: str, allowed: bool) -> None:
-        service = self.service
-        if service is None:
-            return
-        try:
-            entry = service.set_withheld_names(name, allowed)
-        except IntakeError as exc:
-            self.message.setText(str(exc))
-            return
-        self.reload(select=entry.name)
         line = (
             _("{name} may now receive names marked as withheld.")
             if allowed
             else _("Names marked as withheld will be left out of bundles for {name}.")
         )
+        self._change(lambda keys: keys.set_withheld_names(name, allowed), line)
+
+    def _change(self, change: Callable[[KeyService], TrustEntry], line: str) -> None:
+        """Make one trust change and say so in ``line`` ({name}), or say why core refused."""
+        service = self.service
+        if service is None:
+            return
+        try:
+            entry = change(service)
+        except IntakeError as exc:
+            self.message.setText(str(exc))
+            return
+        self.reload(select=entry.name)
         self.message.setText(line.format(name=isolate(entry.name)))
+
+    # Counsel packets
+
+    def _toggle_packets(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.kind != RECIPIENT:
+            return
+        if entry.packets:
+            self._set_packets(entry.name, False)  # the safe way: no question
+            return
+        self.confirmation = confirm_destructive(
+            self,
+            _("Send counsel packets"),
+            _(
+                "Send counsel packets to {name}? Bundles to {name} will carry a PDF of each "
+                "case, readable by anyone who can decrypt the bundle; names marked as withheld "
+                "appear in it only when the bundle may carry them. Bundles get larger and "
+                "export takes longer."
+            ).format(name=isolate(entry.name)),
+            _("Send counsel packets"),
+            lambda: self._set_packets(entry.name, True),
+        )
+
+    def _set_packets(self, name: str, wanted: bool) -> None:
+        line = (
+            _("Bundles to {name} will carry a counsel packet for each case.")
+            if wanted
+            else _("Bundles to {name} will no longer carry counsel packets.")
+        )
+        self._change(lambda keys: keys.set_packets(name, wanted), line)
 
     # Adding
 
@@ -423,20 +481,8 @@ class KeysDialog(QDialog):
         )
 
     def _revoke(self, name: str) -> None:
-        service = self.service
-        if service is None:
-            return
-        try:
-            entry = service.revoke(name)
-        except IntakeError as exc:
-            self.message.setText(str(exc))
-            return
-        self.reload(select=entry.name)
-        self.message.setText(
-            _("{name} is revoked: bundles it makes from now on will be refused.").format(
-                name=isolate(entry.name)
-            )
-        )
+        line = _("{name} is revoked: bundles it makes from now on will be refused.")
+        self._change(lambda keys: keys.revoke(name), line)
 
     def _on_locked(self) -> None:
         self.table.setRowCount(0)

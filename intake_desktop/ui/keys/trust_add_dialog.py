@@ -6,7 +6,8 @@ screen, in person or by phone, and ticks a box before "Add" is possible.
 Pasting a secret key by mistake empties the field (and the clipboard, if it
 still holds it): core refuses it without quoting it, and no widget keeps it.
 A recipient may be cleared to receive names marked as withheld (counsel
-filing for the family); it is off unless ticked.
+filing for the family), and its bundles may carry each case's counsel
+packet (a PDF); both are off unless ticked.
 """
 
 from __future__ import annotations
@@ -144,6 +145,18 @@ class TrustAddDialog(QDialog):
             )
         )
         self.withheld_names.setVisible(not device)
+        self.packets = QCheckBox(_("Include counsel &packets (PDF) in bundles to this recipient"))
+        self.packets.setObjectName("trustPackets")
+        self.packets.setAccessibleName(
+            _("Include counsel packets (PDF) in bundles to this recipient")
+        )
+        self.packets.setToolTip(
+            _(
+                "Anyone who can decrypt the bundle can read the packets; bundles get larger "
+                "and export takes longer."
+            )
+        )
+        self.packets.setVisible(not device)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.add = buttons.addButton(_("&Add"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -169,6 +182,7 @@ class TrustAddDialog(QDialog):
         body.addWidget(about)
         body.addLayout(form)
         body.addWidget(self.withheld_names)
+        body.addWidget(self.packets)
         body.addWidget(self.compared)
         body.addWidget(self.message)
         body.addStretch()
@@ -184,6 +198,7 @@ class TrustAddDialog(QDialog):
             self.key,
             self.fingerprint,
             self.withheld_names,
+            self.packets,
             self.compared,
             self.add,
             self.cancel,
@@ -285,7 +300,10 @@ class TrustAddDialog(QDialog):
                 self.entry = keys.trust_device(name, self._key)
             else:
                 self.entry = keys.trust_recipient(
-                    name, self._key, withheld_names=self.withheld_names.isChecked()
+                    name,
+                    self._key,
+                    withheld_names=self.withheld_names.isChecked(),
+                    packets=self.packets.isChecked(),
                 )
         except IntakeError as exc:
             self.message.setText(str(exc))

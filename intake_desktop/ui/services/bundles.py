@@ -8,6 +8,7 @@ runs as a ``Job`` on a connection of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from ...core import receipts
 from ...core.bundle import export, importer, merge, quarantine
 from ...core.bundle.export import ExportResult, export_bundle
 from ...core.bundle.format import RecipientRef
+from ...core.bundle.packets import PacketRenderer, wanting_packets
 from ...core.errors import Cancelled as CancelledError
 from ...core.i18n import N_
 from ...core.model import KINDS, references
@@ -80,6 +82,10 @@ class BundleService:
     @staticmethod
     def recipient_ref(entry: TrustEntry) -> RecipientRef:
         return RecipientRef(entry.name, entry.key, entry.fingerprint)
+
+    def packet_recipients(self, entries: list[TrustEntry]) -> list[str]:
+        """Names of these recipients who asked for counsel packets in their bundles."""
+        return wanting_packets(self.vault, [self.recipient_ref(e) for e in entries])
 
     def all_cases(self) -> CaseChoice:
         # Counted as export_bundle chooses them: deleted cases travel as deletions.
@@ -203,10 +209,18 @@ class BundleService:
         """
         recipients, out = list(recipients), Path(out)
         ids = None if case_ids is None else list(case_ids)
+        packets = packet_renderer(self.vault, recipients)
 
         def work(vault: Vault, progress: Progress, cancelled: Cancelled) -> ExportResult:
             return export_bundle(
-                vault, recipients, out, ids, progress, cancelled, override_consent=override_consent
+                vault,
+                recipients,
+                out,
+                ids,
+                progress,
+                cancelled,
+                override_consent=override_consent,
+                packets=packets(cancelled) if packets else None,
             )
 
         return Job(
@@ -249,3 +263,19 @@ class BundleService:
             connect=self.vault.clone,
             unexpected=N_("The import stopped unexpectedly ({kind}); nothing was changed."),
         )
+
+
+def packet_renderer(
+    vault: Vault, recipients: list[RecipientRef]
+) -> Callable[[Cancelled], PacketRenderer] | None:
+    """For recipients who asked for counsel packets: what makes them on the export's worker.
+
+    Qt's fonts are loaded here, on the GUI thread; the packet module (and
+    pikepdf) is imported only when someone asked for packets.
+    """
+    if not wanting_packets(vault, recipients):
+        return None
+    from ...packet import bundle_renderer, ensure_gui
+
+    ensure_gui()
+    return bundle_renderer

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ...core import duplicates, receipts
+from ...core.attachment_export import safe_file_name, save_attachment
 from ...core.attachments import CHUNK_SIZE, BlobStore
 from ...core.cases import CaseQuery, CaseStore, CaseSummary, prepare_case
 from ...core.drafts import Draft, DraftStore, Problem
@@ -27,6 +28,7 @@ from ...core.records import Record, RecordStore
 from ...core.vault import Vault
 from ..jobs.job import Cancelled, Job, Jobs, Progress
 from ..qt import QObject, Signal
+from .packet import PacketChoice, packet_job
 
 # Previews are decoded in memory; a larger image is shown as details only.
 MAX_PREVIEW_BYTES = 64 << 20
@@ -352,6 +354,36 @@ class CaseService(QObject):
         if self.blobs.size(sha256) > limit:
             return None
         return b"".join(self.blobs.chunks(sha256))
+
+    @staticmethod
+    def attachment_file_name(item: dict[str, Any]) -> str:
+        """The name proposed for saving ``item`` (an evidence file) out: its own, made safe."""
+        return safe_file_name(
+            str(item.get("filename") or ""),
+            str(item.get("sha256") or ""),
+            str(item.get("media_type") or ""),
+        )
+
+    def save_attachment_as(self, evidence_id: str, sha256: str, out: Path) -> Job:
+        """A job writing one file of an evidence record, decrypted, to the new file ``out``.
+
+        Never over an existing file; any failure or a cancel leaves no file.
+        """
+        return Job(
+            self.jobs,
+            "save-attachment",
+            lambda vault, progress, cancelled: save_attachment(
+                vault, evidence_id, sha256, out, progress=progress, cancelled=cancelled
+            ),
+            connect=self.vault.clone,
+            unexpected=N_("Saving the file stopped unexpectedly ({kind})."),
+        )
+
+    # Counsel's packet (packet.py)
+
+    def counsel_packet(self, case_id: str, choice: PacketChoice) -> Job:
+        """A job writing the case's packet PDF (or its parts) as ``choice`` says."""
+        return packet_job(self.vault, self.jobs, case_id, choice)
 
     # Possible duplicates (core/duplicates.py)
 

@@ -49,7 +49,7 @@ class KeyService:
 
     @property
     def may_trust(self) -> bool:
-        """Add a device or a recipient, or clear a recipient for withheld names."""
+        """Add a device or a recipient, or choose what a recipient's bundles carry."""
         return permissions.may(self.vault.user, permissions.ADD_TRUST)
 
     @property
@@ -67,11 +67,19 @@ class KeyService:
     def trust_device(self, name: str, signing_key: str) -> TrustEntry:
         return self._trust.add_device(name, signing_key)
 
-    def trust_recipient(self, name: str, recipient: str, *, withheld_names: bool) -> TrustEntry:
-        return self._trust.add_recipient(name, recipient, withheld_names=withheld_names)
+    def trust_recipient(
+        self, name: str, recipient: str, *, withheld_names: bool, packets: bool = False
+    ) -> TrustEntry:
+        return self._trust.add_recipient(
+            name, recipient, withheld_names=withheld_names, packets=packets
+        )
 
     def set_withheld_names(self, name: str, allowed: bool) -> TrustEntry:
         return self._trust.set_withheld_names(name, allowed)
+
+    def set_packets(self, name: str, wanted: bool) -> TrustEntry:
+        """Carry each case's counsel packet (a PDF) in bundles to this recipient, or stop."""
+        return self._trust.set_packets(name, wanted)
 
     def untrust(self, name: str) -> TrustEntry:
         return self._trust.remove(name)

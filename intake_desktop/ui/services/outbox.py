@@ -37,6 +37,7 @@ from ...core.i18n import N_, _
 from ...core.vault import Vault
 from ..jobs.job import Cancelled, Job, Jobs, Progress
 from ..qt import QElapsedTimer, QNetworkInformation, QObject, QTimer, Signal
+from .bundles import packet_renderer
 
 __all__ = ["OutboxEntry", "OutboxService"]
 
@@ -161,10 +162,17 @@ class OutboxService(QObject):
         """
         recipients = list(recipients)
         ids = None if case_ids is None else list(case_ids)
+        packets = packet_renderer(self.vault, recipients)
 
         def work(vault: Vault, progress: Progress, cancelled: Cancelled) -> ExportResult:
             _entry, result = Outbox(vault).export(
-                destination, recipients, ids, progress, cancelled, override_consent
+                destination,
+                recipients,
+                ids,
+                progress,
+                cancelled,
+                override_consent,
+                packets=packets(cancelled) if packets else None,
             )
             return result
 

@@ -31,7 +31,7 @@ from ...core.certification import (
     names_differ,
 )
 from ...core.certification import describe as describe_attestation
-from ...core.consent import ConsentRefused
+from ...core.consent import ConsentRefused, PacketRefused
 from ...core.date_text import ParsedDate, parse_date_text
 from ...core.drafts import Draft, Problem
 from ...core.duplicates import REASONS, Candidate, Reason
@@ -110,6 +110,7 @@ __all__ = [
     "Obj",
     "Origin",
     "Outcome",
+    "PacketRefused",
     "ParsedDate",
     "Problem",
     "QuarantinedBundle",

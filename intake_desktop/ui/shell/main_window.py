@@ -27,6 +27,7 @@ from ..editor.save_state import SaveState
 from ..keys.keys_view import KeysDialog
 from ..outbox.outbox_dialog import OutboxDialog
 from ..outbox.waiting_button import WaitingButton
+from ..packet import add_packet_action
 from ..qt import (
     QAction,
     QCloseEvent,
@@ -200,6 +201,8 @@ class MainWindow(QMainWindow):
             self.take_receipt_action,
             self.lock_action,
         ]
+        self.packet_action = add_packet_action(self, self.outbox_menu)  # ui/packet
+        self.vault_actions.append(self.packet_action)
 
     # Rebuilding in another language (app.DesktopApp)
 
