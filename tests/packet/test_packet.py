@@ -113,6 +113,10 @@ def test_english_comes_out_exactly(packet: Any) -> None:
     )
     assert "Status: VALID" in text
     assert "ﬁ" not in text  # no ligature in place of "fi"
+    # An English line that starts with a Dari name stays left to right: not laid
+    # out as "(.pseudonym: Client N)" (pdftotext moves the opening parenthesis
+    # before the Dari run it follows, so only the rest is compared).
+    assert f"pseudonym: {PSEUDONYM})" in text
 
 
 def test_the_exact_originals_are_attached_and_pdftotext_is_checked(
