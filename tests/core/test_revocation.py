@@ -212,3 +212,49 @@ def test_certifications_signed_before_say_so_and_those_after_are_not_verified(
     assert certification.describe(plain) == f"Certified by Zarghuna Safi on {plain.date} (valid)"
     field.close()
     office.close()
+
+
+def test_a_certification_dated_after_a_revocation_refuses_a_bundle_a_third_device_forwards(
+    tmp_path: Path,
+) -> None:
+    """Counsel revoked the field laptop; a coordinator who still trusts it forwards a case
+    certified on it after that date: counsel refuses the bundle (nothing changes), and a
+    case certified before the date arrives, marked so."""
+    field, code = make_vault(tmp_path / "field", user_name="zarghuna", role="translator")
+    with Vault.open_with_recovery(field.path, code) as recovery:
+        recovery.add_user("farida", "caseworker", CASEWORKER_PASSPHRASE)
+    office, _ = make_vault(tmp_path / "office", user_name="cora", role="coordinator")
+    counsel, _ = make_vault(tmp_path / "counsel", user_name="nadia", role="coordinator")
+    store = CaseStore(field)
+    early_case, late_case = store.add_case(MINIMAL_CASE), store.add_case(MINIMAL_CASE)
+    details = TranslatorDetails("Zarghuna Safi", "Kabul", "+93 700 123 456")
+    for case_id, offset in ((early_case, -timedelta(minutes=1)), (late_case, timedelta(0))):
+        field.clock = lambda offset=offset: parse_stamp(REVOKED) + offset  # type: ignore[misc]
+        certification.certify(field, store.children(case_id, "statement")[0].id, details)
+    field.clock = utc_now
+    with Vault.open(field.path, CASEWORKER_PASSPHRASE) as caseworker:
+        introduce(caseworker, office, LAPTOP, "Office")
+        export_to(caseworker, office, tmp_path / "to-office.intake")
+    importer.import_bundle(office, tmp_path / "to-office.intake")
+    introduce(office, counsel, "Office", "Counsel")
+    TrustStore(counsel).add_device(LAPTOP, identity.load(field.conn).signing_key)
+    TrustStore(counsel).revoke(LAPTOP, REVOKED)
+    try:
+        late = tmp_path / "late.intake"
+        export_to(office, counsel, late, [late_case])
+        before = snapshot(counsel)
+        with pytest.raises(BundleRejected, match=f"revoked on {REVOKED}") as refused:
+            importer.import_bundle(counsel, late)
+        assert refused.value.exit_code == 8 and snapshot(counsel) == before
+        early = tmp_path / "early.intake"
+        export_to(office, counsel, early, [early_case])
+        assert importer.import_bundle(counsel, early).status == importer.MERGED
+        body = RecordStore(counsel).require(store.children(early_case, "statement")[0].id).body
+        status = attestations.status(
+            body, attestations.CERTIFICATION, attestations.trusted_keys(counsel)
+        )
+        assert (status.state, status.revoked_at, status.personal) == ("valid", REVOKED, True)
+    finally:
+        field.close()
+        office.close()
+        counsel.close()
