@@ -113,6 +113,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
     remove = sub.add_parser("remove", parents=[common], help=_("stop trusting a key"))
     remove.add_argument("name", metavar="NAME")
+    remove.add_argument(
+        "--forget-revocation",
+        action="store_true",
+        help=_("also remove a revoked device (its later bundles are then only quarantined)"),
+    )
     remove.add_argument("--recovery", action="store_true", help=with_code)
     remove.set_defaults(handler=remove_trust)
 
@@ -280,6 +285,19 @@ def revoke_trust(ctx: Context) -> int:
 
 
 def remove_trust(ctx: Context) -> int:
-    entry = TrustStore(open_for_managing(ctx, ctx.args.recovery)).remove(ctx.args.name)
+    store = TrustStore(open_for_managing(ctx, ctx.args.recovery))
+    revoked = store.get(ctx.args.name)
+    if revoked is not None and revoked.revoked_at is not None and not ctx.args.forget_revocation:
+        # The core refuses too; this says which option the command line has for it.
+        raise InvalidInput(
+            N_(
+                "{name} was revoked on {date}; removing it would forget the revocation, and"
+                " what it signs later would be held in quarantine instead of refused. Add"
+                " --forget-revocation only if the revocation was a mistake. Nothing was changed."
+            ),
+            name=revoked.name,
+            date=revoked.revoked_at,
+        )
+    entry = store.remove(ctx.args.name, forget_revocation=ctx.args.forget_revocation)
     print(_("{name} is no longer trusted.").format(name=safe(entry.name)))
     return 0

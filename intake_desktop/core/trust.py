@@ -247,12 +247,25 @@ class TrustStore:
             self.vault.audit("trust.revoke", "trust", entry.fingerprint)
         return entry
 
-    def remove(self, name: str) -> TrustEntry:
+    def remove(self, name: str, *, forget_revocation: bool = False) -> TrustEntry:
+        """Stop trusting ``name``. A revoked device stays listed unless ``forget_revocation``:
+        its entry is what keeps its later bundles refused and its key from being trusted
+        again; without it they would only be held in quarantine."""
         permissions.require(self.vault.user, permissions.REMOVE_TRUST)
         with self.vault.transaction() as conn:
             entry = self.get(name)
             if entry is None:
                 raise NotFound(N_("Nothing is trusted under the name {name}."), name=name)
+            if entry.revoked_at is not None and not forget_revocation:
+                raise InvalidInput(
+                    N_(
+                        "{name} was revoked on {date}; removing it would forget the revocation,"
+                        " and what it signs later would be held in quarantine instead of"
+                        " refused. Nothing was changed."
+                    ),
+                    name=entry.name,
+                    date=entry.revoked_at,
+                )
             conn.execute("DELETE FROM trust WHERE name = ?", (entry.name,))
             self.vault.audit("trust.remove", "trust", entry.fingerprint)
         return entry

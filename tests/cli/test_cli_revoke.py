@@ -102,3 +102,14 @@ def test_revoking_is_refused_for_a_recipient_twice_or_unconfirmed_and_nothing_ch
     line = fails("trust", "revoke", LAPTOP, "--yes", env=cli_env, code=6)
     assert f"already revoked on {REVOKED}" in line
     assert revoked() == [REVOKED, None]  # devices first, then recipients
+
+
+def test_removing_a_revoked_device_needs_forget_revocation(
+    cli_env: dict[str, str], field: Vault
+) -> None:
+    ok("trust", "revoke", LAPTOP, "--at", REVOKED, "--yes", env=cli_env)
+    line = fails("trust", "remove", LAPTOP, env=cli_env, code=6)
+    assert f"revoked on {REVOKED}" in line and "--forget-revocation" in line
+    assert LAPTOP in [r["name"] for r in ok_json("trust", "list", "--json", env=cli_env)]
+    ok("trust", "remove", LAPTOP, "--forget-revocation", env=cli_env)
+    assert LAPTOP not in [r["name"] for r in ok_json("trust", "list", "--json", env=cli_env)]

@@ -105,6 +105,25 @@ def test_a_revoked_device_stays_listed_with_its_date_and_is_not_plainly_trusted(
         store.add_device("Kabul laptop again", key)
 
 
+def test_a_revoked_device_is_removed_only_when_forgetting_the_revocation_is_asked_for(
+    pair: Pair,
+) -> None:
+    """Its entry keeps its later bundles refused (not quarantined) and its key out."""
+    store = TrustStore(pair.office)
+    store.revoke(LAPTOP, REVOKED)
+    later = bundle_made(pair, timedelta(minutes=5))
+    before = snapshot(pair.office)
+    with pytest.raises(InvalidInput, match=f"revoked on {REVOKED}; removing it would forget"):
+        store.remove(LAPTOP)
+    assert snapshot(pair.office) == before
+    with pytest.raises(BundleRejected, match="revoked"):
+        importer.import_bundle(pair.office, later)
+    store.remove(LAPTOP, forget_revocation=True)
+    assert store.get(LAPTOP) is None
+    # Forgotten: what it signs later is merely held in quarantine, as a stranger's.
+    assert importer.import_bundle(pair.office, later).status == importer.QUARANTINED
+
+
 def test_a_recipient_is_not_revoked_and_nothing_changes(pair: Pair) -> None:
     TrustStore(pair.office).add_recipient("Counsel", identity.load(pair.field.conn).age_recipient)
     before = snapshot(pair.office)

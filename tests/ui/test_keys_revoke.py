@@ -84,6 +84,22 @@ def test_revoking_a_device_asks_first_then_marks_it(qtbot, host, session, other_
     assert "Already revoked on" in dialog.revoke.toolTip()
     assert "is revoked" in dialog.message.text()
 
+    # Remove… on a revoked device asks whether to forget the revocation.
+    dialog.remove.click()
+    question = dialog.confirmation
+    assert question.text().startswith("Forget that") and "was revoked on" in question.text()
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert TrustStore(session.vault).get(LAPTOP) is not None
+    dialog.remove.click()
+    [forget] = [
+        b
+        for b in dialog.confirmation.buttons()
+        if dialog.confirmation.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole
+    ]
+    forget.click()
+    assert TrustStore(session.vault).get(LAPTOP) is None
+    assert dialog.message.text().endswith("is no longer trusted.")
+
 
 def test_a_recipients_revoke_is_disabled_with_the_reason(qtbot, host, session, other_keys):
     TrustStore(session.vault).add_recipient("Counsel", other_keys.age_recipient)

@@ -434,26 +434,34 @@ class KeysDialog(QDialog):
     # Removing
 
     def _ask_remove(self) -> None:
-        name = self.selected_name()
-        if name is None:
+        entry = self.selected_entry()
+        if entry is None:
             return
+        name, revoked = entry.name, entry.revoked_at
+        question = _(
+            "Stop trusting {name}? Bundles it signs will be held in quarantine, and you "
+            "can no longer export to it. You can add it again after comparing fingerprints."
+        )
+        if revoked is not None:  # its entry is what keeps its later bundles refused
+            question = _(
+                "Forget that {name} was revoked on {date}? Bundles it signs later will be held"
+                " in quarantine instead of refused, and its key could be trusted again. Do"
+                " this only if the revocation was a mistake."
+            )
         self.confirmation = confirm_destructive(
             self,
             _("Stop trusting"),
-            _(
-                "Stop trusting {name}? Bundles it signs will be held in quarantine, and you "
-                "can no longer export to it. You can add it again after comparing fingerprints."
-            ).format(name=isolate(name)),
+            question.format(name=isolate(name), date=when_label(revoked or "")),
             _("Stop trusting"),
-            lambda: self._remove(name),
+            lambda: self._remove(name, revoked is not None),
         )
 
-    def _remove(self, name: str) -> None:
+    def _remove(self, name: str, forget_revocation: bool = False) -> None:
         service = self.service
         if service is None:
             return
         try:
-            entry = service.untrust(name)
+            entry = service.untrust(name, forget_revocation)
         except IntakeError as exc:
             self.message.setText(str(exc))
             return

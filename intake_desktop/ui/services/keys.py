@@ -81,8 +81,8 @@ class KeyService:
         """Carry each case's counsel packet (a PDF) in bundles to this recipient, or stop."""
         return self._trust.set_packets(name, wanted)
 
-    def untrust(self, name: str) -> TrustEntry:
-        return self._trust.remove(name)
+    def untrust(self, name: str, forget_revocation: bool = False) -> TrustEntry:
+        return self._trust.remove(name, forget_revocation=forget_revocation)
 
     def revoke(self, name: str) -> TrustEntry:
         """Refuse the device's bundles and signatures made from now on; keep what came before."""
