@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from intake_desktop.core import identity
+from intake_desktop.core import identity, user_keys
 from intake_desktop.core.errors import WrongPassphrase
+from intake_desktop.core.fingerprint import signing_key_fingerprint
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import HEADER_NAME, Vault
 from intake_desktop.ui.access.users_dialog import UsersDialog
@@ -193,3 +194,19 @@ def test_a_caseworker_may_trust_and_remove_keys(qtbot, host, open_as) -> None:
     assert dialog.add_device.isEnabled() and dialog.add_recipient.isEnabled()
     dialog.table.selectRow(0)
     assert dialog.remove.isEnabled()
+
+
+def test_each_users_own_signing_key_is_listed_once_made(qtbot, host, open_as) -> None:
+    """A translator reads the fingerprint to give counsel off the Users screen."""
+    session = open_as(TRANSLATOR_PASSPHRASE)
+    assert session.vault is not None
+    own = user_keys.signer(session.vault)[1]["user_key"]  # as at a first certification
+    dialog = UsersDialog(session, host)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.table.horizontalHeaderItem(3).text() == "Own signing key"
+    keys = {
+        dialog.table.item(r, 0).text(): dialog.table.item(r, 3).text()
+        for r in range(dialog.table.rowCount())
+    }
+    assert keys == {"tamana": signing_key_fingerprint(own), "farida": "—"}

@@ -59,10 +59,18 @@ class UsersDialog(QDialog):
         if session.users is None:
             raise RuntimeError("UsersDialog needs an unlocked vault")
 
-        self.table = QTableWidget(0, 3)
+        self.table = QTableWidget(0, 4)
         show_in_natural_direction(self.table)
         self.table.setAccessibleName(_("Users who can unlock this vault"))
-        self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), ""])
+        self.table.setHorizontalHeaderLabels([_("Name"), _("Role"), "", _("Own signing key")])
+        key_header = self.table.horizontalHeaderItem(3)
+        if key_header is not None:
+            key_header.setToolTip(
+                _(
+                    "The fingerprint of the key each person signs certifications and read-backs"
+                    " with, made at their first one; counsel sees it on what they signed"
+                )
+            )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -192,11 +200,13 @@ class UsersDialog(QDialog):
     def reload(self, select: str | None = None) -> None:
         me = self.me()
         users = self.users()
+        keys = self.service.signing_fingerprints() if self.service is not None else {}
         self.table.setRowCount(0)
         for row, user in enumerate(users):
             self.table.insertRow(row)
             is_me = me is not None and user.slot_id == me.slot_id
-            values = (user.name, role_label(user.role), _("you") if is_me else "")
+            key = keys.get(user.slot_id, "—")
+            values = (user.name, role_label(user.role), _("you") if is_me else "", key)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)  # always plain text: names are user-typed
                 item.setData(Qt.ItemDataRole.UserRole, user.name)

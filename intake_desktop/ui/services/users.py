@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...core import permissions
+from ...core import permissions, user_keys
 from ...core.errors import WrongPassphrase
 from ...core.i18n import N_
 from ...core.users import RECOVERY_USER, User
@@ -36,6 +36,12 @@ class UserService:
 
     def users(self) -> list[User]:
         return self.vault.users()
+
+    def signing_fingerprints(self) -> dict[str, str]:
+        """Each user's own signing key's fingerprint, by slot id (users with one so far):
+        what a translator gives counsel, who sees it on each certification."""
+        keys = {u.slot_id: user_keys.current(self.vault, u.slot_id) for u in self.users()}
+        return {slot: key.fingerprint for slot, key in keys.items() if key is not None}
 
     @property
     def opened_with_recovery_code(self) -> bool:
