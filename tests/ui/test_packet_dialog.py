@@ -17,6 +17,7 @@ import pytest
 from intake_desktop.core.cases import CaseStore
 from intake_desktop.ui.jobs.job import Jobs
 from intake_desktop.ui.packet import PacketDialog
+from intake_desktop.ui.qt import Qt
 from intake_desktop.ui.services.session import VaultSession
 from intake_desktop.ui.shell.main_window import MainWindow
 
@@ -162,3 +163,18 @@ def test_a_case_without_consent_for_counsel_asks_before_writing_anyway(
     assert dialog.written is not None and out.exists()
     actions = [r[0] for r in session.vault.conn.execute("SELECT action FROM audit_log")]
     assert "case.packet_consent_override" in actions
+
+
+def test_return_in_the_file_name_writes_the_packet(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    """Return where the name is typed writes, as the button says; it opens no file chooser."""
+    dialog = _dialog(qtbot, window)
+    out = tmp_path / "by-keyboard.pdf"
+    dialog.path.setText(str(out))
+    dialog.path.setFocus()
+    qtbot.waitUntil(dialog.path.hasFocus)
+    assert dialog.write_button.isDefault() and not dialog.choose_button.isDefault()
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    _ended(qtbot, dialog)
+    assert dialog.written is not None and out.exists()

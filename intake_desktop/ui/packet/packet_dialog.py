@@ -143,7 +143,6 @@ class PacketDialog(QDialog):
         self.write_button = self.buttons.addButton(
             _("Write packet"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.write_button.setDefault(True)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setToolTip(_("Stop writing the packet; nothing is written."))
@@ -160,6 +159,9 @@ class PacketDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        # Only now, inside the dialog (as the export dialog does): made default before,
+        # Choose… became the default and Return in "Save to" opened the file chooser.
+        self.write_button.setDefault(True)
         self._proposed = ""
         self._propose()
         session.about_to_lock.connect(self.reject)
