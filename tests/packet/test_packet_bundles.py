@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+import pyrage
 import pytest
 
 from intake_desktop.core import identity
 from intake_desktop.core.bundle import importer
 from intake_desktop.core.bundle.export import export_bundle
+from intake_desktop.core.cases import CaseStore
+from intake_desktop.core.delivery.destinations import DestinationStore
+from intake_desktop.core.delivery.outbox import Outbox
 from intake_desktop.core.errors import BundleRejected, InvalidInput
 from intake_desktop.core.trust import TrustStore
 from intake_desktop.core.vault import Vault
@@ -182,6 +186,11 @@ def test_the_command_line_sends_packets_to_who_asked(
     name = counsel.label  # type: ignore[attr-defined]
     env = {**os.environ, "INTAKE_VAULT": str(case.vault.path)}
     managed = {**env, "INTAKE_RECOVERY_CODE": case.recovery_code}
+    nobody = run_cli("trust", "packets", "Nobody", "yes", "--recovery", env=managed)
+    assert nobody.returncode == 10 and b"No trusted recipient is named Nobody" in nobody.stderr
+    translator = {**env, "INTAKE_PASSPHRASE": PASSPHRASE}  # the case's vault user translates
+    refused = run_cli("trust", "packets", name, "yes", env=translator)
+    assert refused.returncode == 13
     turned = run_cli("trust", "packets", name, "yes", "--recovery", env=managed)
     assert turned.returncode == 0, turned.stderr
     assert f"Bundles to {name} will carry each case's counsel packet." in turned.stdout.decode()
@@ -195,3 +204,42 @@ def test_the_command_line_sends_packets_to_who_asked(
     assert json.loads(done.stdout)["packets"] == 1
     parts = take_apart(out, identity.load(counsel.conn).age_secret)
     assert parts.member("packet/")[0] == f"packet/{case.case_id}.pdf"
+
+
+def test_one_recipient_asking_puts_packets_in_the_bundle_for_all_and_none_for_a_deletion(
+    case: PacketCase, counsel: Vault, tmp_path: Path
+) -> None:
+    """A bundle is one file for all its recipients; a deleted case travels as ids only."""
+    asks_for_packets(case, counsel)
+    other = pyrage.x25519.Identity.generate()
+    gone = CaseStore(case.vault).add_case({"title": "Withdrawn", "route": "other"})
+    CaseStore(case.vault).delete_case(gone)
+    refs = [
+        recipient_ref(counsel.label, identity.load(counsel.conn).age_recipient),  # type: ignore[attr-defined]
+        recipient_ref("Office", str(other.to_public())),
+    ]
+    out = tmp_path / "both.intake"
+    result = export_bundle(case.vault, refs, out, [case.case_id, gone], packets=bundle_renderer())
+    assert result.packets == 1
+    parts = take_apart(out, str(other))  # the recipient who did not ask reads it too
+    assert [m["path"] for m in parts.manifest["members"] if m["path"].startswith("packet/")] == [
+        f"packet/{case.case_id}.pdf"
+    ]
+
+
+def test_the_outbox_carries_packets_too(case: PacketCase, counsel: Vault) -> None:
+    """``export --send`` and the app's Send through the outbox pass the renderer on."""
+    asks_for_packets(case, counsel)
+    name = f"Counsel bucket {counsel.label[-12:]}"  # type: ignore[attr-defined]
+    with managing(case) as manager:
+        DestinationStore(manager).add_s3(
+            name, "s3://counsel-inbox", "http://127.0.0.1:1", "key-id", "a secret key"
+        )
+    ref = recipient_ref(counsel.label, identity.load(counsel.conn).age_recipient)  # type: ignore[attr-defined]
+    entry, result = Outbox(case.vault).export(
+        name, [ref], [case.case_id], packets=bundle_renderer()
+    )
+    assert result.packets == 1
+    parts = take_apart(result.path, identity.load(counsel.conn).age_secret)
+    assert parts.member("packet/")[0] == f"packet/{case.case_id}.pdf"
+    assert entry.destination == name

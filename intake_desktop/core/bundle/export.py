@@ -209,7 +209,8 @@ def export_bundle(
     bundle_id = str(uuid.uuid4())
     conn = vault.conn
     not_cleared = not_cleared_for_withheld_names(vault, recipients)
-    if wanting_packets(vault, recipients) and packets is None:
+    with_packets = bool(wanting_packets(vault, recipients))
+    if with_packets and packets is None:
         raise InvalidInput(
             N_("A recipient asks for counsel packets, which this program cannot make here.")
         )
@@ -220,7 +221,7 @@ def export_bundle(
         if refused and not override_consent:
             raise consent.ConsentRefused(refused)
         plan = _plan(vault, chosen, redact_withheld=bool(not_cleared))
-        if wanting_packets(vault, recipients) and packets is not None:
+        if with_packets and packets is not None:
             for path, data in packet_members(
                 vault, plan.cases, bundle_id, plan.redact_withheld, packets, cancelled
             ):

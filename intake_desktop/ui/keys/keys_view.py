@@ -341,34 +341,60 @@ class KeysDialog(QDialog):
             return _("Already revoked on {date}.").format(date=when_label(entry.revoked_at))
         return _("Refuse this device's bundles from now on; keep what it sent before.")
 
-    # Withheld names
+    # A recipient's yes/no settings: turning one on asks first; off, the safe way, does not.
 
     def _toggle_withheld(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or entry.kind != RECIPIENT:
-            return
-        if entry.withheld_names:
-            self._set_withheld(entry.name, False)  # the safe way: no question
-            return
-        self.confirmation = confirm_destructive(
-            self,
+        self._toggle(
+            lambda entry: entry.withheld_names,
+            lambda keys, name, on: keys.set_withheld_names(name, on),
             _("Send withheld names"),
             _(
                 "Send names marked as withheld to {name}? Bundles encrypted for {name} alone "
                 "(or with others also cleared) will carry the real names of people whose "
                 "names are withheld for their safety. Clear only counsel filing for the family."
-            ).format(name=isolate(entry.name)),
-            _("Send withheld names"),
-            lambda: self._set_withheld(entry.name, True),
+            ),
+            _("{name} may now receive names marked as withheld."),
+            _("Names marked as withheld will be left out of bundles for {name}."),
         )
 
-    def _set_withheld(self, name: str, allowed: bool) -> None:
-        line = (
-            _("{name} may now receive names marked as withheld.")
-            if allowed
-            else _("Names marked as withheld will be left out of bundles for {name}.")
+    def _toggle_packets(self) -> None:
+        self._toggle(
+            lambda entry: entry.packets,
+            lambda keys, name, on: keys.set_packets(name, on),
+            _("Send counsel packets"),
+            _(
+                "Send counsel packets to {name}? Bundles to {name} will carry a PDF of each "
+                "case, readable by anyone who can decrypt the bundle; names marked as withheld "
+                "appear in it only when the bundle may carry them. Bundles get larger and "
+                "export takes longer."
+            ),
+            _("Bundles to {name} will carry a counsel packet for each case."),
+            _("Bundles to {name} will no longer carry counsel packets."),
         )
-        self._change(lambda keys: keys.set_withheld_names(name, allowed), line)
+
+    def _toggle(
+        self,
+        is_on: Callable[[TrustEntry], bool],
+        change: Callable[[KeyService, str, bool], TrustEntry],
+        title: str,
+        question: str,
+        on_line: str,
+        off_line: str,
+    ) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.kind != RECIPIENT:
+            return
+        name = entry.name
+
+        def switch(on: bool) -> None:
+            self._change(lambda keys: change(keys, name, on), on_line if on else off_line)
+
+        if is_on(entry):
+            switch(False)
+            return
+        self.confirmation = confirm_destructive(
+            self, title, question.format(name=isolate(name)), title, lambda: switch(True)
+        )
 
     def _change(self, change: Callable[[KeyService], TrustEntry], line: str) -> None:
         """Make one trust change and say so in ``line`` ({name}), or say why core refused."""
@@ -382,36 +408,6 @@ class KeysDialog(QDialog):
             return
         self.reload(select=entry.name)
         self.message.setText(line.format(name=isolate(entry.name)))
-
-    # Counsel packets
-
-    def _toggle_packets(self) -> None:
-        entry = self.selected_entry()
-        if entry is None or entry.kind != RECIPIENT:
-            return
-        if entry.packets:
-            self._set_packets(entry.name, False)  # the safe way: no question
-            return
-        self.confirmation = confirm_destructive(
-            self,
-            _("Send counsel packets"),
-            _(
-                "Send counsel packets to {name}? Bundles to {name} will carry a PDF of each "
-                "case, readable by anyone who can decrypt the bundle; names marked as withheld "
-                "appear in it only when the bundle may carry them. Bundles get larger and "
-                "export takes longer."
-            ).format(name=isolate(entry.name)),
-            _("Send counsel packets"),
-            lambda: self._set_packets(entry.name, True),
-        )
-
-    def _set_packets(self, name: str, wanted: bool) -> None:
-        line = (
-            _("Bundles to {name} will carry a counsel packet for each case.")
-            if wanted
-            else _("Bundles to {name} will no longer carry counsel packets.")
-        )
-        self._change(lambda keys: keys.set_packets(name, wanted), line)
 
     # Adding
 
